@@ -1,0 +1,66 @@
+// The run of show as a state machine: scheduled -> live <-> paused -> ended,
+// with a current segment. Every illegal move is a conflict; nothing reads a clock.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "event_definition.hpp"
+#include "types.hpp"
+
+namespace companion::session {
+
+enum class agenda_status { scheduled, live, paused, ended };
+std::string_view to_string(agenda_status s);
+
+struct segment_state {
+  segment_definition definition;
+  std::optional<millis> actual_start;  // when it last became current, cleared if the show moves back before it
+};
+
+class agenda {
+ public:
+  explicit agenda(std::vector<segment_definition> segments);
+
+  // scheduled -> live on the first segment.
+  outcome start(millis now);
+  // Moves to the following segment; conflict on the last one.
+  outcome next(millis now);
+  // Moves to the preceding segment; conflict on the first one.
+  outcome previous(millis now);
+  // Jumps to a segment by id: not_found for an unknown id, conflict if already current.
+  outcome go_to(std::string_view segment_id, millis now);
+  // live -> paused.
+  outcome pause(millis now);
+  // paused -> live.
+  outcome resume(millis now);
+  // live|paused -> ended; current becomes none.
+  outcome end(millis now);
+
+  agenda_status status() const { return status_; }
+  std::optional<std::size_t> current_index() const { return current_; }
+  const std::vector<segment_state>& segments() const { return segments_; }
+  std::optional<millis> started_at() const { return started_at_; }
+  std::optional<millis> paused_at() const { return paused_at_; }
+  std::optional<millis> ended_at() const { return ended_at_; }
+
+  // The public "agenda" object (protocol.md), plus "paused_at" and "ended_at".
+  boost::json::object to_json() const;
+
+ private:
+  // Rules shared by next/previous/go_to: the show must be live or paused.
+  outcome require_running() const;
+  void enter(std::size_t index, millis now);
+
+  std::vector<segment_state> segments_;
+  agenda_status status_ = agenda_status::scheduled;
+  std::optional<std::size_t> current_;
+  std::optional<millis> started_at_;
+  std::optional<millis> paused_at_;
+  std::optional<millis> ended_at_;
+};
+
+}  // namespace companion::session

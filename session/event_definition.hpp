@@ -1,0 +1,70 @@
+// An event as configured in its JSON file: identity, hashtags, the planned
+// agenda and related links. Parsing is pure; reading the file is the caller's job.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "types.hpp"
+
+namespace companion::session {
+
+struct speaker {
+  std::string name;
+  std::string role;   // "speaker", "moderator" or "panelist"
+  std::string title;  // affiliation line, e.g. "Deputy Secretary, U.S. Department of State"
+};
+
+struct segment_definition {
+  std::string id;    // unique within the event, [a-z0-9-]+
+  std::string kind;  // opening | keynote | panel | qa | break | closing
+  std::string title;
+  int planned_minutes = 0;  // 1..600
+  std::vector<speaker> speakers;
+};
+
+struct event_link {
+  std::string title;
+  std::string url;        // may be empty
+  std::string kind;       // e.g. "Analysis"
+  std::string published;  // ISO date, may be empty
+  std::string summary;
+};
+
+struct event_definition {
+  std::string id;  // [a-z0-9-]+, 1..64 characters
+  std::string title;
+  std::string summary;
+  std::vector<std::string> hashtags;  // without '#'
+  std::string stream_url;             // may be empty
+  millis starts_at = 0;               // from an ISO 8601 UTC string in the file
+  std::vector<segment_definition> segments;
+  std::vector<event_link> links;
+  bool questions_premoderated = true;  // "qa": {"premoderate": bool}
+  // Sections owned by other components (hashtag tracker sources and moderation rules),
+  // kept verbatim for them to parse.
+  boost::json::object sources;
+  boost::json::object moderation;
+};
+
+// Why an event file was refused: which file, which field (a JSON path such as
+// "agenda[2].planned_minutes") and why.
+struct event_load_error {
+  std::string file;
+  std::string field;
+  std::string why;
+  std::string message() const;  // "FILE: FIELD: WHY"
+};
+
+using event_load_result = std::variant<event_definition, event_load_error>;
+
+// Parses and validates an event file's text. `file` names it in errors.
+event_load_result parse_event_definition(std::string_view json_text, std::string_view file);
+
+// The public "event" object of the state (protocol.md), plus "links".
+boost::json::object event_to_json(const event_definition& def);
+
+}  // namespace companion::session
