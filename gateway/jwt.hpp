@@ -1,0 +1,54 @@
+// Staff and ingest credentials: HS256 JSON Web Tokens (RFC 7519) signed with the
+// server secret. Verification returns a verdict value and never echoes the token.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "session/types.hpp"
+
+namespace companion::gateway {
+
+struct token_claims {
+  std::string sub;
+  session::role role = session::role::viewer;
+  std::string event;               // an event id, or "*" for every event
+  session::millis expires_at = 0;  // ms since the epoch; the JWT `exp` claim is in seconds
+};
+
+struct token_verdict {
+  bool ok = false;
+  token_claims claims;  // meaningful only when ok
+  std::string why;      // short reason when not ok: "malformed", "bad signature", "expired", ...
+};
+
+// Tokens longer than this are refused before any decoding or hashing.
+inline constexpr std::size_t max_token_bytes = 4096;
+
+// Empty only if OpenSSL fails.
+std::string sign_token(const token_claims& claims, std::string_view secret);
+
+// Accepts only alg HS256 with a valid signature, a role of moderator, producer or
+// ingest, a `sub`, an `exp` not older than now - leeway, and an `event` equal to
+// event_id or "*". An empty secret verifies nothing.
+token_verdict verify_token(std::string_view token, std::string_view secret, std::string_view event_id,
+                           session::millis now, session::millis leeway = 30000);
+
+// 32 random bytes, hex-encoded; empty if the system RNG fails.
+std::string generate_secret();
+
+// Building blocks shared with signed viewer ids.
+using hmac_sha256_digest = std::array<std::uint8_t, 32>;
+// Empty only if OpenSSL fails.
+std::optional<hmac_sha256_digest> hmac_sha256(std::string_view key, std::string_view data);
+// base64url without padding (RFC 4648 section 5).
+std::string base64url_encode(std::string_view bytes);
+// Strict: rejects padding, characters outside the alphabet and non-zero spare bits,
+// so every byte string has exactly one accepted encoding.
+std::optional<std::string> base64url_decode(std::string_view text);
+
+}  // namespace companion::gateway

@@ -1,0 +1,83 @@
+// The one interface every source format sits behind, plus the small pieces all
+// simdjson-based decoders share (padded input buffer, error mapping).
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decode_result.hpp"
+#include "hashtag_matcher.hpp"
+
+namespace companion::tracker {
+
+class decoder {
+ public:
+  virtual ~decoder() = default;
+
+  // Decodes one frame or NDJSON line. Never throws; bad input becomes `skipped`.
+  virtual decode_result decode(std::string_view frame) = 0;
+
+  // When set, posts carrying none of the matcher's hashtags come back as
+  // skipped{not_matching} before any of their fields are copied: on a firehose
+  // almost every post is irrelevant, so this is the hot path.
+  void set_prefilter(const hashtag_matcher* matcher) { prefilter_ = matcher; }
+
+ protected:
+  bool wanted(std::span<const std::string_view> hashtags) const {
+    return prefilter_ == nullptr || prefilter_->matches_any(hashtags);
+  }
+
+  const hashtag_matcher* prefilter_ = nullptr;
+};
+
+// A reused buffer that gives simdjson the padding it needs without allocating per frame.
+class padded_buffer {
+ public:
+  simdjson::padded_string_view load(std::string_view bytes) {
+    if (bytes_.size() < bytes.size() + simdjson::SIMDJSON_PADDING)
+      bytes_.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
+    if (!bytes.empty()) std::memcpy(bytes_.data(), bytes.data(), bytes.size());
+    return simdjson::padded_string_view(bytes_.data(), bytes.size(), bytes_.size());
+  }
+
+ private:
+  std::vector<char> bytes_;
+};
+
+// Type errors are the sender's schema problem; everything else means the bytes are not JSON.
+inline skip_reason reason_for(simdjson::error_code error) {
+  switch (error) {
+    case simdjson::INCORRECT_TYPE:
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE:
+    case simdjson::BIGINT_ERROR:
+      return skip_reason::wrong_type;
+    case simdjson::NO_SUCH_FIELD:
+      return skip_reason::missing_field;
+    default:
+      return skip_reason::malformed_json;
+  }
+}
+
+inline decode_result skip(skip_reason reason) { return skipped{reason}; }
+inline decode_result skip(simdjson::error_code error) { return skipped{reason_for(error)}; }
+
+// Copies views into owned strings, dropping exact repeats (a tag often appears as
+// a facet and in the text).
+inline std::vector<std::string> unique_strings(std::span<const std::string_view> views) {
+  std::vector<std::string> out;
+  out.reserve(views.size());
+  for (std::string_view v : views) {
+    bool seen = false;
+    for (const auto& s : out) seen = seen || s == v;
+    if (!seen) out.emplace_back(v);
+  }
+  return out;
+}
+
+}  // namespace companion::tracker

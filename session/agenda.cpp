@@ -1,0 +1,144 @@
+// The run-of-show state machine. Each command either applies completely or leaves
+// the agenda untouched and says why, so a producer's misclick never corrupts the show.
+#include "agenda.hpp"
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <string>
+
+namespace companion::session {
+
+namespace json = boost::json;
+
+namespace {
+
+outcome conflict(std::string message) { return outcome::failure(error_code::conflict, std::move(message)); }
+
+json::value optional_time(const std::optional<millis>& at) {
+  if (at) return json::value(*at);
+  return json::value(nullptr);
+}
+
+json::object segment_to_json(const segment_state& segment) {
+  json::array speakers;
+  for (const auto& person : segment.definition.speakers) {
+    speakers.emplace_back(json::object{{"name", person.name}, {"role", person.role}, {"title", person.title}});
+  }
+  return json::object{{"id", segment.definition.id},
+                      {"kind", segment.definition.kind},
+                      {"title", segment.definition.title},
+                      {"planned_minutes", segment.definition.planned_minutes},
+                      {"speakers", std::move(speakers)},
+                      {"actual_start", optional_time(segment.actual_start)}};
+}
+
+}  // namespace
+
+std::string_view to_string(agenda_status s) {
+  switch (s) {
+    case agenda_status::scheduled: return "scheduled";
+    case agenda_status::live: return "live";
+    case agenda_status::paused: return "paused";
+    case agenda_status::ended: return "ended";
+  }
+  return "scheduled";
+}
+
+agenda::agenda(std::vector<segment_definition> segments) {
+  segments_.reserve(segments.size());
+  for (auto& definition : segments) segments_.push_back(segment_state{std::move(definition), std::nullopt});
+}
+
+outcome agenda::start(millis now) {
+  if (status_ == agenda_status::ended) return conflict("the show has ended");
+  if (status_ != agenda_status::scheduled) return conflict("the show has already started");
+  if (segments_.empty()) return conflict("the agenda has no segments");
+  status_ = agenda_status::live;
+  started_at_ = now;
+  enter(0, now);
+  return outcome::success();
+}
+
+outcome agenda::next(millis now) {
+  if (auto refused = require_running(); !refused.ok()) return refused;
+  if (*current_ + 1 >= segments_.size()) return conflict("already on the last segment");
+  enter(*current_ + 1, now);
+  return outcome::success();
+}
+
+outcome agenda::previous(millis now) {
+  if (auto refused = require_running(); !refused.ok()) return refused;
+  if (*current_ == 0) return conflict("already on the first segment");
+  enter(*current_ - 1, now);
+  return outcome::success();
+}
+
+outcome agenda::go_to(std::string_view segment_id, millis now) {
+  if (auto refused = require_running(); !refused.ok()) return refused;
+  const auto found = std::find_if(segments_.begin(), segments_.end(),
+                                  [&](const segment_state& s) { return s.definition.id == segment_id; });
+  if (found == segments_.end()) {
+    return outcome::failure(error_code::not_found, "no segment \"" + std::string(segment_id) + "\"");
+  }
+  const auto index = static_cast<std::size_t>(found - segments_.begin());
+  if (index == *current_) return conflict("\"" + std::string(segment_id) + "\" is already the current segment");
+  enter(index, now);
+  return outcome::success();
+}
+
+outcome agenda::pause(millis now) {
+  if (status_ == agenda_status::paused) return conflict("the show is already paused");
+  if (auto refused = require_running(); !refused.ok()) return refused;
+  status_ = agenda_status::paused;
+  paused_at_ = now;
+  return outcome::success();
+}
+
+outcome agenda::resume(millis /*now*/) {
+  if (status_ == agenda_status::live) return conflict("the show is not paused");
+  if (auto refused = require_running(); !refused.ok()) return refused;
+  status_ = agenda_status::live;
+  paused_at_.reset();
+  return outcome::success();
+}
+
+outcome agenda::end(millis now) {
+  if (auto refused = require_running(); !refused.ok()) return refused;
+  status_ = agenda_status::ended;
+  current_.reset();
+  // An ended show is no longer paused; keeping the pause time would suggest it is.
+  paused_at_.reset();
+  ended_at_ = now;
+  return outcome::success();
+}
+
+json::object agenda::to_json() const {
+  json::array segments;
+  for (const auto& segment : segments_) segments.emplace_back(segment_to_json(segment));
+  json::value current(nullptr);
+  if (current_) current = json::value(segments_[*current_].definition.id);
+  return json::object{{"status", to_string(status_)},
+                      {"current", std::move(current)},
+                      {"started_at", optional_time(started_at_)},
+                      {"paused_at", optional_time(paused_at_)},
+                      {"ended_at", optional_time(ended_at_)},
+                      {"segments", std::move(segments)}};
+}
+
+outcome agenda::require_running() const {
+  if (status_ == agenda_status::scheduled) return conflict("the show has not started");
+  if (status_ == agenda_status::ended) return conflict("the show has ended");
+  return outcome::success();
+}
+
+void agenda::enter(std::size_t index, millis now) {
+  // Moving back means the later segments have not run yet in this telling of the show,
+  // so their start times would misreport the chapters.
+  if (current_ && index < *current_) {
+    for (std::size_t i = index + 1; i < segments_.size(); ++i) segments_[i].actual_start.reset();
+  }
+  current_ = index;
+  if (!segments_[index].actual_start) segments_[index].actual_start = now;
+}
+
+}  // namespace companion::session

@@ -1,0 +1,317 @@
+#include "command.hpp"
+
+#include <array>
+#include <boost/json/string.hpp>
+
+namespace companion::session {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Field requirements per command type. Unknown types are bad_request.
+struct command_rule {
+  std::string_view type;
+  role required;
+  bool needs_text = false;
+  bool needs_question = false;
+  bool needs_post = false;
+  bool needs_highlight = false;
+  bool needs_segment = false;
+  bool needs_author = false;
+};
+
+constexpr std::array<command_rule, 28> command_rules{{
+    {"hello", role::viewer},
+    {"ping", role::viewer},
+    {"token.refresh", role::moderator},
+    {"question.ask", role::viewer, true},
+    {"question.vote", role::viewer, false, true},
+    {"question.unvote", role::viewer, false, true},
+    {"question.approve", role::moderator, false, true},
+    {"question.reject", role::moderator, false, true},
+    {"question.answered", role::moderator, false, true},
+    {"question.reopen", role::moderator, false, true},
+    {"question.unmerge", role::moderator, false, true},
+    {"question.edit", role::moderator, true, true},
+    {"post.approve", role::moderator, false, false, true},
+    {"post.reject", role::moderator, false, false, true},
+    {"post.feature", role::moderator, false, false, true},
+    {"highlight.remove", role::moderator, false, false, false, true},
+    {"author.block", role::moderator, false, false, false, false, false, true},
+    {"author.trust", role::moderator, false, false, false, false, false, true},
+    {"on_screen.set", role::moderator},
+    {"agenda.start", role::producer},
+    {"agenda.next", role::producer},
+    {"agenda.previous", role::producer},
+    {"agenda.pause", role::producer},
+    {"agenda.resume", role::producer},
+    {"agenda.end", role::producer},
+    {"agenda.goto", role::producer, false, false, false, false, true},
+    {"announce", role::producer, true},
+    {"qa.set", role::producer},
+}};
+
+const command_rule* find_rule(std::string_view type) {
+  for (const auto& rule : command_rules)
+    if (rule.type == type) return &rule;
+  return nullptr;
+}
+
+// Reads a string (or, when `nullable`, null) field; records the first type error.
+bool read_string(od::value& value, std::string_view key, std::optional<std::string>& out, bool nullable,
+                 std::string& error) {
+  if (nullable) {
+    bool is_null = false;
+    if (!value.is_null().get(is_null) && is_null) {
+      out.reset();
+      return true;
+    }
+  }
+  std::string_view text;
+  if (value.get_string().get(text)) {
+    if (error.empty()) error = "field \"" + std::string(key) + "\" must be a string";
+    return false;
+  }
+  out.emplace(text);
+  return true;
+}
+
+bool read_string(od::value& value, std::string_view key, std::string& out, std::string& error) {
+  std::optional<std::string> text;
+  if (!read_string(value, key, text, false, error)) return false;
+  out = std::move(*text);
+  return true;
+}
+
+// Reads the command id: a string or an integer, kept as JSON text for echoing.
+bool read_id(od::value& value, boost::json::value& id, std::optional<std::string>& as_item, std::string& error) {
+  od::json_type type;
+  if (value.type().get(type)) {
+    error = "malformed JSON";
+    return false;
+  }
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view text;
+      if (value.get_string().get(text)) break;
+      id = boost::json::string(text);
+      as_item.emplace(text);
+      return true;
+    }
+    case od::json_type::number: {
+      std::int64_t number = 0;
+      if (value.get_int64().get(number)) break;
+      id = number;
+      as_item = std::to_string(number);
+      return true;
+    }
+    case od::json_type::null:
+      as_item.reset();
+      return true;
+    default:
+      break;
+  }
+  if (error.empty()) error = "field \"id\" must be a string or an integer";
+  return false;
+}
+
+bool read_resume(od::value& value, std::optional<resume_point>& out, std::string& error) {
+  od::object object;
+  if (value.get_object().get(object)) {
+    if (error.empty()) error = "field \"resume\" must be an object with epoch and seq";
+    return false;
+  }
+  resume_point point;
+  bool have_epoch = false, have_seq = false;
+  for (auto field : object) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    od::value inner;
+    if (field.value().get(inner)) return false;
+    if (key == "epoch") {
+      std::string_view epoch;
+      if (inner.get_string().get(epoch)) break;
+      point.epoch = epoch;
+      have_epoch = true;
+    } else if (key == "seq") {
+      if (inner.get_uint64().get(point.seq)) break;
+      have_seq = true;
+    }
+  }
+  if (!have_epoch || !have_seq) {
+    if (error.empty()) error = "field \"resume\" must be an object with epoch (string) and seq (integer)";
+    return false;
+  }
+  out = std::move(point);
+  return true;
+}
+
+// Checks that the fields a type needs are present.
+std::string missing_field(const command_rule& rule, const command& cmd) {
+  if (rule.needs_text && !cmd.text) return "text";
+  if (rule.needs_question && cmd.question.empty()) return "question";
+  if (rule.needs_post && cmd.post.empty()) return "post";
+  if (rule.needs_highlight && cmd.highlight.empty()) return "highlight";
+  if (rule.needs_segment && cmd.segment.empty()) return "segment";
+  if (rule.needs_author && cmd.source.empty()) return "source";
+  if (rule.needs_author && cmd.handle.empty()) return "handle";
+  return {};
+}
+
+}  // namespace
+
+std::optional<role> required_role(std::string_view type) {
+  if (const auto* rule = find_rule(type)) return rule->required;
+  return std::nullopt;
+}
+
+bool command_decoder::decode(std::string_view frame, command& out, decode_failure& failure) {
+  out = command{};
+  failure = decode_failure{};
+  // A reused buffer with simdjson's padding avoids an allocation per frame.
+  if (buffer_.size() < frame.size() + simdjson::SIMDJSON_PADDING)
+    buffer_ = simdjson::padded_string(frame.size() + simdjson::SIMDJSON_PADDING);
+  std::copy(frame.begin(), frame.end(), buffer_.data());
+
+  od::document doc;
+  od::object object;
+  if (parser_.iterate(buffer_.data(), frame.size(), buffer_.size()).get(doc) || doc.get_object().get(object)) {
+    failure.message = "a command must be one JSON object";
+    return false;
+  }
+
+  std::string error;
+  bool item_given = false;
+  std::optional<std::string> id_as_item;
+  std::optional<std::string> type;
+  for (auto field : object) {
+    std::string_view key;
+    od::value value;
+    if (field.unescaped_key().get(key) || field.value().get(value)) {
+      failure.message = "malformed JSON";
+      return false;
+    }
+    std::optional<std::string> scratch;
+    if (key == "type") {
+      read_string(value, key, type, false, error);
+    } else if (key == "id") {
+      read_id(value, out.id, id_as_item, error);
+    } else if (key == "event") {
+      read_string(value, key, out.event, error);
+    } else if (key == "token") {
+      read_string(value, key, out.token, error);
+    } else if (key == "viewer") {
+      read_string(value, key, out.viewer, error);
+    } else if (key == "resume") {
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null) read_resume(value, out.resume, error);
+    } else if (key == "text") {
+      read_string(value, key, out.text, false, error);
+    } else if (key == "name") {
+      read_string(value, key, out.name, true, error);
+    } else if (key == "question") {
+      read_string(value, key, out.question, error);
+    } else if (key == "post") {
+      read_string(value, key, out.post, error);
+    } else if (key == "highlight") {
+      read_string(value, key, out.highlight, error);
+    } else if (key == "segment") {
+      read_string(value, key, out.segment, error);
+    } else if (key == "source") {
+      read_string(value, key, out.source, error);
+    } else if (key == "handle") {
+      read_string(value, key, out.handle, error);
+    } else if (key == "kind") {
+      read_string(value, key, out.kind, true, error);
+    } else if (key == "item") {
+      item_given = true;
+      read_string(value, key, out.item, true, error);
+    } else if (key == "open") {
+      bool open = false;
+      if (value.get_bool().get(open)) {
+        if (error.empty()) error = "field \"open\" must be a boolean";
+      } else {
+        out.kind = open ? "open" : "closed";
+      }
+    }
+    // Unknown fields are ignored so clients may send extensions.
+  }
+  failure.id = out.id;
+  if (!error.empty()) {
+    failure.message = std::move(error);
+    return false;
+  }
+  if (!type) {
+    failure.message = "field \"type\" is missing";
+    return false;
+  }
+  out.type = std::move(*type);
+  const command_rule* rule = find_rule(out.type);
+  if (!rule) {
+    failure.message = "unknown type \"" + out.type + "\"";
+    return false;
+  }
+  // on_screen.set names its item in `id` (protocol v1) or, preferably, in `item`.
+  if (out.type == "on_screen.set" && !item_given) out.item = id_as_item;
+  if (out.type == "on_screen.set" && out.kind.has_value() != out.item.has_value()) {
+    failure.message = "on_screen.set needs kind and id both set, or both null to clear";
+    return false;
+  }
+  if (std::string missing = missing_field(*rule, out); !missing.empty()) {
+    failure.message = "field \"" + missing + "\" is missing";
+    return false;
+  }
+  return true;
+}
+
+boost::json::object command_to_json(const command& cmd) {
+  boost::json::object json;
+  json["type"] = cmd.type;
+  auto put = [&json](std::string_view key, const std::string& value) {
+    if (!value.empty()) json[key] = value;
+  };
+  put("event", cmd.event);
+  put("viewer", cmd.viewer);
+  put("question", cmd.question);
+  put("post", cmd.post);
+  put("highlight", cmd.highlight);
+  put("segment", cmd.segment);
+  put("source", cmd.source);
+  put("handle", cmd.handle);
+  if (cmd.text) json["text"] = *cmd.text;
+  if (cmd.name) json["name"] = *cmd.name;
+  if (cmd.kind) json["kind"] = *cmd.kind;
+  if (cmd.item) json["item"] = *cmd.item;
+  return json;
+}
+
+bool command_from_json(const boost::json::object& json, command& out) {
+  out = command{};
+  auto get = [&json](std::string_view key) -> const boost::json::string* {
+    auto it = json.find(key);
+    return it != json.end() && it->value().is_string() ? &it->value().get_string() : nullptr;
+  };
+  auto copy = [&get](std::string_view key, std::string& into) {
+    if (const auto* s = get(key)) into = std::string(*s);
+  };
+  auto copy_optional = [&get](std::string_view key, std::optional<std::string>& into) {
+    if (const auto* s = get(key)) into = std::string(*s);
+  };
+  copy("type", out.type);
+  if (out.type.empty() || !find_rule(out.type)) return false;
+  copy("event", out.event);
+  copy("viewer", out.viewer);
+  copy("question", out.question);
+  copy("post", out.post);
+  copy("highlight", out.highlight);
+  copy("segment", out.segment);
+  copy("source", out.source);
+  copy("handle", out.handle);
+  copy_optional("text", out.text);
+  copy_optional("name", out.name);
+  copy_optional("kind", out.kind);
+  copy_optional("item", out.item);
+  return true;
+}
+
+}  // namespace companion::session

@@ -1,0 +1,411 @@
+#include "engine.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <deque>
+#include <map>
+
+#include "frames.hpp"
+#include "post_wall.hpp"
+#include "question_board.hpp"
+#include "text_rules.hpp"
+
+namespace companion::session {
+namespace {
+
+// Announcements are one line on a phone banner.
+constexpr std::size_t max_announcement = 500;
+constexpr millis minute = 60'000;
+
+boost::json::object post_to_json(const social_post& post) {
+  boost::json::array tags;
+  for (const auto& tag : post.tags) tags.push_back(boost::json::value(tag));
+  return {{"id", post.id},
+          {"source", post.source},
+          {"url", post.url},
+          {"author_id", post.author_id},
+          {"author_handle", post.author_handle},
+          {"author_display_name", post.author_display_name},
+          {"text", post.text},
+          {"tags", std::move(tags)},
+          {"lang", post.lang},
+          {"created_at", post.created_at},
+          {"is_reply", post.is_reply},
+          {"is_repost", post.is_repost},
+          {"link_count", post.link_count}};
+}
+
+std::string string_field(const boost::json::object& json, std::string_view key) {
+  auto it = json.find(key);
+  return it != json.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
+}
+
+std::int64_t int_field(const boost::json::object& json, std::string_view key) {
+  auto it = json.find(key);
+  if (it == json.end()) return 0;
+  if (it->value().is_int64()) return it->value().get_int64();
+  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().get_uint64());
+  return 0;
+}
+
+bool bool_field(const boost::json::object& json, std::string_view key) {
+  auto it = json.find(key);
+  return it != json.end() && it->value().is_bool() && it->value().get_bool();
+}
+
+social_post post_from_json(const boost::json::object& json) {
+  social_post post;
+  post.id = string_field(json, "id");
+  post.source = string_field(json, "source");
+  post.url = string_field(json, "url");
+  post.author_id = string_field(json, "author_id");
+  post.author_handle = string_field(json, "author_handle");
+  post.author_display_name = string_field(json, "author_display_name");
+  post.text = string_field(json, "text");
+  if (auto it = json.find("tags"); it != json.end() && it->value().is_array())
+    for (const auto& tag : it->value().get_array())
+      if (tag.is_string()) post.tags.emplace_back(tag.get_string());
+  post.lang = string_field(json, "lang");
+  post.created_at = int_field(json, "created_at");
+  post.is_reply = bool_field(json, "is_reply");
+  post.is_repost = bool_field(json, "is_repost");
+  post.link_count = static_cast<int>(int_field(json, "link_count"));
+  return post;
+}
+
+std::string_view to_string(post_verdict v) {
+  switch (v) {
+    case post_verdict::rejected: return "rejected";
+    case post_verdict::pending: return "pending";
+    case post_verdict::approved: return "approved";
+  }
+  return "pending";
+}
+
+post_verdict parse_verdict(std::string_view text) {
+  if (text == "rejected") return post_verdict::rejected;
+  if (text == "approved") return post_verdict::approved;
+  return post_verdict::pending;
+}
+
+}  // namespace
+
+struct event_engine::state final : publisher {
+  state(event_definition d, std::string e, engine_limits l)
+      : definition(std::move(d)),
+        epoch(std::move(e)),
+        limits(l),
+        run(definition.segments),
+        questions(definition.questions_premoderated),
+        wall(wall_limits{l.wall_size}) {
+    for (const auto& tag : definition.hashtags) tag_totals[tag] = 0;
+  }
+
+  event_definition definition;
+  std::string epoch;
+  engine_limits limits;
+  std::uint64_t seq = 0;
+  agenda run;
+  boost::json::value announcement;  // null or {"text","at"}
+  boost::json::value on_screen;     // null or {"kind","id"}
+  question_board questions;
+  post_wall wall;
+
+  // Stats: totals per hashtag and the arrivals of the last minute.
+  std::map<std::string, std::uint64_t> tag_totals;
+  std::deque<std::pair<millis, std::string>> recent_tags;
+  std::uint64_t viewers = 0;
+  boost::json::value last_stats;  // what the last `stats` change said
+  millis last_stats_at = 0;
+  millis last_votes_at = 0;
+
+  engine_reply* reply = nullptr;  // where change() and staff() collect, for the input being handled
+
+  void change(std::string_view kind, boost::json::value data) override {
+    auto message = std::make_shared<published_message>();
+    message->seq = ++seq;
+    message->kind = kind;
+    message->payload = change_frame(message->seq, epoch, kind, data);
+    message->data = std::move(data);
+    reply->ack["seq"] = message->seq;
+    reply->messages.push_back(std::move(message));
+  }
+
+  void staff(boost::json::object frame) override {
+    auto message = std::make_shared<published_message>();
+    message->staff_only = true;
+    message->kind = std::string(frame["type"].as_string());
+    message->payload = boost::json::serialize(frame);
+    message->data = std::move(frame);
+    reply->messages.push_back(std::move(message));
+  }
+
+  void forget_old_tags(millis now) {
+    while (!recent_tags.empty() && recent_tags.front().first <= now - minute) recent_tags.pop_front();
+  }
+
+  boost::json::value stats_json(millis now) const {
+    std::map<std::string, std::uint64_t> per_minute;
+    for (const auto& [at, tag] : recent_tags)
+      if (at > now - minute) ++per_minute[tag];
+    boost::json::object tags;
+    for (const auto& [tag, total] : tag_totals)
+      tags[tag] = boost::json::object{{"total", total}, {"per_minute", per_minute.contains(tag) ? per_minute.at(tag) : 0}};
+    return boost::json::object{{"viewers", viewers}, {"tags", std::move(tags)}};
+  }
+
+  // The on-screen item must stay public; when it stops being so, the screen clears.
+  void clear_screen_if_gone() {
+    if (on_screen.is_null()) return;
+    const auto& screen = on_screen.get_object();
+    std::string kind = string_field(screen, "kind"), id = string_field(screen, "id");
+    bool visible = kind == "question" ? questions.is_public(id) : wall.is_highlight(id);
+    if (!visible) {
+      on_screen = nullptr;
+      change("on_screen", nullptr);
+    }
+  }
+
+  outcome set_screen(const command& cmd) {
+    if (!cmd.kind) {
+      if (on_screen.is_null()) return outcome::success();
+      on_screen = nullptr;
+      change("on_screen", nullptr);
+      return outcome::success();
+    }
+    const std::string& id = *cmd.item;
+    if (*cmd.kind == "question") {
+      if (!questions.is_public(id)) return outcome::failure(error_code::not_found, "no such approved question");
+    } else if (*cmd.kind == "highlight") {
+      if (!wall.is_highlight(id)) return outcome::failure(error_code::not_found, "no such highlight");
+    } else {
+      return outcome::failure(error_code::bad_request, "kind must be question or highlight");
+    }
+    boost::json::object screen{{"kind", *cmd.kind}, {"id", id}};
+    if (on_screen == boost::json::value(screen)) return outcome::success();
+    on_screen = screen;
+    change("on_screen", std::move(screen));
+    return outcome::success();
+  }
+
+  outcome announce(const command& cmd, millis now) {
+    std::string text = trim_text(*cmd.text);
+    if (count_code_points(text) > max_announcement)
+      return outcome::failure(error_code::bad_request,
+                              "an announcement has at most " + std::to_string(max_announcement) + " characters");
+    if (has_control_characters(text))
+      return outcome::failure(error_code::bad_request, "the announcement contains control characters");
+    if (text.empty()) {
+      if (announcement.is_null()) return outcome::success();
+      announcement = nullptr;
+    } else {
+      announcement = boost::json::object{{"text", text}, {"at", now}};
+    }
+    change("announcement", announcement);
+    return outcome::success();
+  }
+
+  outcome agenda_command(const command& cmd, millis now) {
+    outcome result;
+    if (cmd.type == "agenda.start") result = run.start(now);
+    else if (cmd.type == "agenda.next") result = run.next(now);
+    else if (cmd.type == "agenda.previous") result = run.previous(now);
+    else if (cmd.type == "agenda.pause") result = run.pause(now);
+    else if (cmd.type == "agenda.resume") result = run.resume(now);
+    else if (cmd.type == "agenda.end") result = run.end(now);
+    else if (cmd.type == "agenda.goto") result = run.go_to(cmd.segment, now);
+    if (result.ok()) change("agenda", run.to_json());
+    return result;
+  }
+
+  std::string current_segment() const {
+    auto index = run.current_index();
+    return index ? run.segments()[*index].definition.id : std::string();
+  }
+
+  outcome dispatch(const command& cmd, const actor& who, millis now, boost::json::object& ack) {
+    const std::string& type = cmd.type;
+    const std::string staff_name = who.subject.empty() ? std::string(to_string(who.who)) : who.subject;
+    if (type.starts_with("agenda.")) return agenda_command(cmd, now);
+    if (type == "announce") return announce(cmd, now);
+    if (type == "on_screen.set") return set_screen(cmd);
+    if (type == "question.ask")
+      return questions.ask(who.viewer, *cmd.text, cmd.name, current_segment(), now, *this, ack);
+    if (type == "question.vote") return questions.vote(cmd.question, who.viewer, true, *this);
+    if (type == "question.unvote") return questions.vote(cmd.question, who.viewer, false, *this);
+    if (type == "question.approve") return questions.approve(cmd.question, *this);
+    if (type == "question.reject") return questions.reject(cmd.question, *this);
+    if (type == "question.answered") return questions.mark_answered(cmd.question, now, *this);
+    if (type == "question.reopen") return questions.reopen(cmd.question, *this);
+    if (type == "question.edit") return questions.edit(cmd.question, *cmd.text, *this);
+    if (type == "question.unmerge") return questions.unmerge(cmd.question, *this);
+    if (type == "qa.set") {
+      if (!cmd.kind || (*cmd.kind != "open" && *cmd.kind != "closed"))
+        return outcome::failure(error_code::bad_request, "qa.set needs open: true or false");
+      return questions.set_open(*cmd.kind == "open", *this);
+    }
+    if (type == "post.approve") return wall.approve(cmd.post, staff_name, now, *this);
+    if (type == "post.reject") return wall.reject(cmd.post, staff_name, now, *this);
+    if (type == "post.feature") return wall.feature(cmd.post, staff_name, now, *this);
+    if (type == "highlight.remove") return wall.remove(cmd.highlight, staff_name, now, *this);
+    if (type == "author.block") return wall.block_author(cmd.source, cmd.handle, staff_name, now, *this);
+    if (type == "author.trust") return wall.trust_author(cmd.source, cmd.handle, staff_name, now, *this);
+    return outcome::failure(error_code::bad_request, "\"" + type + "\" is not an event command");
+  }
+};
+
+event_engine::event_engine(event_definition definition, std::string epoch, engine_limits limits)
+    : state_(std::make_unique<state>(std::move(definition), std::move(epoch), limits)) {}
+
+event_engine::~event_engine() = default;
+
+engine_reply event_engine::apply(const command& cmd, const actor& who, millis now) {
+  engine_reply reply;
+  auto required = required_role(cmd.type);
+  if (!required) {
+    reply.result = outcome::failure(error_code::bad_request, "unknown type \"" + cmd.type + "\"");
+    return reply;
+  }
+  if (!role_allows(who.who, *required)) {
+    reply.result = outcome::failure(error_code::forbidden, std::string(to_string(*required)) + " role required");
+    return reply;
+  }
+  state_->reply = &reply;
+  reply.result = state_->dispatch(cmd, who, now, reply.ack);
+  if (reply.result.ok()) state_->clear_screen_if_gone();
+  state_->reply = nullptr;
+  if (!reply.result.ok()) {
+    // A failed command changes nothing; the parts check before they mutate.
+    reply.messages.clear();
+    reply.ack = {};
+    return reply;
+  }
+  if (!reply.messages.empty() || cmd.type == "question.vote" || cmd.type == "question.unvote") {
+    reply.journal = boost::json::object{{"kind", "command"},
+                                        {"at", now},
+                                        {"role", to_string(who.who)},
+                                        {"viewer", who.viewer},
+                                        {"subject", who.subject},
+                                        {"cmd", command_to_json(cmd)}};
+  }
+  return reply;
+}
+
+engine_reply event_engine::ingest(const social_post& post, const moderation_decision& decision, millis now) {
+  engine_reply reply;
+  state_->reply = &reply;
+  reply.result = state_->wall.ingest(post, decision, now, *state_);
+  if (reply.result.ok()) {
+    for (const auto& tag : post.tags) {
+      if (!state_->tag_totals.contains(tag)) continue;
+      ++state_->tag_totals[tag];
+      state_->recent_tags.emplace_back(now, tag);
+    }
+    reply.journal = boost::json::object{{"kind", "post"},
+                                        {"at", now},
+                                        {"post", post_to_json(post)},
+                                        {"verdict", to_string(decision.verdict)},
+                                        {"rule", decision.rule},
+                                        {"reason", decision.reason}};
+  }
+  state_->reply = nullptr;
+  return reply;
+}
+
+engine_reply event_engine::retract(const std::string& post_id, millis now) {
+  engine_reply reply;
+  state_->reply = &reply;
+  reply.result = state_->wall.retract(post_id, now, *state_);
+  if (reply.result.ok()) {
+    state_->clear_screen_if_gone();
+    reply.journal = boost::json::object{{"kind", "retract"}, {"at", now}, {"id", post_id}};
+  }
+  state_->reply = nullptr;
+  return reply;
+}
+
+engine_reply event_engine::tick(millis now, std::uint64_t viewers) {
+  engine_reply reply;
+  state& s = *state_;
+  s.reply = &reply;
+  s.viewers = viewers;
+  millis votes_interval = 1000 / std::max(1, s.limits.votes_changes_per_second);
+  if (s.questions.has_pending_votes() && now - s.last_votes_at >= votes_interval) {
+    s.questions.flush_votes(s);
+    s.last_votes_at = now;
+  }
+  if (now - s.last_stats_at >= s.limits.stats_interval) {
+    s.forget_old_tags(now);
+    boost::json::value stats = s.stats_json(now);
+    if (stats != s.last_stats) {
+      s.last_stats = stats;
+      s.last_stats_at = now;
+      s.change("stats", std::move(stats));
+    }
+  }
+  s.reply = nullptr;
+  if (!reply.messages.empty())
+    reply.journal = boost::json::object{{"kind", "tick"}, {"at", now}, {"viewers", viewers}};
+  return reply;
+}
+
+bool event_engine::replay(const boost::json::object& record, engine_reply& reply) {
+  std::string kind = string_field(record, "kind");
+  millis at = int_field(record, "at");
+  if (kind == "command") {
+    auto it = record.find("cmd");
+    command cmd;
+    if (it == record.end() || !it->value().is_object() || !command_from_json(it->value().get_object(), cmd))
+      return false;
+    actor who;
+    who.who = parse_role(string_field(record, "role")).value_or(role::viewer);
+    who.viewer = string_field(record, "viewer");
+    who.subject = string_field(record, "subject");
+    reply = apply(cmd, who, at);
+    return true;
+  }
+  if (kind == "post") {
+    auto it = record.find("post");
+    if (it == record.end() || !it->value().is_object()) return false;
+    moderation_decision decision{parse_verdict(string_field(record, "verdict")), string_field(record, "rule"),
+                                 string_field(record, "reason")};
+    reply = ingest(post_from_json(it->value().get_object()), decision, at);
+    return true;
+  }
+  if (kind == "retract") {
+    reply = retract(string_field(record, "id"), at);
+    return true;
+  }
+  if (kind == "tick") {
+    reply = tick(at, static_cast<std::uint64_t>(int_field(record, "viewers")));
+    return true;
+  }
+  return false;
+}
+
+const event_definition& event_engine::definition() const { return state_->definition; }
+const std::string& event_engine::epoch() const { return state_->epoch; }
+std::uint64_t event_engine::seq() const { return state_->seq; }
+const agenda& event_engine::run_of_show() const { return state_->run; }
+const question_board& event_engine::questions() const { return state_->questions; }
+const post_wall& event_engine::wall() const { return state_->wall; }
+
+boost::json::object event_engine::public_state() const {
+  const state& s = *state_;
+  boost::json::value stats = s.last_stats.is_null() ? s.stats_json(0) : s.last_stats;
+  return {{"event", event_to_json(s.definition)},
+          {"agenda", s.run.to_json()},
+          {"announcement", s.announcement},
+          {"highlights", s.wall.highlights()},
+          {"questions", s.questions.public_questions()},
+          {"on_screen", s.on_screen},
+          {"stats", std::move(stats)},
+          {"qa", boost::json::object{{"open", s.questions.is_open()}, {"premoderated", s.definition.questions_premoderated}}}};
+}
+
+boost::json::object event_engine::queue_snapshot() const {
+  return {{"type", "queue.snapshot"},
+          {"posts", state_->wall.queued_posts()},
+          {"questions", state_->questions.staff_questions()}};
+}
+
+}  // namespace companion::session

@@ -1,0 +1,93 @@
+// One event's single writer: applies commands, ingested posts and clock ticks to
+// the event state, numbers every public change (seq) and describes each input as
+// a journal record so the same state can be rebuilt by replaying the journal.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agenda.hpp"
+#include "command.hpp"
+#include "event_definition.hpp"
+#include "social_post.hpp"
+#include "types.hpp"
+
+namespace companion::session {
+
+class question_board;
+class post_wall;
+
+// One frame for clients: a numbered public change, or a staff-only queue frame.
+struct published_message {
+  std::uint64_t seq = 0;    // the change's seq; 0 for staff-only frames
+  bool staff_only = false;  // queue.* frames reach moderators and producers only
+  std::string kind;         // change kind ("agenda", ...) or staff frame type ("queue.post", ...)
+  boost::json::value data;  // the change's data, or the staff frame's object
+  std::string payload;      // the whole frame as JSON text, built once
+};
+using message_ptr = std::shared_ptr<const published_message>;
+
+struct actor {
+  role who = role::viewer;
+  std::string viewer;   // signed anonymous viewer id
+  std::string subject;  // token subject for staff
+};
+
+struct engine_reply {
+  outcome result;
+  boost::json::object ack;            // result fields for the ack (the last change's seq, ids...)
+  std::vector<message_ptr> messages;  // in publication order
+  // Set when the input changed state: the record to journal before anyone hears of it.
+  std::optional<boost::json::object> journal;
+};
+
+struct engine_limits {
+  // Votes are coalesced: at most this many `votes` changes a second per event.
+  int votes_changes_per_second = 4;
+  // Stats are published at most once a second.
+  millis stats_interval = 1000;
+  // The wall in the snapshot keeps the newest highlights only.
+  std::size_t wall_size = 50;
+};
+
+class event_engine {
+ public:
+  event_engine(event_definition definition, std::string epoch, engine_limits limits = {});
+  ~event_engine();
+  event_engine(const event_engine&) = delete;
+  event_engine& operator=(const event_engine&) = delete;
+
+  // A client command (hello and ping never reach the engine).
+  engine_reply apply(const command& cmd, const actor& who, millis now);
+  // A post that passed decoding, matching, dedup and auto-moderation.
+  engine_reply ingest(const social_post& post, const moderation_decision& decision, millis now);
+  // A post was deleted at its source.
+  engine_reply retract(const std::string& post_id, millis now);
+  // Called a few times a second: publishes coalesced votes and stats.
+  engine_reply tick(millis now, std::uint64_t viewers);
+  // Rebuilds state from one journal record, giving the reply it gave the first time;
+  // false if the record is not understood.
+  bool replay(const boost::json::object& record, engine_reply& reply);
+
+  const event_definition& definition() const;
+  const std::string& epoch() const;
+  std::uint64_t seq() const;
+  // The public state (protocol.md) as of seq().
+  boost::json::object public_state() const;
+  // The moderation queue for staff: {"type":"queue.snapshot","posts":[...],"questions":[...]}.
+  boost::json::object queue_snapshot() const;
+  const agenda& run_of_show() const;
+  const question_board& questions() const;
+  const post_wall& wall() const;
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+
+}  // namespace companion::session

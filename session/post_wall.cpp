@@ -1,0 +1,254 @@
+#include "post_wall.hpp"
+
+#include <algorithm>
+
+namespace companion::session {
+namespace {
+
+boost::json::object queue_removed(const std::string& id) {
+  return {{"type", "queue.removed"}, {"kind", "post"}, {"id", id}};
+}
+
+}  // namespace
+
+std::string_view to_string(post_state s) {
+  switch (s) {
+    case post_state::pending: return "pending";
+    case post_state::approved: return "approved";
+    case post_state::rejected: return "rejected";
+    case post_state::removed: return "removed";
+    case post_state::deleted: return "deleted";
+  }
+  return "pending";
+}
+
+post_wall::post_wall(wall_limits limits) : limits_(limits) {}
+
+void post_wall::record(millis at, const std::string& who, std::string action, const wall_entry& entry) {
+  audit_.push_back({at, who, std::move(action), entry.post.id, entry.post.author_handle, entry.decision.rule,
+                    entry.decision.reason});
+  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+}
+
+void post_wall::publish_highlight(wall_entry& entry, publisher& out) {
+  entry.approved_order = next_approval_++;
+  out.change("highlight.added", to_highlight_json(entry));
+}
+
+outcome post_wall::ingest(const social_post& post, const moderation_decision& decision, millis now,
+                          publisher& out) {
+  if (posts_.contains(post.id)) return outcome::failure(error_code::conflict, "post already known");
+  wall_entry entry{post, decision, post_state::pending, false, now, 0};
+  std::pair<std::string, std::string> author{post.source, post.author_handle};
+  // Moderators' lists made at runtime outrank the event file's rules.
+  if (blocked_.contains(author)) {
+    entry.decision = {post_verdict::rejected, "blocked_author", "author blocked by a moderator"};
+  } else if (trusted_.contains(author) && decision.verdict == post_verdict::pending) {
+    entry.decision = {post_verdict::approved, "trusted_author", "author trusted by a moderator"};
+  }
+  auto [it, inserted] = posts_.emplace(post.id, std::move(entry));
+  arrival_order_.push_back(post.id);
+  wall_entry& stored = it->second;
+  switch (stored.decision.verdict) {
+    case post_verdict::rejected:
+      stored.state = post_state::rejected;
+      record(now, "auto", "auto_rejected", stored);
+      break;
+    case post_verdict::approved:
+      stored.state = post_state::approved;
+      record(now, "auto", "auto_approved", stored);
+      publish_highlight(stored, out);
+      break;
+    case post_verdict::pending:
+      record(now, "auto", "held", stored);
+      out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(stored)}});
+      break;
+  }
+  trim();
+  return outcome::success();
+}
+
+outcome post_wall::approve(const std::string& id, const std::string& who, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->state == post_state::approved) return outcome::failure(error_code::conflict, "already approved");
+  if (entry->state != post_state::pending && entry->state != post_state::rejected)
+    return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
+  bool was_queued = entry->state == post_state::pending;
+  entry->state = post_state::approved;
+  record(now, who, "approved", *entry);
+  if (was_queued) out.staff(queue_removed(id));
+  publish_highlight(*entry, out);
+  return outcome::success();
+}
+
+outcome post_wall::reject(const std::string& id, const std::string& who, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->state != post_state::pending)
+    return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
+  entry->state = post_state::rejected;
+  record(now, who, "rejected", *entry);
+  out.staff(queue_removed(id));
+  return outcome::success();
+}
+
+outcome post_wall::feature(const std::string& id, const std::string& who, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->featured) return outcome::failure(error_code::conflict, "already featured");
+  if (entry->state == post_state::pending) {
+    entry->state = post_state::approved;
+    entry->featured = true;
+    record(now, who, "featured", *entry);
+    out.staff(queue_removed(id));
+    publish_highlight(*entry, out);
+    return outcome::success();
+  }
+  if (entry->state != post_state::approved)
+    return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
+  entry->featured = true;
+  record(now, who, "featured", *entry);
+  // A highlight.added for a known id replaces it in place: that is how a wall learns it is featured.
+  out.change("highlight.added", to_highlight_json(*entry));
+  return outcome::success();
+}
+
+outcome post_wall::remove(const std::string& id, const std::string& who, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(id);
+  if (!entry || entry->state != post_state::approved)
+    return outcome::failure(error_code::not_found, "no such highlight");
+  entry->state = post_state::removed;
+  entry->featured = false;
+  record(now, who, "removed", *entry);
+  out.change("highlight.removed", boost::json::object{{"id", id}});
+  return outcome::success();
+}
+
+outcome post_wall::retract(const std::string& id, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  post_state before = entry->state;
+  if (before == post_state::deleted) return outcome::failure(error_code::conflict, "already deleted");
+  entry->state = post_state::deleted;
+  record(now, "source", "deleted", *entry);
+  if (before == post_state::pending) out.staff(queue_removed(id));
+  if (before == post_state::approved) out.change("highlight.removed", boost::json::object{{"id", id}});
+  return outcome::success();
+}
+
+outcome post_wall::block_author(const std::string& source, const std::string& handle, const std::string& who,
+                                millis now, publisher& out) {
+  std::pair<std::string, std::string> author{source, handle};
+  if (!blocked_.insert(author).second) return outcome::failure(error_code::conflict, "author already blocked");
+  trusted_.erase(author);
+  for (auto& [id, entry] : posts_) {
+    if (entry.state != post_state::pending || entry.post.source != source || entry.post.author_handle != handle)
+      continue;
+    entry.state = post_state::rejected;
+    entry.decision = {post_verdict::rejected, "blocked_author", "author blocked by " + who};
+    record(now, who, "rejected", entry);
+    out.staff(queue_removed(id));
+  }
+  return outcome::success();
+}
+
+outcome post_wall::trust_author(const std::string& source, const std::string& handle, const std::string& who,
+                                millis now, publisher& out) {
+  std::pair<std::string, std::string> author{source, handle};
+  if (!trusted_.insert(author).second) return outcome::failure(error_code::conflict, "author already trusted");
+  blocked_.erase(author);
+  for (auto& [id, entry] : posts_) {
+    if (entry.state != post_state::pending || entry.post.source != source || entry.post.author_handle != handle)
+      continue;
+    entry.state = post_state::approved;
+    entry.decision = {post_verdict::approved, "trusted_author", "author trusted by " + who};
+    record(now, who, "approved", entry);
+    out.staff(queue_removed(id));
+    publish_highlight(entry, out);
+  }
+  return outcome::success();
+}
+
+const wall_entry* post_wall::find(const std::string& id) const {
+  auto it = posts_.find(id);
+  return it == posts_.end() ? nullptr : &it->second;
+}
+
+wall_entry* post_wall::find_mutable(const std::string& id) {
+  auto it = posts_.find(id);
+  return it == posts_.end() ? nullptr : &it->second;
+}
+
+bool post_wall::is_highlight(const std::string& id) const {
+  const wall_entry* entry = find(id);
+  return entry && entry->state == post_state::approved;
+}
+
+std::size_t post_wall::queue_depth() const {
+  return static_cast<std::size_t>(std::count_if(posts_.begin(), posts_.end(), [](const auto& item) {
+    return item.second.state == post_state::pending;
+  }));
+}
+
+boost::json::array post_wall::highlights() const {
+  std::vector<const wall_entry*> approved;
+  for (const auto& [id, entry] : posts_)
+    if (entry.state == post_state::approved) approved.push_back(&entry);
+  std::sort(approved.begin(), approved.end(),
+            [](const wall_entry* a, const wall_entry* b) { return a->approved_order > b->approved_order; });
+  if (approved.size() > limits_.wall_size) approved.resize(limits_.wall_size);
+  boost::json::array out;
+  for (const wall_entry* entry : approved) out.push_back(to_highlight_json(*entry));
+  return out;
+}
+
+boost::json::array post_wall::queued_posts() const {
+  boost::json::array out;
+  for (const auto& id : arrival_order_) {
+    const wall_entry* entry = find(id);
+    if (entry && entry->state == post_state::pending) out.push_back(to_queue_json(*entry));
+  }
+  return out;
+}
+
+boost::json::object post_wall::to_highlight_json(const wall_entry& entry) {
+  const social_post& post = entry.post;
+  boost::json::array tags;
+  for (const auto& tag : post.tags) tags.push_back(boost::json::value(tag));
+  return {{"id", post.id},
+          {"source", post.source},
+          {"url", post.url},
+          {"author", boost::json::object{{"handle", post.author_handle}, {"display_name", post.author_display_name}}},
+          {"text", post.text},
+          {"tags", std::move(tags)},
+          {"lang", post.lang},
+          {"created_at", post.created_at},
+          {"featured", entry.featured}};
+}
+
+boost::json::object post_wall::to_queue_json(const wall_entry& entry) {
+  boost::json::object json = to_highlight_json(entry);
+  json["held_by"] = entry.decision.rule;
+  json["reason"] = entry.decision.reason;
+  json["received_at"] = entry.received_at;
+  return json;
+}
+
+void post_wall::trim() {
+  // Settled posts (not pending, not on the wall) are the ones safe to forget first.
+  std::size_t budget = arrival_order_.size();
+  while (posts_.size() > limits_.max_posts && budget-- > 0) {
+    const std::string id = arrival_order_.front();
+    arrival_order_.pop_front();
+    auto it = posts_.find(id);
+    if (it == posts_.end()) continue;
+    if (it->second.state == post_state::pending || it->second.state == post_state::approved) {
+      arrival_order_.push_back(id);
+      continue;
+    }
+    posts_.erase(it);
+  }
+}
+
+}  // namespace companion::session

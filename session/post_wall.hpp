@@ -1,0 +1,94 @@
+// The social wall: posts held for moderation, approved highlights, featured
+// ones, author block/trust lists and the audit trail of every decision.
+#pragma once
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "publisher.hpp"
+#include "social_post.hpp"
+#include "types.hpp"
+
+namespace companion::session {
+
+enum class post_state { pending, approved, rejected, removed, deleted };
+std::string_view to_string(post_state s);
+
+struct wall_entry {
+  social_post post;
+  moderation_decision decision;
+  post_state state = post_state::pending;
+  bool featured = false;
+  millis received_at = 0;
+  std::uint64_t approved_order = 0;  // approval order: the wall shows the newest approvals first
+};
+
+// One moderation decision, automatic or by a person.
+struct audit_entry {
+  millis at = 0;
+  std::string who;     // "auto" or the staff token's subject
+  std::string action;  // auto_approved, auto_rejected, held, approved, rejected, featured, removed, deleted, ...
+  std::string post_id;
+  std::string author;
+  std::string rule;
+  std::string reason;
+};
+
+struct wall_limits {
+  std::size_t wall_size = 50;        // newest highlights in the public state
+  std::size_t max_posts = 100'000;   // posts kept for moderation and audit; the oldest settled ones go first
+  std::size_t max_audit = 200'000;   // audit entries kept in memory
+};
+
+class post_wall {
+ public:
+  explicit post_wall(wall_limits limits = {});
+
+  // A post from the tracker with auto-moderation's decision. Duplicate ids are a conflict.
+  outcome ingest(const social_post& post, const moderation_decision& decision, millis now, publisher& out);
+  outcome approve(const std::string& id, const std::string& who, millis now, publisher& out);
+  outcome reject(const std::string& id, const std::string& who, millis now, publisher& out);
+  outcome feature(const std::string& id, const std::string& who, millis now, publisher& out);
+  outcome remove(const std::string& id, const std::string& who, millis now, publisher& out);
+  // The post was deleted at its source.
+  outcome retract(const std::string& id, millis now, publisher& out);
+  // Moderators' author lists; blocking rejects the author's queued posts, trusting approves them.
+  outcome block_author(const std::string& source, const std::string& handle, const std::string& who, millis now,
+                       publisher& out);
+  outcome trust_author(const std::string& source, const std::string& handle, const std::string& who, millis now,
+                       publisher& out);
+
+  const std::set<std::pair<std::string, std::string>>& blocked_authors() const { return blocked_; }
+  const std::set<std::pair<std::string, std::string>>& trusted_authors() const { return trusted_; }
+  const std::deque<audit_entry>& audit() const { return audit_; }
+  const wall_entry* find(const std::string& id) const;
+  bool is_highlight(const std::string& id) const;
+  std::size_t queue_depth() const;
+
+  boost::json::array highlights() const;   // newest first, at most wall_size
+  boost::json::array queued_posts() const;  // oldest first
+  static boost::json::object to_highlight_json(const wall_entry& entry);
+  static boost::json::object to_queue_json(const wall_entry& entry);
+
+ private:
+  wall_entry* find_mutable(const std::string& id);
+  void record(millis at, const std::string& who, std::string action, const wall_entry& entry);
+  void publish_highlight(wall_entry& entry, publisher& out);
+  void trim();
+
+  wall_limits limits_;
+  std::map<std::string, wall_entry> posts_;
+  std::deque<std::string> arrival_order_;
+  std::uint64_t next_approval_ = 1;
+  std::set<std::pair<std::string, std::string>> blocked_;
+  std::set<std::pair<std::string, std::string>> trusted_;
+  std::deque<audit_entry> audit_;
+};
+
+}  // namespace companion::session

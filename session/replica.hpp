@@ -1,0 +1,65 @@
+// A follower's copy of one event's public state, its moderation queue and its
+// recent changes, built only from published messages. Every gateway shard keeps
+// one, so a hello is answered (snapshot or resume) on the shard itself, with no
+// gap and no duplicate against the changes that follow it on the same shard.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine.hpp"
+
+namespace companion::session {
+
+struct replica_limits {
+  std::size_t ring_changes = 4096;          // resume window, in changes
+  std::size_t ring_bytes = 8 * 1024 * 1024;  // and in bytes of frames held
+  std::size_t wall_size = 50;
+};
+
+class event_replica {
+ public:
+  event_replica(std::string event_id, std::string epoch, std::uint64_t seq, boost::json::object state,
+                const boost::json::object& queue_snapshot, replica_limits limits = {});
+
+  // Messages must arrive in publication order; changes at or below seq() are ignored.
+  void apply(const message_ptr& message);
+
+  const std::string& event_id() const { return event_id_; }
+  const std::string& epoch() const { return epoch_; }
+  std::uint64_t seq() const { return seq_; }
+  const boost::json::object& state() const { return state_; }
+
+  // The changes with seq in (after, seq()], when the ring still holds all of them.
+  bool changes_since(std::uint64_t after, std::vector<message_ptr>& out) const;
+  // The snapshot frame for the current seq, built once per seq.
+  const std::string& snapshot_payload();
+  // The queue.snapshot frame for staff, built once per queue change.
+  const std::string& queue_snapshot_payload();
+
+ private:
+  void apply_change(const published_message& message);
+  void apply_staff(const published_message& message);
+
+  std::string event_id_;
+  std::string epoch_;
+  std::uint64_t seq_;
+  boost::json::object state_;
+  replica_limits limits_;
+  std::deque<message_ptr> ring_;
+  std::size_t ring_bytes_ = 0;
+  std::string snapshot_;
+  bool snapshot_valid_ = false;
+  // Queue entries keyed by id with their arrival order.
+  std::uint64_t queue_order_ = 0;
+  std::map<std::string, std::pair<std::uint64_t, boost::json::value>> queued_posts_;
+  std::map<std::string, std::pair<std::uint64_t, boost::json::value>> queued_questions_;
+  std::string queue_snapshot_;
+  bool queue_valid_ = false;
+};
+
+}  // namespace companion::session

@@ -1,0 +1,2 @@
+# Fuzz targets of the session core. Included by tests/fuzz/CMakeLists.txt.
+companion_add_fuzzer(event_file_fuzz ${CMAKE_CURRENT_SOURCE_DIR}/event_file_fuzz.cpp companion::session)

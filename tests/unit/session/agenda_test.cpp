@@ -1,0 +1,345 @@
+// The run-of-show state machine: every command from every state, the rules for
+// segment start times, and the JSON the agenda publishes.
+#include "session/agenda.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace companion::session {
+namespace {
+
+constexpr millis t0 = 1713794400000;  // 2024-04-22T14:00:00Z
+constexpr millis minute = 60'000;
+
+std::vector<segment_definition> four_segments() {
+  return {
+      {"a", "opening", "Opening", 5, {{"Ada Host", "host", "Host"}}},
+      {"b", "keynote", "Keynote", 20, {{"Kim Keynote", "speaker", "Minister"}}},
+      {"c", "panel", "Panel", 45, {{"Ada Host", "moderator", "Host"}, {"Pat Panel", "panelist", "Analyst"}}},
+      {"d", "closing", "Closing", 5, {}},
+  };
+}
+
+std::optional<std::string> current_id(const agenda& show) {
+  if (!show.current_index()) return std::nullopt;
+  return show.segments()[*show.current_index()].definition.id;
+}
+
+std::optional<millis> actual_start(const agenda& show, std::size_t index) {
+  return show.segments().at(index).actual_start;
+}
+
+// ---- Every command from every state ----
+
+enum class from { scheduled, live_on_first, live_in_middle, live_on_last, paused_in_middle, ended };
+
+// Brings a fresh agenda into a state through the public commands, one minute per step.
+void bring_to(agenda& show, from state) {
+  if (state == from::scheduled) return;
+  ASSERT_TRUE(show.start(t0).ok());
+  switch (state) {
+    case from::live_in_middle: ASSERT_TRUE(show.next(t0 + minute).ok()); break;
+    case from::live_on_last: ASSERT_TRUE(show.go_to("d", t0 + minute).ok()); break;
+    case from::paused_in_middle:
+      ASSERT_TRUE(show.next(t0 + minute).ok());
+      ASSERT_TRUE(show.pause(t0 + 2 * minute).ok());
+      break;
+    case from::ended: ASSERT_TRUE(show.end(t0 + minute).ok()); break;
+    default: break;
+  }
+}
+
+struct transition {
+  const char* name;
+  from state;
+  std::function<outcome(agenda&, millis)> command;
+  error_code expected_code;
+  const char* expected_message;  // part of the failure message; empty on success
+  agenda_status expected_status;
+  std::optional<std::string> expected_current;
+};
+
+outcome do_start(agenda& s, millis now) { return s.start(now); }
+outcome do_next(agenda& s, millis now) { return s.next(now); }
+outcome do_previous(agenda& s, millis now) { return s.previous(now); }
+outcome do_go_to_c(agenda& s, millis now) { return s.go_to("c", now); }
+outcome do_go_to_b(agenda& s, millis now) { return s.go_to("b", now); }
+outcome do_go_to_a(agenda& s, millis now) { return s.go_to("a", now); }
+outcome do_go_to_unknown(agenda& s, millis now) { return s.go_to("encore", now); }
+outcome do_pause(agenda& s, millis now) { return s.pause(now); }
+outcome do_resume(agenda& s, millis now) { return s.resume(now); }
+outcome do_end(agenda& s, millis now) { return s.end(now); }
+
+constexpr auto ok = error_code::none;
+constexpr auto conflict = error_code::conflict;
+constexpr auto not_found = error_code::not_found;
+constexpr auto scheduled = agenda_status::scheduled;
+constexpr auto live = agenda_status::live;
+constexpr auto paused = agenda_status::paused;
+constexpr auto ended = agenda_status::ended;
+const std::optional<std::string> none;
+
+const transition transitions[] = {
+    // Before the show.
+    {"StartWhileScheduledGoesLiveOnFirst", from::scheduled, do_start, ok, "", live, "a"},
+    {"NextWhileScheduledIsConflict", from::scheduled, do_next, conflict, "has not started", scheduled, none},
+    {"PreviousWhileScheduledIsConflict", from::scheduled, do_previous, conflict, "has not started", scheduled, none},
+    {"GoToWhileScheduledIsConflict", from::scheduled, do_go_to_c, conflict, "has not started", scheduled, none},
+    {"GoToUnknownWhileScheduledIsConflict", from::scheduled, do_go_to_unknown, conflict, "has not started",
+     scheduled, none},
+    {"PauseWhileScheduledIsConflict", from::scheduled, do_pause, conflict, "has not started", scheduled, none},
+    {"ResumeWhileScheduledIsConflict", from::scheduled, do_resume, conflict, "has not started", scheduled, none},
+    {"EndWhileScheduledIsConflict", from::scheduled, do_end, conflict, "has not started", scheduled, none},
+    // Live on the first segment.
+    {"StartWhileLiveIsConflict", from::live_on_first, do_start, conflict, "already started", live, "a"},
+    {"NextOnFirstMovesToSecond", from::live_on_first, do_next, ok, "", live, "b"},
+    {"PreviousOnFirstIsConflict", from::live_on_first, do_previous, conflict, "first segment", live, "a"},
+    {"GoToCurrentIsConflict", from::live_on_first, do_go_to_a, conflict, "\"a\" is already the current segment",
+     live, "a"},
+    {"GoToLaterSegmentJumpsThere", from::live_on_first, do_go_to_c, ok, "", live, "c"},
+    {"GoToUnknownIsNotFound", from::live_on_first, do_go_to_unknown, not_found, "no segment \"encore\"", live,
+     "a"},
+    {"PauseWhileLiveIsPaused", from::live_on_first, do_pause, ok, "", paused, "a"},
+    {"ResumeWhileLiveIsConflict", from::live_on_first, do_resume, conflict, "not paused", live, "a"},
+    {"EndWhileLiveEnds", from::live_on_first, do_end, ok, "", ended, none},
+    // Live in the middle.
+    {"NextInMiddleMovesForward", from::live_in_middle, do_next, ok, "", live, "c"},
+    {"PreviousInMiddleMovesBack", from::live_in_middle, do_previous, ok, "", live, "a"},
+    {"GoToEarlierSegmentJumpsBack", from::live_in_middle, do_go_to_a, ok, "", live, "a"},
+    // Live on the last segment.
+    {"NextOnLastIsConflict", from::live_on_last, do_next, conflict, "last segment", live, "d"},
+    {"PreviousOnLastMovesBack", from::live_on_last, do_previous, ok, "", live, "c"},
+    {"GoToFromLastJumpsBack", from::live_on_last, do_go_to_b, ok, "", live, "b"},
+    // Paused.
+    {"StartWhilePausedIsConflict", from::paused_in_middle, do_start, conflict, "already started", paused, "b"},
+    {"NextWhilePausedMovesAndStaysPaused", from::paused_in_middle, do_next, ok, "", paused, "c"},
+    {"PreviousWhilePausedMovesAndStaysPaused", from::paused_in_middle, do_previous, ok, "", paused, "a"},
+    {"GoToWhilePausedMovesAndStaysPaused", from::paused_in_middle, do_go_to_c, ok, "", paused, "c"},
+    {"GoToCurrentWhilePausedIsConflict", from::paused_in_middle, do_go_to_b, conflict, "already the current",
+     paused, "b"},
+    {"GoToUnknownWhilePausedIsNotFound", from::paused_in_middle, do_go_to_unknown, not_found, "no segment",
+     paused, "b"},
+    {"PauseWhilePausedIsConflict", from::paused_in_middle, do_pause, conflict, "already paused", paused, "b"},
+    {"ResumeWhilePausedGoesLive", from::paused_in_middle, do_resume, ok, "", live, "b"},
+    {"EndWhilePausedEnds", from::paused_in_middle, do_end, ok, "", ended, none},
+    // After the show.
+    {"StartAfterEndIsConflict", from::ended, do_start, conflict, "has ended", ended, none},
+    {"NextAfterEndIsConflict", from::ended, do_next, conflict, "has ended", ended, none},
+    {"PreviousAfterEndIsConflict", from::ended, do_previous, conflict, "has ended", ended, none},
+    {"GoToAfterEndIsConflict", from::ended, do_go_to_c, conflict, "has ended", ended, none},
+    {"GoToUnknownAfterEndIsConflict", from::ended, do_go_to_unknown, conflict, "has ended", ended, none},
+    {"PauseAfterEndIsConflict", from::ended, do_pause, conflict, "has ended", ended, none},
+    {"ResumeAfterEndIsConflict", from::ended, do_resume, conflict, "has ended", ended, none},
+    {"EndAfterEndIsConflict", from::ended, do_end, conflict, "has ended", ended, none},
+};
+
+class AgendaTransitionTest : public ::testing::TestWithParam<transition> {};
+
+TEST_P(AgendaTransitionTest, GivesTheExpectedOutcomeAndState) {
+  const auto& expected = GetParam();
+  agenda show(four_segments());
+  bring_to(show, expected.state);
+  const auto before = show.to_json();
+
+  const outcome result = expected.command(show, t0 + 10 * minute);
+
+  EXPECT_EQ(result.code, expected.expected_code) << to_string(result.code) << ": " << result.message;
+  EXPECT_EQ(show.status(), expected.expected_status) << to_string(show.status());
+  EXPECT_EQ(current_id(show), expected.expected_current);
+  if (expected.expected_code == ok) {
+    EXPECT_TRUE(result.message.empty());
+  } else {
+    EXPECT_NE(result.message.find(expected.expected_message), std::string::npos) << result.message;
+    // A refused command must leave nothing behind.
+    EXPECT_EQ(show.to_json(), before);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCommandFromEveryState, AgendaTransitionTest, ::testing::ValuesIn(transitions),
+                         [](const ::testing::TestParamInfo<transition>& test) { return test.param.name; });
+
+// ---- Times ----
+
+class AgendaTest : public ::testing::Test {
+ protected:
+  agenda show_{four_segments()};
+};
+
+TEST_F(AgendaTest, NewAgendaIsScheduledWithNothingStarted) {
+  EXPECT_EQ(show_.status(), agenda_status::scheduled);
+  EXPECT_FALSE(show_.current_index());
+  EXPECT_FALSE(show_.started_at());
+  EXPECT_FALSE(show_.paused_at());
+  EXPECT_FALSE(show_.ended_at());
+  for (const auto& segment : show_.segments()) EXPECT_FALSE(segment.actual_start);
+}
+
+TEST_F(AgendaTest, StartRecordsStartTimeOfShowAndFirstSegment) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  EXPECT_EQ(show_.started_at(), t0);
+  EXPECT_EQ(actual_start(show_, 0), t0);
+  EXPECT_FALSE(actual_start(show_, 1));
+}
+
+TEST_F(AgendaTest, NextRecordsWhenTheSegmentStarted) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + 5 * minute).ok());
+  EXPECT_EQ(actual_start(show_, 0), t0);
+  EXPECT_EQ(actual_start(show_, 1), t0 + 5 * minute);
+}
+
+TEST_F(AgendaTest, GoToForwardLeavesSkippedSegmentsWithoutStart) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.go_to("d", t0 + 3 * minute).ok());
+  EXPECT_FALSE(actual_start(show_, 1));
+  EXPECT_FALSE(actual_start(show_, 2));
+  EXPECT_EQ(actual_start(show_, 3), t0 + 3 * minute);
+}
+
+TEST_F(AgendaTest, PreviousClearsStartOfSegmentsAfterTheNewCurrent) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + 5 * minute).ok());
+  ASSERT_TRUE(show_.next(t0 + 25 * minute).ok());
+  ASSERT_TRUE(show_.previous(t0 + 26 * minute).ok());
+  EXPECT_EQ(actual_start(show_, 0), t0);
+  EXPECT_FALSE(actual_start(show_, 2));
+  EXPECT_FALSE(actual_start(show_, 3));
+}
+
+TEST_F(AgendaTest, PreviousKeepsTheOriginalStartOfTheSegmentReturnedTo) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + 5 * minute).ok());
+  ASSERT_TRUE(show_.next(t0 + 25 * minute).ok());
+  ASSERT_TRUE(show_.previous(t0 + 26 * minute).ok());
+  EXPECT_EQ(actual_start(show_, 1), t0 + 5 * minute);
+}
+
+TEST_F(AgendaTest, GoToEarlierSegmentClearsEverySegmentAfterIt) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + 5 * minute).ok());
+  ASSERT_TRUE(show_.next(t0 + 25 * minute).ok());
+  ASSERT_TRUE(show_.next(t0 + 70 * minute).ok());
+  ASSERT_TRUE(show_.go_to("a", t0 + 71 * minute).ok());
+  EXPECT_EQ(actual_start(show_, 0), t0);
+  EXPECT_FALSE(actual_start(show_, 1));
+  EXPECT_FALSE(actual_start(show_, 2));
+  EXPECT_FALSE(actual_start(show_, 3));
+}
+
+TEST_F(AgendaTest, SegmentEnteredAgainAfterMovingBackGetsANewStart) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + 5 * minute).ok());
+  ASSERT_TRUE(show_.previous(t0 + 6 * minute).ok());
+  ASSERT_TRUE(show_.next(t0 + 8 * minute).ok());
+  EXPECT_EQ(actual_start(show_, 1), t0 + 8 * minute);
+}
+
+TEST_F(AgendaTest, GoToSkippedSegmentBackwardsStartsItNow) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.go_to("d", t0 + 5 * minute).ok());
+  ASSERT_TRUE(show_.go_to("b", t0 + 6 * minute).ok());
+  EXPECT_EQ(actual_start(show_, 1), t0 + 6 * minute);
+  EXPECT_FALSE(actual_start(show_, 3));
+}
+
+TEST_F(AgendaTest, PauseRecordsWhenAndKeepsTheCurrentSegment) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.pause(t0 + 2 * minute).ok());
+  EXPECT_EQ(show_.paused_at(), t0 + 2 * minute);
+  EXPECT_EQ(show_.current_index(), 0u);
+  EXPECT_EQ(actual_start(show_, 0), t0);
+}
+
+TEST_F(AgendaTest, ResumeClearsPauseTime) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.pause(t0 + 2 * minute).ok());
+  ASSERT_TRUE(show_.resume(t0 + 4 * minute).ok());
+  EXPECT_FALSE(show_.paused_at());
+  EXPECT_EQ(show_.started_at(), t0);
+}
+
+TEST_F(AgendaTest, EndRecordsWhenAndKeepsSegmentStartsForChapters) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + 5 * minute).ok());
+  ASSERT_TRUE(show_.end(t0 + 90 * minute).ok());
+  EXPECT_EQ(show_.ended_at(), t0 + 90 * minute);
+  EXPECT_EQ(show_.started_at(), t0);
+  EXPECT_FALSE(show_.current_index());
+  EXPECT_EQ(actual_start(show_, 0), t0);
+  EXPECT_EQ(actual_start(show_, 1), t0 + 5 * minute);
+}
+
+TEST_F(AgendaTest, EndWhilePausedClearsPauseTime) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.pause(t0 + 2 * minute).ok());
+  ASSERT_TRUE(show_.end(t0 + 3 * minute).ok());
+  EXPECT_FALSE(show_.paused_at());
+}
+
+TEST(AgendaWithoutSegmentsTest, StartIsConflict) {
+  agenda empty({});
+  const auto result = empty.start(t0);
+  EXPECT_EQ(result.code, error_code::conflict);
+  EXPECT_EQ(result.message, "the agenda has no segments");
+  EXPECT_EQ(empty.status(), agenda_status::scheduled);
+}
+
+TEST(AgendaStatusTest, NamesMatchTheProtocol) {
+  EXPECT_EQ(to_string(agenda_status::scheduled), "scheduled");
+  EXPECT_EQ(to_string(agenda_status::live), "live");
+  EXPECT_EQ(to_string(agenda_status::paused), "paused");
+  EXPECT_EQ(to_string(agenda_status::ended), "ended");
+}
+
+// ---- JSON ----
+
+TEST_F(AgendaTest, JsonBeforeStartHasNullsAndEverySegment) {
+  const auto expected = boost::json::parse(R"({
+    "status": "scheduled", "current": null, "started_at": null, "paused_at": null, "ended_at": null,
+    "segments": [
+      {"id": "a", "kind": "opening", "title": "Opening", "planned_minutes": 5,
+       "speakers": [{"name": "Ada Host", "role": "host", "title": "Host"}], "actual_start": null},
+      {"id": "b", "kind": "keynote", "title": "Keynote", "planned_minutes": 20,
+       "speakers": [{"name": "Kim Keynote", "role": "speaker", "title": "Minister"}], "actual_start": null},
+      {"id": "c", "kind": "panel", "title": "Panel", "planned_minutes": 45,
+       "speakers": [{"name": "Ada Host", "role": "moderator", "title": "Host"},
+                    {"name": "Pat Panel", "role": "panelist", "title": "Analyst"}], "actual_start": null},
+      {"id": "d", "kind": "closing", "title": "Closing", "planned_minutes": 5, "speakers": [], "actual_start": null}
+    ]})");
+  EXPECT_EQ(boost::json::value(show_.to_json()), expected) << boost::json::serialize(show_.to_json());
+}
+
+TEST_F(AgendaTest, JsonWhilePausedNamesCurrentAndTimes) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.next(t0 + minute).ok());
+  ASSERT_TRUE(show_.pause(t0 + 2 * minute).ok());
+  const auto json = show_.to_json();
+  EXPECT_EQ(json.at("status"), "paused");
+  EXPECT_EQ(json.at("current"), "b");
+  EXPECT_EQ(json.at("started_at"), t0);
+  EXPECT_EQ(json.at("paused_at"), t0 + 2 * minute);
+  EXPECT_TRUE(json.at("ended_at").is_null());
+  const auto& segments = json.at("segments").as_array();
+  ASSERT_EQ(segments.size(), 4u);
+  EXPECT_EQ(segments[0].at("actual_start"), t0);
+  EXPECT_EQ(segments[1].at("actual_start"), t0 + minute);
+  EXPECT_TRUE(segments[2].at("actual_start").is_null());
+}
+
+TEST_F(AgendaTest, JsonAfterEndHasNoCurrent) {
+  ASSERT_TRUE(show_.start(t0).ok());
+  ASSERT_TRUE(show_.end(t0 + 90 * minute).ok());
+  const auto json = show_.to_json();
+  EXPECT_EQ(json.at("status"), "ended");
+  EXPECT_TRUE(json.at("current").is_null());
+  EXPECT_EQ(json.at("ended_at"), t0 + 90 * minute);
+}
+
+}  // namespace
+}  // namespace companion::session

@@ -1,0 +1,455 @@
+// Event files: the shipped events load, and every kind of mistake in a file is
+// refused with the JSON path of the field and the reason.
+#include "session/event_definition.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <cctype>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace companion::session {
+namespace {
+
+const std::filesystem::path source_dir{COMPANION_SOURCE_DIR};
+const std::filesystem::path bad_files_dir = source_dir / "tests/unit/session/data";
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot open " << path;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+event_definition load_good(const std::filesystem::path& path) {
+  auto result = parse_event_definition(read_text(path), path.string());
+  if (const auto* error = std::get_if<event_load_error>(&result)) {
+    ADD_FAILURE() << error->message();
+    return {};
+  }
+  return std::get<event_definition>(std::move(result));
+}
+
+std::optional<event_load_error> refusal(std::string_view text) {
+  auto result = parse_event_definition(text, "inline.json");
+  if (const auto* error = std::get_if<event_load_error>(&result)) return *error;
+  return std::nullopt;
+}
+
+// A small valid event that single tests alter with one mistake.
+std::string valid_event_with(std::string_view replace, std::string_view with) {
+  std::string text = R"({"id":"demo","title":"Demo","summary":"","hashtags":["Demo"],
+    "starts_at":"2024-04-22T14:00:00Z",
+    "agenda":[{"id":"opening","kind":"opening","title":"Opening","planned_minutes":5,"speakers":[]}]})";
+  if (!replace.empty()) {
+    const auto at = text.find(replace);
+    EXPECT_NE(at, std::string::npos) << replace;
+    if (at != std::string::npos) text.replace(at, replace.size(), with);
+  }
+  return text;
+}
+
+class RealEventFileTest : public ::testing::Test {
+ protected:
+  event_definition event_ = load_good(source_dir / "events/nato-indo-pacific-2024.json");
+};
+
+TEST_F(RealEventFileTest, LoadsWithItsIdentity) {
+  EXPECT_EQ(event_.id, "nato-indo-pacific-2024");
+  EXPECT_NE(event_.title.find("Indo-Pacific"), std::string::npos);
+  EXPECT_FALSE(event_.summary.empty());
+  EXPECT_EQ(event_.hashtags, (std::vector<std::string>{"Road2NATO", "NATOSummit"}));
+}
+
+TEST_F(RealEventFileTest, StartsAtTenInWashingtonOnApril22) { EXPECT_EQ(event_.starts_at, 1713794400000); }
+
+TEST_F(RealEventFileTest, HasTheFullRunOfShow) {
+  ASSERT_GE(event_.segments.size(), 5u);
+  EXPECT_EQ(event_.segments.front().kind, "opening");
+  EXPECT_EQ(event_.segments.back().kind, "closing");
+  int total = 0;
+  for (const auto& segment : event_.segments) total += segment.planned_minutes;
+  EXPECT_GE(total, 75);
+  EXPECT_LE(total, 120);
+}
+
+TEST_F(RealEventFileTest, OpeningAndKeynoteSpeakersAreRight) {
+  ASSERT_GE(event_.segments.size(), 2u);
+  ASSERT_EQ(event_.segments[0].speakers.size(), 1u);
+  EXPECT_EQ(event_.segments[0].speakers[0].name, "Lise Grande");
+  EXPECT_EQ(event_.segments[0].speakers[0].title, "President and CEO, U.S. Institute of Peace");
+  ASSERT_EQ(event_.segments[1].speakers.size(), 1u);
+  EXPECT_EQ(event_.segments[1].kind, "keynote");
+  EXPECT_EQ(event_.segments[1].speakers[0].name, "Kurt M. Campbell");
+  EXPECT_EQ(event_.segments[1].speakers[0].title, "Deputy Secretary, U.S. Department of State");
+}
+
+TEST_F(RealEventFileTest, PanelIsModeratedByHadleyWithFourPanelists) {
+  const auto panel = std::find_if(event_.segments.begin(), event_.segments.end(),
+                                  [](const segment_definition& s) { return s.kind == "panel"; });
+  ASSERT_NE(panel, event_.segments.end());
+  const std::vector<speaker> expected{
+      {"Stephen J. Hadley", "moderator", "Former Chair, Board of Directors, U.S. Institute of Peace"},
+      {"Douglas D. Jones", "panelist",
+       "Deputy Assistant Secretary for European and Eurasian Affairs, U.S. Department of State"},
+      {"Ellison S. Laskowski", "panelist", "Senior Advisor for East Asian and Pacific Affairs, U.S. Department of State"},
+      {"John Manza", "panelist", "Former NATO Assistant Secretary General for Operations"},
+      {"Mirna Galic", "panelist", "Chair, USIP Expert Study Group on NATO and Indo-Pacific Partners"},
+  };
+  ASSERT_EQ(panel->speakers.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(panel->speakers[i].name, expected[i].name);
+    EXPECT_EQ(panel->speakers[i].role, expected[i].role);
+    EXPECT_EQ(panel->speakers[i].title, expected[i].title);
+  }
+}
+
+TEST_F(RealEventFileTest, AudienceQuestionsAreModeratedByHadley) {
+  const auto qa = std::find_if(event_.segments.begin(), event_.segments.end(),
+                               [](const segment_definition& s) { return s.kind == "qa"; });
+  ASSERT_NE(qa, event_.segments.end());
+  ASSERT_EQ(qa->speakers.size(), 1u);
+  EXPECT_EQ(qa->speakers[0].name, "Stephen J. Hadley");
+  EXPECT_EQ(qa->speakers[0].role, "moderator");
+}
+
+TEST_F(RealEventFileTest, KeepsRelatedPublicationsAsLinks) {
+  ASSERT_EQ(event_.links.size(), 4u);
+  EXPECT_EQ(event_.links[0].title, "In the Pacific, Aid Should Be About More than Competition with China");
+  EXPECT_EQ(event_.links[0].kind, "Analysis");
+  EXPECT_EQ(event_.links[0].published, "2024-10-17");
+  EXPECT_EQ(event_.links[2].kind, "Question and Answer");
+  for (const auto& link : event_.links) EXPECT_FALSE(link.summary.empty()) << link.title;
+}
+
+TEST_F(RealEventFileTest, PremoderatesQuestions) { EXPECT_TRUE(event_.questions_premoderated); }
+
+TEST_F(RealEventFileTest, KeepsSourcesAndModerationVerbatim) {
+  EXPECT_EQ(event_.sources, boost::json::parse(R"({"replay":{"file":"nato-indo-pacific-2024.posts.ndjson",
+                                                              "speed":1.0}})"));
+  EXPECT_EQ(event_.moderation.at("max_links"), 3);
+  EXPECT_EQ(event_.moderation.at("per_author_per_minute"), 5);
+  EXPECT_EQ(event_.moderation.at("drop_reposts"), true);
+  EXPECT_EQ(event_.moderation.at("drop_replies"), false);
+}
+
+TEST_F(RealEventFileTest, PublicJsonHasTheProtocolFields) {
+  const auto json = event_to_json(event_);
+  EXPECT_EQ(json.size(), 7u);
+  EXPECT_EQ(json.at("id"), "nato-indo-pacific-2024");
+  EXPECT_EQ(json.at("title"), event_.title.c_str());
+  EXPECT_EQ(json.at("summary"), event_.summary.c_str());
+  EXPECT_EQ(json.at("hashtags"), boost::json::parse(R"(["Road2NATO","NATOSummit"])"));
+  EXPECT_EQ(json.at("stream_url"), "");
+  EXPECT_EQ(json.at("starts_at"), 1713794400000);
+  ASSERT_EQ(json.at("links").as_array().size(), 4u);
+  const auto& link = json.at("links").as_array()[2].as_object();
+  EXPECT_EQ(link.at("title"), "India’s BRICS Balancing Act");
+  EXPECT_EQ(link.at("url"), "");
+  EXPECT_EQ(link.at("kind"), "Question and Answer");
+  EXPECT_EQ(link.at("published"), "2024-10-17");
+  EXPECT_TRUE(link.at("summary").is_string());
+}
+
+TEST(ExampleEventFileTest, DemoEventLoadsWithOptionalPartsLeftOut) {
+  const auto event = load_good(source_dir / "events/examples/companion-demo.json");
+  EXPECT_EQ(event.id, "companion-demo");
+  EXPECT_EQ(event.starts_at, 1714555800000);
+  EXPECT_EQ(event.hashtags, (std::vector<std::string>{"CompanionDemo", "デモ"}));
+  EXPECT_EQ(event.stream_url, "https://example.org/live/companion-demo");
+  EXPECT_FALSE(event.questions_premoderated);
+  EXPECT_TRUE(event.links.empty());
+  EXPECT_TRUE(event.sources.empty());
+  EXPECT_TRUE(event.moderation.empty());
+  ASSERT_GE(event.segments.size(), 3u);
+  EXPECT_EQ(event.segments[2].kind, "break");
+  EXPECT_TRUE(event.segments[2].speakers.empty());
+}
+
+// One bad file per kind of mistake, with the field it must name and words the reason must contain.
+struct bad_file_case {
+  const char* file;
+  const char* field;
+  const char* why;
+};
+
+class BadEventFileTest : public ::testing::TestWithParam<bad_file_case> {};
+
+TEST_P(BadEventFileTest, IsRefusedNamingTheFieldAndWhy) {
+  const auto& expected = GetParam();
+  const auto path = bad_files_dir / expected.file;
+  auto result = parse_event_definition(read_text(path), path.string());
+  const auto* error = std::get_if<event_load_error>(&result);
+  ASSERT_NE(error, nullptr) << expected.file << " was accepted";
+  EXPECT_EQ(error->file, path.string());
+  EXPECT_EQ(error->field, expected.field);
+  EXPECT_NE(error->why.find(expected.why), std::string::npos) << "why was: " << error->why;
+  EXPECT_EQ(error->message(), path.string() + ": " + expected.field + ": " + error->why);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EachMistake, BadEventFileTest,
+    ::testing::Values(
+        bad_file_case{"missing_title.json", "title", "missing"},
+        bad_file_case{"missing_agenda.json", "agenda", "missing"},
+        bad_file_case{"title_not_string.json", "title", "must be a string"},
+        bad_file_case{"hashtags_not_array.json", "hashtags", "must be an array of strings"},
+        bad_file_case{"hashtag_with_hash.json", "hashtags[1]", "without '#'"},
+        bad_file_case{"bad_id.json", "id", "lowercase letters, digits and '-'"},
+        bad_file_case{"empty_agenda.json", "agenda", "must have at least one segment"},
+        bad_file_case{"duplicate_segment_id.json", "agenda[2].id", "duplicate segment id \"panel\""},
+        bad_file_case{"bad_kind.json", "agenda[1].kind",
+                      "unknown kind \"talk\" (expected opening|keynote|panel|qa|break|closing)"},
+        bad_file_case{"bad_time.json", "starts_at", "not an ISO 8601 UTC time"},
+        bad_file_case{"bad_planned_minutes.json", "agenda[2].planned_minutes", "must be 1..600"},
+        bad_file_case{"planned_minutes_not_number.json", "agenda[0].planned_minutes", "whole number"},
+        bad_file_case{"bad_speaker_role.json", "agenda[1].speakers[1].role", "unknown role \"guest\""},
+        bad_file_case{"unknown_key.json", "sumary", "unknown key (did you mean \"summary\"?)"},
+        bad_file_case{"unknown_segment_key.json", "agenda[0].speaker", "unknown key (did you mean \"speakers\"?)"},
+        bad_file_case{"bad_link_url.json", "links[0].url", "http:// or https://"},
+        bad_file_case{"invalid_json.json", "(root)", "invalid JSON at line 43, column"},
+        bad_file_case{"not_an_object.json", "(root)", "must be a JSON object"}),
+    [](const ::testing::TestParamInfo<bad_file_case>& test) {
+      std::string name = test.param.file;
+      name = name.substr(0, name.find('.'));
+      std::string camel;
+      bool upper = true;
+      for (char c : name) {
+        if (c == '_') {
+          upper = true;
+        } else {
+          camel += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+          upper = false;
+        }
+      }
+      return camel;
+    });
+
+TEST(EventDefinitionTest, MinimalEventLoads) {
+  auto result = parse_event_definition(valid_event_with("", ""), "inline.json");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result))
+      << std::get<event_load_error>(result).message();
+  const auto& event = std::get<event_definition>(result);
+  EXPECT_EQ(event.id, "demo");
+  EXPECT_TRUE(event.stream_url.empty());
+  EXPECT_TRUE(event.questions_premoderated);
+}
+
+TEST(EventDefinitionTest, EmptyTextIsInvalidJson) {
+  const auto error = refusal("");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "(root)");
+  EXPECT_NE(error->why.find("invalid JSON at line 1, column 1"), std::string::npos) << error->why;
+}
+
+TEST(EventDefinitionTest, TrailingTextAfterTheObjectIsInvalidJson) {
+  const auto error = refusal(valid_event_with("", "") + " {}");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "(root)");
+  EXPECT_NE(error->why.find("invalid JSON"), std::string::npos);
+}
+
+TEST(EventDefinitionTest, InvalidUtf8IsInvalidJson) {
+  const auto error = refusal(valid_event_with("\"Demo\",\"summary\"", "\"De\xffmo\",\"summary\""));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "(root)");
+}
+
+TEST(EventDefinitionTest, DeepNestingIsRefusedWithoutCrashing) {
+  const auto error = refusal(valid_event_with("\"summary\":\"\"", "\"summary\":" + std::string(5000, '[')));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "(root)");
+}
+
+TEST(EventDefinitionTest, IdLongerThan64CharactersIsRefused) {
+  const auto error = refusal(valid_event_with("\"id\":\"demo\"", "\"id\":\"" + std::string(65, 'a') + "\""));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "id");
+  EXPECT_NE(error->why.find("1..64"), std::string::npos);
+}
+
+TEST(EventDefinitionTest, SegmentIdMustBeLowercase) {
+  const auto error = refusal(valid_event_with("\"id\":\"opening\"", "\"id\":\"Opening\""));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "agenda[0].id");
+}
+
+TEST(EventDefinitionTest, EmptyHashtagListIsRefused) {
+  const auto error = refusal(valid_event_with("[\"Demo\"]", "[]"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "hashtags");
+  EXPECT_EQ(error->why, "must not be empty");
+}
+
+TEST(EventDefinitionTest, HashtagWithPunctuationIsRefused) {
+  const auto error = refusal(valid_event_with("[\"Demo\"]", "[\"Road-2-NATO\"]"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "hashtags[0]");
+  EXPECT_NE(error->why.find("letters, digits and '_'"), std::string::npos);
+}
+
+TEST(EventDefinitionTest, HashtagRepeatedInAnotherCaseIsRefused) {
+  const auto error = refusal(valid_event_with("[\"Demo\"]", "[\"Demo\",\"DEMO\"]"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "hashtags[1]");
+  EXPECT_EQ(error->why, "duplicate hashtag \"DEMO\"");
+}
+
+TEST(EventDefinitionTest, HashtagWithNonAsciiLettersLoads) {
+  EXPECT_FALSE(refusal(valid_event_with("[\"Demo\"]", "[\"나토\",\"北大西洋条約機構\"]")));
+}
+
+TEST(EventDefinitionTest, PlannedMinutesZeroIsOutOfRange) {
+  const auto error = refusal(valid_event_with("\"planned_minutes\":5", "\"planned_minutes\":0"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "agenda[0].planned_minutes");
+  EXPECT_EQ(error->why, "must be 1..600");
+}
+
+TEST(EventDefinitionTest, PlannedMinutesFractionIsRefused) {
+  const auto error = refusal(valid_event_with("\"planned_minutes\":5", "\"planned_minutes\":5.5"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "agenda[0].planned_minutes");
+  EXPECT_EQ(error->why, "must be a whole number of minutes");
+}
+
+TEST(EventDefinitionTest, HugePlannedMinutesIsOutOfRange) {
+  const auto error =
+      refusal(valid_event_with("\"planned_minutes\":5", "\"planned_minutes\":18446744073709551615"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->why, "must be 1..600");
+}
+
+TEST(EventDefinitionTest, SegmentWithoutSpeakersLoads) {
+  EXPECT_FALSE(refusal(valid_event_with(",\"speakers\":[]", "")));
+}
+
+TEST(EventDefinitionTest, SpeakerWithoutTitleIsRefused) {
+  const auto error = refusal(valid_event_with("\"speakers\":[]", R"("speakers":[{"name":"A","role":"host"}])"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "agenda[0].speakers[0].title");
+  EXPECT_EQ(error->why, "missing");
+}
+
+TEST(EventDefinitionTest, UnknownKeyFarFromAnyFieldListsTheExpectedKeys) {
+  const auto error = refusal(valid_event_with("\"summary\":\"\"", "\"summary\":\"\",\"venue\":\"USIP\""));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "venue");
+  EXPECT_NE(error->why.find("expected id, title, summary"), std::string::npos) << error->why;
+}
+
+TEST(EventDefinitionTest, EmptyKeyIsNamedQuoted) {
+  const auto error = refusal(valid_event_with("\"summary\":\"\"", "\"summary\":\"\",\"\":1"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "[\"\"]");
+  EXPECT_NE(error->why.find("unknown key (expected"), std::string::npos) << error->why;
+}
+
+TEST(EventDefinitionTest, UnknownKeyWithSpacesIsNamedQuotedUnderItsParent) {
+  const auto error = refusal(valid_event_with("\"planned_minutes\":5", "\"planned_minutes\":5,\"speaker notes\":\"\""));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "agenda[0][\"speaker notes\"]");
+}
+
+TEST(EventDefinitionTest, QaPremoderateMustBeBoolean) {
+  const auto error = refusal(valid_event_with("\"summary\":\"\"", R"("summary":"","qa":{"premoderate":"yes"})"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "qa.premoderate");
+  EXPECT_EQ(error->why, "must be true or false");
+}
+
+TEST(EventDefinitionTest, QaCanTurnPremoderationOff) {
+  auto result =
+      parse_event_definition(valid_event_with("\"summary\":\"\"", R"("summary":"","qa":{"premoderate":false})"), "x");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  EXPECT_FALSE(std::get<event_definition>(result).questions_premoderated);
+}
+
+TEST(EventDefinitionTest, ModerationMustBeAnObject) {
+  const auto error = refusal(valid_event_with("\"summary\":\"\"", R"("summary":"","moderation":[])"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "moderation");
+  EXPECT_EQ(error->why, "must be an object");
+}
+
+TEST(EventDefinitionTest, LinkPublishedMustBeADate) {
+  const auto error = refusal(valid_event_with(
+      "\"summary\":\"\"", R"("summary":"","links":[{"title":"Report","published":"October 17, 2024"}])"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "links[0].published");
+  EXPECT_NE(error->why.find("ISO 8601 date"), std::string::npos);
+}
+
+TEST(EventDefinitionTest, StreamUrlMustBeAWebUrl) {
+  const auto error = refusal(valid_event_with("\"summary\":\"\"", R"("summary":"","stream_url":"ftp://x")"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->field, "stream_url");
+}
+
+// starts_at in several spellings: what it must become, or nothing when it must be refused.
+struct time_case {
+  const char* text;
+  std::optional<millis> expected;
+};
+
+class StartsAtTest : public ::testing::TestWithParam<time_case> {};
+
+TEST_P(StartsAtTest, ParsesOnlyIso8601Utc) {
+  const std::string text = GetParam().text;
+  auto result = parse_event_definition(
+      valid_event_with("\"2024-04-22T14:00:00Z\"", boost::json::serialize(boost::json::value(text))), "x");
+  if (GetParam().expected) {
+    ASSERT_TRUE(std::holds_alternative<event_definition>(result)) << text;
+    EXPECT_EQ(std::get<event_definition>(result).starts_at, *GetParam().expected) << text;
+  } else {
+    ASSERT_TRUE(std::holds_alternative<event_load_error>(result)) << text << " was accepted";
+    EXPECT_EQ(std::get<event_load_error>(result).field, "starts_at");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Spellings, StartsAtTest,
+                         ::testing::Values(time_case{"2024-04-22T14:00:00Z", 1713794400000},
+                                           time_case{"1970-01-01T00:00:00Z", 0},
+                                           time_case{"2024-02-29T23:59:59Z", 1709251199000},
+                                           time_case{"2024-04-22T14:00:00.250Z", 1713794400250},
+                                           time_case{"2024-04-22T14:00:00.5Z", 1713794400500},
+                                           time_case{"2024-04-22T14:00:00.123456Z", 1713794400123},
+                                           time_case{"2023-02-29T10:00:00Z", std::nullopt},
+                                           time_case{"2024-04-22T24:00:00Z", std::nullopt},
+                                           time_case{"2024-04-22T14:60:00Z", std::nullopt},
+                                           time_case{"2024-04-22T14:00:00", std::nullopt},
+                                           time_case{"2024-04-22T14:00:00+00:00", std::nullopt},
+                                           time_case{"2024-04-22T14:00:00.Z", std::nullopt},
+                                           time_case{"2024-04-22T14:00Z", std::nullopt},
+                                           time_case{"2024-4-22T14:00:00Z", std::nullopt},
+                                           time_case{"2024-04-22 14:00:00Z", std::nullopt},
+                                           time_case{"2024-04-22T14:00:00Zjunk", std::nullopt},
+                                           time_case{"", std::nullopt}));
+
+TEST(EventDefinitionTest, StartsAtIgnoresTheLocalTimeZone) {
+  const char* previous = std::getenv("TZ");
+  const std::optional<std::string> saved = previous ? std::optional<std::string>(previous) : std::nullopt;
+  ::setenv("TZ", "Asia/Tokyo", 1);
+  ::tzset();
+  auto result = parse_event_definition(valid_event_with("", ""), "x");
+  if (saved) {
+    ::setenv("TZ", saved->c_str(), 1);
+  } else {
+    ::unsetenv("TZ");
+  }
+  ::tzset();
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  EXPECT_EQ(std::get<event_definition>(result).starts_at, 1713794400000);
+}
+
+}  // namespace
+}  // namespace companion::session

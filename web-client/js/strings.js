@@ -1,0 +1,478 @@
+// Every UI string, one table per language, and the locale-aware formatting of
+// times, durations and counts. Pages call t('key', {params}) and the fmt_* helpers;
+// nothing else in the client holds user-facing text.
+//
+// A value is a string with {name} placeholders, or {one, other, ...} chosen by
+// Intl.PluralRules on params.n. Missing keys fall back to English.
+
+const en = {
+  // Connection and status (all pages)
+  status_live: 'LIVE',
+  status_paused: 'PAUSED',
+  status_ended: 'ENDED',
+  status_starts_at: 'STARTS {time}',
+  status_scheduled: 'SOON',
+  conn_connecting: 'Connecting…',
+  conn_connected: 'Connected',
+  conn_reconnecting: 'Reconnecting in {s} s',
+  conn_reconnecting_now: 'Reconnecting…',
+  conn_offline: 'Offline, retrying in {s} s',
+  conn_offline_now: 'Offline, retrying…',
+  conn_unauthorized: 'Not authorised',
+  stale_note: 'Not connected: what you see may be out of date.',
+  viewers: { one: '{count} watching', other: '{count} watching' },
+
+  // Segment kinds
+  kind_opening: 'Opening',
+  kind_keynote: 'Keynote',
+  kind_panel: 'Panel',
+  kind_qa: 'Q&A',
+  kind_break: 'Break',
+  kind_closing: 'Closing',
+  role_moderator: 'Moderator',
+  role_speaker: 'Speaker',
+  role_panelist: 'Panelist',
+
+  // Viewer: now card and agenda
+  now_heading: 'Now',
+  timer: '{elapsed} of {planned}',
+  timer_paused: 'Paused at {elapsed} of {planned}',
+  not_started_title: 'Starting soon',
+  not_started_body: 'The event starts {time}.',
+  ended_title: 'The event has ended',
+  ended_body: 'Thank you for watching.',
+  up_next: 'Up next',
+  up_next_none: 'Nothing more after this.',
+  announcement_heading: 'Announcement',
+  tab_agenda: 'Agenda',
+  tab_wall: 'Wall',
+  tab_qa: 'Q&A',
+  agenda_now: 'Now',
+  agenda_next: 'Next',
+  agenda_started: 'Started {time}',
+  agenda_minutes: { one: '{n} min', other: '{n} min' },
+  agenda_done: 'Done',
+
+  // Viewer: wall
+  wall_empty: 'No posts on the wall yet. Post with the event hashtags to appear here.',
+  new_posts: { one: '{n} new post', other: '{n} new posts' },
+  open_original: 'Open original post',
+  network_bluesky: 'Bluesky',
+  network_mastodon: 'Mastodon',
+  network_webhook: 'Web',
+  network_replay: 'Replay',
+  featured: 'Featured',
+  hashtags_heading: 'Join the conversation',
+  post_on: 'Post {tag} on {network}',
+
+  // Viewer: Q&A
+  ask_heading: 'Ask a question',
+  ask_label: 'Your question',
+  ask_placeholder: 'Type your question for the speakers',
+  ask_name_label: 'Your name (optional)',
+  ask_submit: 'Send question',
+  ask_sending: 'Sending…',
+  ask_sent_pending: 'Thanks! Your question will appear once a moderator approves it.',
+  ask_sent_open: 'Thanks! Your question is live.',
+  ask_too_long: 'Too long: at most {max} characters.',
+  ask_empty: 'Type a question first.',
+  ask_name_too_long: 'Name: at most {max} characters.',
+  ask_failed: 'Could not send your question: {message}',
+  questions_heading: 'Questions',
+  questions_empty: 'No questions yet. Be the first to ask.',
+  answered_heading: 'Answered',
+  awaiting_moderation: 'Awaiting moderation (only you can see this)',
+  anonymous: 'Anonymous',
+  vote: 'Vote for this question',
+  unvote: 'Remove my vote',
+  votes: { one: '{n} vote', other: '{n} votes' },
+  vote_failed: 'Your vote was not counted: {message}',
+  answered: 'Answered',
+
+  // Announcements to screen readers
+  live_segment: 'Now: {kind}, {title}',
+  live_announcement: 'Announcement: {text}',
+  live_paused: 'The event is paused.',
+  live_ended: 'The event has ended.',
+
+  // Errors by protocol code
+  err_offline: 'you are offline; try again when connected',
+  err_timeout: 'the server did not answer',
+  err_disconnected: 'the connection dropped before the server answered',
+  err_rate_limited: 'too many requests, wait a moment',
+  err_forbidden: 'not allowed',
+  err_conflict: 'not possible right now',
+  err_not_found: 'no longer exists',
+  err_bad_request: 'the server refused it',
+  err_too_large: 'too large',
+  err_unauthorized: 'not authorised',
+  err_internal: 'server error',
+
+  // Staff consoles (English only for now)
+  token_heading: 'Staff sign-in',
+  token_help: 'Paste the staff token you were given (the link with #token=… fills it in for you).',
+  token_label: 'Staff token',
+  token_submit: 'Connect',
+  token_rejected: 'That token was not accepted. Paste a valid one.',
+  sign_out: 'Forget token',
+  conn_lost_banner: 'CONNECTION LOST: commands are not reaching the server. {detail}',
+  producer_title: 'Producer',
+  moderator_title: 'Moderator',
+  on_air: 'Viewers see now',
+  btn_start: 'Start',
+  btn_prev: 'Previous',
+  btn_next: 'Next',
+  btn_pause: 'Pause',
+  btn_resume: 'Resume',
+  btn_end: 'End event',
+  confirm_end_title: 'End the event?',
+  confirm_end_body: 'Viewers will see the event as ended. This cannot be undone.',
+  confirm_end: 'End event',
+  cancel: 'Cancel',
+  jump_heading: 'Jump to segment',
+  announce_heading: 'Announcement',
+  announce_label: 'Announcement text',
+  announce_send: 'Send',
+  announce_clear: 'Clear',
+  announce_current: 'Showing: {text}',
+  announce_none: 'No announcement is showing.',
+  screen_heading: 'Put on screen',
+  screen_now: 'On screen: {text}',
+  screen_none: 'Nothing on screen.',
+  screen_put: 'Put on screen',
+  screen_clear: 'Clear screen',
+  screen_questions: 'Approved questions',
+  screen_highlights: 'Wall posts',
+  last_command: 'Last command',
+  cmd_idle: 'No command sent yet.',
+  cmd_sent: '{command}: sent…',
+  cmd_acked: '{command}: acknowledged, seq {seq}',
+  cmd_acked_noseq: '{command}: acknowledged',
+  cmd_error: '{command}: error: {message}',
+  keys_help: 'Keys: → or N next · ← or P previous · Space pause/resume',
+  segment_timer: 'Segment timer',
+  no_current: 'No segment running.',
+  queue_heading: 'Queue',
+  live_heading: 'Live',
+  wall_heading: 'Wall',
+  approved_questions: 'Approved questions',
+  pending_questions: 'Pending',
+  answered_questions: 'Answered',
+  queue_empty: 'The queue is empty.',
+  queue_depth: { one: '{n} waiting', other: '{n} waiting' },
+  per_minute: '#{tag}: {n}/min',
+  held_by: 'Held by {rule}',
+  kind_post: 'Post',
+  kind_question: 'Question',
+  act_approve: 'Approve',
+  act_reject: 'Reject',
+  act_feature: 'Feature',
+  act_unfeature: 'Featured',
+  act_edit: 'Edit',
+  act_save: 'Save',
+  act_screen: 'On screen',
+  act_remove: 'Remove',
+  act_answered: 'Mark answered',
+  act_block: 'Block author',
+  act_trust: 'Trust author',
+  undo: 'Undo: {action}',
+  undo_none: 'Nothing to undo',
+  undo_unavailable: '{action} cannot be undone',
+  mod_keys_help: 'Keys: j/k move · a approve · r reject · f feature · e edit · s on screen · m answered · u undo',
+  tab_queue: 'Queue & wall',
+  tab_questions: 'Q&A',
+  on_screen_marker: 'ON SCREEN',
+  screen_reconnecting: 'reconnecting',
+};
+
+const ja = {
+  status_live: 'ライブ',
+  status_paused: '一時停止',
+  status_ended: '終了',
+  status_starts_at: '{time} 開始',
+  status_scheduled: 'まもなく',
+  conn_connecting: '接続中…',
+  conn_connected: '接続済み',
+  conn_reconnecting: '{s} 秒後に再接続',
+  conn_reconnecting_now: '再接続中…',
+  conn_offline: 'オフライン、{s} 秒後に再試行',
+  conn_offline_now: 'オフライン、再試行中…',
+  conn_unauthorized: '権限がありません',
+  stale_note: '未接続のため、表示が古い可能性があります。',
+  viewers: { other: '{count} 人が視聴中' },
+  kind_opening: '開会',
+  kind_keynote: '基調講演',
+  kind_panel: 'パネル',
+  kind_qa: '質疑応答',
+  kind_break: '休憩',
+  kind_closing: '閉会',
+  role_moderator: 'モデレーター',
+  role_speaker: '登壇者',
+  role_panelist: 'パネリスト',
+  now_heading: '現在',
+  timer: '{elapsed} / {planned}',
+  timer_paused: '一時停止中 {elapsed} / {planned}',
+  not_started_title: 'まもなく開始',
+  not_started_body: '{time} に開始します。',
+  ended_title: 'イベントは終了しました',
+  ended_body: 'ご視聴ありがとうございました。',
+  up_next: '次のプログラム',
+  up_next_none: 'これが最後のプログラムです。',
+  announcement_heading: 'お知らせ',
+  tab_agenda: 'プログラム',
+  tab_wall: 'ウォール',
+  tab_qa: '質問',
+  agenda_now: '現在',
+  agenda_next: '次',
+  agenda_started: '{time} 開始',
+  agenda_minutes: { other: '{n} 分' },
+  agenda_done: '終了',
+  wall_empty: 'まだ投稿はありません。ハッシュタグを付けて投稿すると、ここに表示されます。',
+  new_posts: { other: '新着 {n} 件' },
+  open_original: '元の投稿を開く',
+  network_bluesky: 'Bluesky',
+  network_mastodon: 'Mastodon',
+  network_webhook: 'Web',
+  network_replay: 'リプレイ',
+  featured: '注目',
+  hashtags_heading: '会話に参加',
+  post_on: '{network} で {tag} を付けて投稿',
+  ask_heading: '質問する',
+  ask_label: '質問',
+  ask_placeholder: '登壇者への質問を入力してください',
+  ask_name_label: 'お名前（任意）',
+  ask_submit: '質問を送信',
+  ask_sending: '送信中…',
+  ask_sent_pending: 'ありがとうございます。モデレーターの承認後に表示されます。',
+  ask_sent_open: 'ありがとうございます。質問が公開されました。',
+  ask_too_long: '長すぎます（最大 {max} 文字）。',
+  ask_empty: '質問を入力してください。',
+  ask_name_too_long: 'お名前は最大 {max} 文字です。',
+  ask_failed: '質問を送信できませんでした: {message}',
+  questions_heading: '質問一覧',
+  questions_empty: 'まだ質問はありません。最初の質問をどうぞ。',
+  answered_heading: '回答済み',
+  awaiting_moderation: '承認待ち（あなたにだけ表示されています）',
+  anonymous: '匿名',
+  vote: 'この質問に投票',
+  unvote: '投票を取り消す',
+  votes: { other: '{n} 票' },
+  vote_failed: '投票できませんでした: {message}',
+  answered: '回答済み',
+  live_segment: '現在: {kind}、{title}',
+  live_announcement: 'お知らせ: {text}',
+  live_paused: 'イベントは一時停止中です。',
+  live_ended: 'イベントは終了しました。',
+  err_offline: 'オフラインです。接続後にもう一度お試しください',
+  err_timeout: 'サーバーから応答がありません',
+  err_disconnected: '応答前に接続が切れました',
+  err_rate_limited: 'リクエストが多すぎます。少し待ってください',
+  err_conflict: '現在は実行できません',
+  err_not_found: 'すでに存在しません',
+  err_bad_request: 'サーバーに拒否されました',
+  err_internal: 'サーバーエラー',
+};
+
+const ko = {
+  status_live: '라이브',
+  status_paused: '일시 정지',
+  status_ended: '종료',
+  status_starts_at: '{time} 시작',
+  status_scheduled: '곧 시작',
+  conn_connecting: '연결 중…',
+  conn_connected: '연결됨',
+  conn_reconnecting: '{s}초 후 다시 연결',
+  conn_reconnecting_now: '다시 연결 중…',
+  conn_offline: '오프라인, {s}초 후 재시도',
+  conn_offline_now: '오프라인, 재시도 중…',
+  conn_unauthorized: '권한 없음',
+  stale_note: '연결되지 않아 화면이 최신이 아닐 수 있습니다.',
+  viewers: { other: '{count}명 시청 중' },
+  kind_opening: '개회',
+  kind_keynote: '기조연설',
+  kind_panel: '패널 토론',
+  kind_qa: '질의응답',
+  kind_break: '휴식',
+  kind_closing: '폐회',
+  role_moderator: '사회자',
+  role_speaker: '연사',
+  role_panelist: '패널',
+  now_heading: '지금',
+  timer: '{elapsed} / {planned}',
+  timer_paused: '일시 정지 {elapsed} / {planned}',
+  not_started_title: '곧 시작합니다',
+  not_started_body: '{time}에 시작합니다.',
+  ended_title: '행사가 종료되었습니다',
+  ended_body: '시청해 주셔서 감사합니다.',
+  up_next: '다음 순서',
+  up_next_none: '마지막 순서입니다.',
+  announcement_heading: '공지',
+  tab_agenda: '일정',
+  tab_wall: '담벼락',
+  tab_qa: '질문',
+  agenda_now: '지금',
+  agenda_next: '다음',
+  agenda_started: '{time} 시작',
+  agenda_minutes: { other: '{n}분' },
+  agenda_done: '완료',
+  wall_empty: '아직 게시물이 없습니다. 해시태그를 달아 게시하면 여기에 표시됩니다.',
+  new_posts: { other: '새 게시물 {n}개' },
+  open_original: '원본 게시물 열기',
+  network_bluesky: 'Bluesky',
+  network_mastodon: 'Mastodon',
+  network_webhook: '웹',
+  network_replay: '다시 보기',
+  featured: '추천',
+  hashtags_heading: '대화에 참여하세요',
+  post_on: '{network}에 {tag} 달고 게시',
+  ask_heading: '질문하기',
+  ask_label: '질문',
+  ask_placeholder: '연사에게 할 질문을 입력하세요',
+  ask_name_label: '이름 (선택)',
+  ask_submit: '질문 보내기',
+  ask_sending: '보내는 중…',
+  ask_sent_pending: '감사합니다! 사회자가 승인하면 질문이 표시됩니다.',
+  ask_sent_open: '감사합니다! 질문이 게시되었습니다.',
+  ask_too_long: '너무 깁니다. 최대 {max}자입니다.',
+  ask_empty: '먼저 질문을 입력하세요.',
+  ask_name_too_long: '이름은 최대 {max}자입니다.',
+  ask_failed: '질문을 보내지 못했습니다: {message}',
+  questions_heading: '질문 목록',
+  questions_empty: '아직 질문이 없습니다. 첫 질문을 남겨 보세요.',
+  answered_heading: '답변 완료',
+  awaiting_moderation: '승인 대기 중 (나에게만 보임)',
+  anonymous: '익명',
+  vote: '이 질문에 투표',
+  unvote: '투표 취소',
+  votes: { other: '{n}표' },
+  vote_failed: '투표가 반영되지 않았습니다: {message}',
+  answered: '답변 완료',
+  live_segment: '지금: {kind}, {title}',
+  live_announcement: '공지: {text}',
+  live_paused: '행사가 일시 정지되었습니다.',
+  live_ended: '행사가 종료되었습니다.',
+  err_offline: '오프라인입니다. 연결된 후 다시 시도하세요',
+  err_timeout: '서버가 응답하지 않습니다',
+  err_disconnected: '응답 전에 연결이 끊겼습니다',
+  err_rate_limited: '요청이 너무 많습니다. 잠시 기다려 주세요',
+  err_conflict: '지금은 할 수 없습니다',
+  err_not_found: '더 이상 존재하지 않습니다',
+  err_bad_request: '서버가 거부했습니다',
+  err_internal: '서버 오류',
+};
+
+const tables = { en, ja, ko };
+
+// The UI language: ?lang= wins (for testing and sharing), then the browser's preferences.
+function pick_language() {
+  const forced = new URLSearchParams(window.location.search).get('lang');
+  const wanted = forced ? [forced] : navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
+  for (const tag of wanted) {
+    const base = String(tag).toLowerCase().split('-')[0];
+    if (tables[base]) return { lang: base, forced: Boolean(forced) };
+  }
+  return { lang: 'en', forced: false };
+}
+
+const picked = pick_language();
+export const lang = picked.lang;
+// Times follow the browser's own locale unless the language was forced in the URL.
+export const locale = picked.forced ? lang : navigator.language || lang;
+
+const plural_rules = new Intl.PluralRules(lang);
+
+export function t(key, params = {}) {
+  let value = tables[lang][key];
+  if (value === undefined) value = en[key];
+  if (value === undefined) return key;
+  if (typeof value === 'object') {
+    const category = plural_rules.select(Number(params.n ?? params.count ?? 0));
+    value = value[category] ?? value.other;
+  }
+  return value.replace(/\{(\w+)\}/g, (m, name) => (params[name] === undefined ? m : String(params[name])));
+}
+
+// A protocol error (CommandError or similar) as a short human phrase.
+export function error_text(err) {
+  const code = err && err.code;
+  const known = code && (tables[lang][`err_${code}`] || en[`err_${code}`]);
+  if (known) return known;
+  return (err && err.message) || String(err);
+}
+
+const clock_fmt = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
+const day_clock_fmt = new Intl.DateTimeFormat(locale, {
+  weekday: 'short',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+const number_fmt = new Intl.NumberFormat(locale);
+const relative_fmt = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+
+function same_local_day(a, b) {
+  const x = new Date(a);
+  const y = new Date(b);
+  return x.getFullYear() === y.getFullYear() && x.getMonth() === y.getMonth() && x.getDate() === y.getDate();
+}
+
+// A wall-clock time in the viewer's time zone; the date is added when it is not today.
+export function fmt_time(ms, now = Date.now()) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  return same_local_day(ms, now) ? clock_fmt.format(ms) : day_clock_fmt.format(ms);
+}
+
+// "3 min ago", "now", "yesterday" in the viewer's language.
+export function fmt_relative(ms, now = Date.now()) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  const diff_s = Math.round((ms - now) / 1000);
+  const abs = Math.abs(diff_s);
+  if (abs < 45) return relative_fmt.format(0, 'second');
+  if (abs < 3600) return relative_fmt.format(Math.round(diff_s / 60), 'minute');
+  if (abs < 86400) return relative_fmt.format(Math.round(diff_s / 3600), 'hour');
+  return relative_fmt.format(Math.round(diff_s / 86400), 'day');
+}
+
+// Elapsed time as m:ss, or h:mm:ss past an hour. Digits are kept ASCII for a steady width.
+export function fmt_duration(ms) {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export function fmt_number(n) {
+  return number_fmt.format(Number(n) || 0);
+}
+
+// Code points, which is what the server counts for the 280-character limit.
+export function char_count(text) {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+export function kind_label(kind) {
+  const key = `kind_${kind}`;
+  const v = t(key);
+  return v === key ? String(kind || '') : v;
+}
+
+export function network_label(source) {
+  const key = `network_${source}`;
+  const v = t(key);
+  return v === key ? String(source || '') : v;
+}
+
+// Fills the fixed strings of a page: data-i18n (text), data-i18n-placeholder, data-i18n-label (aria-label).
+export function translate_page(root = document) {
+  document.documentElement.lang = lang;
+  for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll('[data-i18n-placeholder]')) {
+    node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
+  }
+  for (const node of root.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+}

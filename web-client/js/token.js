@@ -1,0 +1,45 @@
+// Staff token handling shared by the consoles: taken from the URL fragment
+// (#token=...) and then wiped from the address bar so it does not linger in
+// history or screenshots, kept in sessionStorage for reloads, or pasted in.
+
+const TOKEN_KEY = 'companion:token';
+
+export function take_token_from_fragment(loc = window.location) {
+  const hash = loc.hash.startsWith('#') ? loc.hash.slice(1) : loc.hash;
+  const params = new URLSearchParams(hash);
+  const token = params.get('token');
+  if (!token) return null;
+  params.delete('token');
+  const rest = params.toString();
+  history.replaceState(null, '', loc.pathname + loc.search + (rest ? `#${rest}` : ''));
+  save_token(token);
+  return token;
+}
+
+export function load_token() {
+  return take_token_from_fragment() || stored_token();
+}
+
+export function stored_token() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch (e) {
+    return null;
+  }
+}
+
+export function save_token(token) {
+  try {
+    sessionStorage.setItem(TOKEN_KEY, token);
+  } catch (e) {
+    // No storage: the token lives only as long as the page.
+  }
+}
+
+export function forget_token() {
+  try {
+    sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) {
+    // Nothing stored.
+  }
+}
