@@ -1,5 +1,7 @@
 #include "any_decoder.hpp"
 
+#include <utility>
+
 namespace companion::tracker {
 
 namespace ondemand = simdjson::ondemand;
@@ -25,7 +27,7 @@ wire_format format_sniffer::sniff(std::string_view line) {
   for (auto field_result : root) {
     ondemand::field field;
     std::string_view key;
-    if (field_result.get(field) || field.unescaped_key().get(key)) return wire_format::unknown;
+    if (std::move(field_result).get(field) || field.unescaped_key().get(key)) return wire_format::unknown;
     if (key == "kind") return wire_format::jetstream;
     if (key == "data") return wire_format::x;
     event = event || key == "event";

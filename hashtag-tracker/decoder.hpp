@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -55,13 +56,36 @@ inline skip_reason reason_for(simdjson::error_code error) {
     case simdjson::INCORRECT_TYPE:
     case simdjson::NUMBER_ERROR:
     case simdjson::NUMBER_OUT_OF_RANGE:
-    case simdjson::BIGINT_ERROR:
       return skip_reason::wrong_type;
     case simdjson::NO_SUCH_FIELD:
       return skip_reason::missing_field;
     default:
       return skip_reason::malformed_json;
   }
+}
+
+// Opens the document's root object. A root that is valid JSON but not an object (an
+// array, "null", a number) is the wrong type; anything else is malformed.
+inline std::optional<skip_reason> open_root(simdjson::ondemand::document& doc, simdjson::ondemand::object& root) {
+  auto error = doc.get_object().get(root);
+  if (!error) return std::nullopt;
+  if (error != simdjson::INCORRECT_TYPE) return reason_for(error);
+  simdjson::ondemand::json_type type;
+  if (doc.type().get(type)) return skip_reason::malformed_json;
+  bool valid = false;
+  switch (type) {
+    case simdjson::ondemand::json_type::array: valid = true; break;
+    case simdjson::ondemand::json_type::string: valid = !doc.get_string().error(); break;
+    case simdjson::ondemand::json_type::number: valid = !doc.get_double().error(); break;
+    case simdjson::ondemand::json_type::boolean: valid = !doc.get_bool().error(); break;
+    case simdjson::ondemand::json_type::null: {
+      bool is_null = false;
+      valid = !doc.is_null().get(is_null) && is_null;
+      break;
+    }
+    case simdjson::ondemand::json_type::object: break;
+  }
+  return valid ? skip_reason::wrong_type : skip_reason::malformed_json;
 }
 
 inline decode_result skip(skip_reason reason) { return skipped{reason}; }

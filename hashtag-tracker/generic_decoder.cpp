@@ -1,5 +1,6 @@
 #include "generic_decoder.hpp"
 
+#include <utility>
 #include <string>
 
 #include "iso_time.hpp"
@@ -44,7 +45,7 @@ decode_result generic_decoder::decode(std::string_view frame) {
   ondemand::document doc;
   if (auto error = parser_.iterate(buffer_.load(frame)).get(doc)) return skip(error);
   ondemand::object root;
-  if (auto error = doc.get_object().get(root)) return skip(error);
+  if (auto reason = open_root(doc, root)) return skip(*reason);
 
   std::string_view id, source = "webhook", url, text, lang, deleted;
   bool has_text = false, has_author = false, has_time = false, time_valid = false, reply = false, repost = false;
@@ -52,7 +53,7 @@ decode_result generic_decoder::decode(std::string_view frame) {
   for (auto field_result : root) {
     ondemand::field field;
     std::string_view key;
-    if (auto error = field_result.get(field)) return skip(error);
+    if (auto error = std::move(field_result).get(field)) return skip(error);
     if (auto error = field.unescaped_key().get(key)) return skip(error);
     error_code error = simdjson::SUCCESS;
     if (key == "id") {
@@ -127,7 +128,7 @@ error_code generic_decoder::read_author(ondemand::object author) {
     ondemand::field field;
     std::string_view key;
     error_code error = simdjson::SUCCESS;
-    if ((error = field_result.get(field))) return error;
+    if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
     if (key == "id") error = field.value().get_string().get(author_id_);
     else if (key == "handle") error = field.value().get_string().get(handle_);

@@ -1,5 +1,6 @@
 #include "jetstream_decoder.hpp"
 
+#include <utility>
 #include <string>
 
 #include "iso_time.hpp"
@@ -29,7 +30,7 @@ decode_result jetstream_decoder::decode(std::string_view frame) {
   ondemand::document doc;
   if (auto error = parser_.iterate(buffer_.load(frame)).get(doc)) return skip(error);
   ondemand::object root;
-  if (auto error = doc.get_object().get(root)) return skip(error);
+  if (auto reason = open_root(doc, root)) return skip(*reason);
 
   std::string_view did, kind, operation, collection, rkey, identity_did, identity_handle;
   std::int64_t time_us = 0;
@@ -40,7 +41,7 @@ decode_result jetstream_decoder::decode(std::string_view frame) {
   for (auto field_result : root) {
     ondemand::field field;
     std::string_view key;
-    if (auto error = field_result.get(field)) return skip(error);
+    if (auto error = std::move(field_result).get(field)) return skip(error);
     if (auto error = field.unescaped_key().get(key)) return skip(error);
     error_code error = simdjson::SUCCESS;
     if (key == "did") {
@@ -59,7 +60,7 @@ decode_result jetstream_decoder::decode(std::string_view frame) {
       for (auto commit_field_result : commit) {
         ondemand::field commit_field;
         std::string_view commit_key;
-        if ((error = commit_field_result.get(commit_field))) return skip(error);
+        if ((error = std::move(commit_field_result).get(commit_field))) return skip(error);
         if ((error = commit_field.unescaped_key().get(commit_key))) return skip(error);
         if (commit_key == "operation") {
           error = commit_field.value().get_string().get(operation);
@@ -83,7 +84,7 @@ decode_result jetstream_decoder::decode(std::string_view frame) {
       for (auto id_field_result : identity) {
         ondemand::field id_field;
         std::string_view id_key;
-        if ((error = id_field_result.get(id_field))) return skip(error);
+        if ((error = std::move(id_field_result).get(id_field))) return skip(error);
         if ((error = id_field.unescaped_key().get(id_key))) return skip(error);
         if (id_key == "did") error = id_field.value().get_string().get(identity_did);
         else if (id_key == "handle") error = id_field.value().get_string().get(identity_handle);
@@ -120,7 +121,7 @@ error_code jetstream_decoder::read_record(ondemand::object record) {
     ondemand::field field;
     std::string_view key;
     error_code error = simdjson::SUCCESS;
-    if ((error = field_result.get(field))) return error;
+    if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
     if (key == "text") {
       error = field.value().get_string().get(text_);
@@ -165,7 +166,7 @@ error_code jetstream_decoder::read_facets(ondemand::array facets) {
     for (auto field_result : facet) {
       ondemand::field field;
       std::string_view key;
-      if ((error = field_result.get(field))) return error;
+      if ((error = std::move(field_result).get(field))) return error;
       if ((error = field.unescaped_key().get(key))) return error;
       if (key == "index") {
         ondemand::object index;
@@ -173,7 +174,7 @@ error_code jetstream_decoder::read_facets(ondemand::array facets) {
         for (auto index_field_result : index) {
           ondemand::field index_field;
           std::string_view index_key;
-          if ((error = index_field_result.get(index_field))) return error;
+          if ((error = std::move(index_field_result).get(index_field))) return error;
           if ((error = index_field.unescaped_key().get(index_key))) return error;
           if (index_key == "byteStart") error = index_field.value().get_int64().get(byte_start);
           else if (index_key == "byteEnd") error = index_field.value().get_int64().get(byte_end);
@@ -189,7 +190,7 @@ error_code jetstream_decoder::read_facets(ondemand::array facets) {
           for (auto feature_field_result : feature) {
             ondemand::field feature_field;
             std::string_view feature_key;
-            if ((error = feature_field_result.get(feature_field))) return error;
+            if ((error = std::move(feature_field_result).get(feature_field))) return error;
             if ((error = feature_field.unescaped_key().get(feature_key))) return error;
             if (feature_key == "$type") error = feature_field.value().get_string().get(type);
             else if (feature_key == "tag") error = feature_field.value().get_string().get(tag);

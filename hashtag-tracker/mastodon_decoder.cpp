@@ -1,5 +1,7 @@
 #include "mastodon_decoder.hpp"
 
+#include <utility>
+
 #include "html_text.hpp"
 #include "iso_time.hpp"
 #include "unicode_text.hpp"
@@ -36,14 +38,14 @@ decode_result mastodon_decoder::decode(std::string_view frame) {
   ondemand::document doc;
   if (auto error = frame_parser_.iterate(frame_buffer_.load(frame)).get(doc)) return skip(error);
   ondemand::object root;
-  if (auto error = doc.get_object().get(root)) return skip(error);
+  if (auto reason = open_root(doc, root)) return skip(*reason);
 
   std::string_view event, payload;
   bool has_payload = false;
   for (auto field_result : root) {
     ondemand::field field;
     std::string_view key;
-    if (auto error = field_result.get(field)) return skip(error);
+    if (auto error = std::move(field_result).get(field)) return skip(error);
     if (auto error = field.unescaped_key().get(key)) return skip(error);
     error_code error = simdjson::SUCCESS;
     if (key == "event") {
@@ -71,7 +73,7 @@ decode_result mastodon_decoder::decode_status(std::string_view payload, bool is_
   ondemand::document doc;
   if (auto error = status_parser_.iterate(status_buffer_.load(payload)).get(doc)) return skip(error);
   ondemand::object root;
-  if (auto error = doc.get_object().get(root)) return skip(error);
+  if (auto reason = open_root(doc, root)) return skip(*reason);
   status_ = {};
   reblog_ = {};
   bool is_repost = false;
@@ -119,7 +121,7 @@ error_code mastodon_decoder::read_status(ondemand::object object, status_view& s
     ondemand::field field;
     std::string_view key;
     error_code error = simdjson::SUCCESS;
-    if ((error = field_result.get(field))) return error;
+    if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
     ondemand::value value = field.value();
     if (key == "id") {
@@ -144,7 +146,7 @@ error_code mastodon_decoder::read_status(ondemand::object object, status_view& s
       for (auto account_field_result : account) {
         ondemand::field account_field;
         std::string_view account_key;
-        if ((error = account_field_result.get(account_field))) return error;
+        if ((error = std::move(account_field_result).get(account_field))) return error;
         if ((error = account_field.unescaped_key().get(account_key))) return error;
         if (account_key == "id") error = account_field.value().get_string().get(status.account_id);
         else if (account_key == "acct") error = account_field.value().get_string().get(status.acct);
@@ -162,7 +164,7 @@ error_code mastodon_decoder::read_status(ondemand::object object, status_view& s
         for (auto tag_field_result : tag) {
           ondemand::field tag_field;
           std::string_view tag_key;
-          if ((error = tag_field_result.get(tag_field))) return error;
+          if ((error = std::move(tag_field_result).get(tag_field))) return error;
           if ((error = tag_field.unescaped_key().get(tag_key))) return error;
           if (tag_key == "name" && (error = tag_field.value().get_string().get(name))) return error;
         }

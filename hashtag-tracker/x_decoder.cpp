@@ -1,5 +1,6 @@
 #include "x_decoder.hpp"
 
+#include <utility>
 #include <algorithm>
 #include <string>
 
@@ -22,12 +23,12 @@ decode_result x_decoder::decode(std::string_view frame) {
   ondemand::document doc;
   if (auto error = parser_.iterate(buffer_.load(frame)).get(doc)) return skip(error);
   ondemand::object root;
-  if (auto error = doc.get_object().get(root)) return skip(error);
+  if (auto reason = open_root(doc, root)) return skip(*reason);
   bool has_data = false;
   for (auto field_result : root) {
     ondemand::field field;
     std::string_view key;
-    if (auto error = field_result.get(field)) return skip(error);
+    if (auto error = std::move(field_result).get(field)) return skip(error);
     if (auto error = field.unescaped_key().get(key)) return skip(error);
     ondemand::object object;
     error_code error = simdjson::SUCCESS;
@@ -83,7 +84,7 @@ error_code x_decoder::read_data(ondemand::object data) {
     ondemand::field field;
     std::string_view key;
     error_code error = simdjson::SUCCESS;
-    if ((error = field_result.get(field))) return error;
+    if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
     if (key == "id") {
       error = field.value().get_string().get(id_);
@@ -118,7 +119,7 @@ error_code x_decoder::read_references(ondemand::array references) {
     for (auto field_result : reference) {
       ondemand::field field;
       std::string_view key;
-      if ((error = field_result.get(field))) return error;
+      if ((error = std::move(field_result).get(field))) return error;
       if ((error = field.unescaped_key().get(key))) return error;
       if (key == "type") error = field.value().get_string().get(type);
       else if (key == "id") error = field.value().get_string().get(id);
@@ -138,7 +139,7 @@ error_code x_decoder::read_entities(ondemand::object entities) {
     ondemand::field field;
     std::string_view key;
     error_code error = simdjson::SUCCESS;
-    if ((error = field_result.get(field))) return error;
+    if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
     if (key != "hashtags" && key != "urls") continue;
     ondemand::array items;
@@ -154,7 +155,7 @@ error_code x_decoder::read_entities(ondemand::object entities) {
       for (auto item_field_result : item) {
         ondemand::field item_field;
         std::string_view item_key;
-        if ((error = item_field_result.get(item_field))) return error;
+        if ((error = std::move(item_field_result).get(item_field))) return error;
         if ((error = item_field.unescaped_key().get(item_key))) return error;
         if (item_key == "tag" && (error = item_field.value().get_string().get(tag))) return error;
       }
@@ -169,7 +170,7 @@ error_code x_decoder::read_includes(ondemand::object includes) {
     ondemand::field field;
     std::string_view key;
     error_code error = simdjson::SUCCESS;
-    if ((error = field_result.get(field))) return error;
+    if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
     if (key != "users") continue;
     ondemand::array users;
@@ -181,7 +182,7 @@ error_code x_decoder::read_includes(ondemand::object includes) {
       for (auto user_field_result : object) {
         ondemand::field user_field;
         std::string_view user_key;
-        if ((error = user_field_result.get(user_field))) return error;
+        if ((error = std::move(user_field_result).get(user_field))) return error;
         if ((error = user_field.unescaped_key().get(user_key))) return error;
         if (user_key == "id") error = user_field.value().get_string().get(user.id);
         else if (user_key == "username") error = user_field.value().get_string().get(user.username);

@@ -12,7 +12,9 @@ namespace json = boost::json;
 
 namespace {
 
-outcome conflict(std::string message) { return outcome::failure(error_code::conflict, std::move(message)); }
+outcome conflict(std::string message) {
+  return outcome::failure(error_code::conflict, std::move(message));
+}
 
 json::value optional_time(const std::optional<millis>& at) {
   if (at) return json::value(*at);
@@ -22,24 +24,27 @@ json::value optional_time(const std::optional<millis>& at) {
 json::object segment_to_json(const segment_state& segment) {
   json::array speakers;
   for (const auto& person : segment.definition.speakers) {
-    speakers.emplace_back(json::object{{"name", person.name}, {"role", person.role}, {"title", person.title}});
+    speakers.emplace_back(
+        json::object{{"name", person.name}, {"role", person.role}, {"title", person.title}});
   }
-  return json::object{{"id", segment.definition.id},
-                      {"kind", segment.definition.kind},
-                      {"title", segment.definition.title},
-                      {"planned_minutes", segment.definition.planned_minutes},
-                      {"speakers", std::move(speakers)},
-                      {"actual_start", optional_time(segment.actual_start)}};
+  return json::object{
+      {"id", segment.definition.id},       {"kind", segment.definition.kind},
+      {"title", segment.definition.title}, {"planned_minutes", segment.definition.planned_minutes},
+      {"speakers", std::move(speakers)},   {"actual_start", optional_time(segment.actual_start)}};
 }
 
 }  // namespace
 
 std::string_view to_string(agenda_status s) {
   switch (s) {
-    case agenda_status::scheduled: return "scheduled";
-    case agenda_status::live: return "live";
-    case agenda_status::paused: return "paused";
-    case agenda_status::ended: return "ended";
+    case agenda_status::scheduled:
+      return "scheduled";
+    case agenda_status::live:
+      return "live";
+    case agenda_status::paused:
+      return "paused";
+    case agenda_status::ended:
+      return "ended";
   }
   return "scheduled";
 }
@@ -81,7 +86,8 @@ outcome agenda::go_to(std::string_view segment_id, millis now) {
     return outcome::failure(error_code::not_found, "no segment \"" + std::string(segment_id) + "\"");
   }
   const auto index = static_cast<std::size_t>(found - segments_.begin());
-  if (index == *current_) return conflict("\"" + std::string(segment_id) + "\" is already the current segment");
+  if (index == *current_)
+    return conflict("\"" + std::string(segment_id) + "\" is already the current segment");
   enter(index, now);
   return outcome::success();
 }

@@ -27,14 +27,15 @@ constexpr int min_planned_minutes = 1;
 constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
-constexpr std::array<std::string_view, 11> event_keys{"id",        "title",      "summary", "hashtags",
-                                                      "starts_at", "stream_url", "agenda",  "links",
+constexpr std::array<std::string_view, 11> event_keys{"id",        "title",      "summary",   "hashtags",
+                                                      "starts_at", "stream_url", "agenda",    "links",
                                                       "qa",        "sources",    "moderation"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};
 constexpr std::array<std::string_view, 5> link_keys{"title", "url", "kind", "published", "summary"};
 constexpr std::array<std::string_view, 1> qa_keys{"premoderate"};
-constexpr std::array<std::string_view, 6> segment_kinds{"opening", "keynote", "panel", "qa", "break", "closing"};
+constexpr std::array<std::string_view, 6> segment_kinds{"opening", "keynote", "panel",
+                                                        "qa",      "break",   "closing"};
 constexpr std::array<std::string_view, 4> speaker_roles{"speaker", "moderator", "panelist", "host"};
 
 struct field_error {
@@ -45,7 +46,9 @@ struct field_error {
 // Every reader returns the first problem it found, or nothing when the field is good.
 using problem = std::optional<field_error>;
 
-problem fail(std::string field, std::string why) { return field_error{std::move(field), std::move(why)}; }
+problem fail(std::string field, std::string why) {
+  return field_error{std::move(field), std::move(why)};
+}
 
 std::string member_path(std::string_view parent, std::string_view key) {
   std::string path(parent);
@@ -163,7 +166,9 @@ problem read_non_empty_string(const json::object& object, std::string_view paren
   return std::nullopt;
 }
 
-bool is_id_character(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+bool is_id_character(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
 
 problem check_id(const std::string& id, const std::string& path) {
   if (id.empty() || id.size() > max_id_length || !std::all_of(id.begin(), id.end(), is_id_character)) {
@@ -179,7 +184,9 @@ problem check_web_url(const std::string& url, const std::string& path) {
   return fail(path, "must be empty or an http:// or https:// URL");
 }
 
-bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads exactly `count` digits at `pos`; nothing else is accepted.
 std::optional<int> digits_at(std::string_view text, std::size_t pos, std::size_t count) {
@@ -332,7 +339,8 @@ problem read_agenda(const json::object& root, std::vector<segment_definition>& o
     const std::string path = element_path("agenda", i);
     if (auto p = read_segment((*list)[i], path, out[i])) return p;
     for (std::size_t j = 0; j < i; ++j) {
-      if (out[j].id == out[i].id) return fail(member_path(path, "id"), "duplicate segment id " + quoted(out[i].id));
+      if (out[j].id == out[i].id)
+        return fail(member_path(path, "id"), "duplicate segment id " + quoted(out[i].id));
     }
   }
   return std::nullopt;
@@ -400,8 +408,8 @@ problem read_event(const json::object& root, event_definition& out) {
   if (auto p = read_required_string(root, "", "starts_at", starts_at)) return p;
   const auto start = parse_utc_time(starts_at);
   if (!start) {
-    return fail("starts_at",
-                "not an ISO 8601 UTC time (expected e.g. 2024-04-22T14:00:00Z, got " + quoted(starts_at) + ")");
+    return fail("starts_at", "not an ISO 8601 UTC time (expected e.g. 2024-04-22T14:00:00Z, got " +
+                                 quoted(starts_at) + ")");
   }
   out.starts_at = *start;
   if (auto p = read_optional_string(root, "", "stream_url", out.stream_url)) return p;
@@ -431,7 +439,9 @@ std::string position_of(std::string_view text, std::size_t offset) {
 
 }  // namespace
 
-std::string event_load_error::message() const { return file + ": " + field + ": " + why; }
+std::string event_load_error::message() const {
+  return file + ": " + field + ": " + why;
+}
 
 event_load_result parse_event_definition(std::string_view json_text, std::string_view file) {
   const auto refused = [&](field_error e) {

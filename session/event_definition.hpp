@@ -14,7 +14,7 @@ namespace companion::session {
 
 struct speaker {
   std::string name;
-  std::string role;   // "speaker", "moderator" or "panelist"
+  std::string role;   // "speaker", "moderator", "panelist" or "host"
   std::string title;  // affiliation line, e.g. "Deputy Secretary, U.S. Department of State"
 };
 

@@ -147,6 +147,7 @@ const en = {
   cmd_idle: 'No command sent yet.',
   cmd_sent: '{command}: sent…',
   cmd_acked: '{command}: acknowledged, seq {seq}',
+  cmd_sent_noack: '{command}: sent (no acknowledgement for this command)',
   cmd_acked_noseq: '{command}: acknowledged',
   cmd_error: '{command}: error: {message}',
   keys_help: 'Keys: → or N next · ← or P previous · Space pause/resume',

@@ -290,9 +290,9 @@ function wall_visible() {
   return !$('panel-wall').hidden;
 }
 
-// The reader is "at the top" when the start of the list is on screen below the bar.
+// The reader is "at the top" when the start of the list is on screen below the sticky tabs.
 function wall_at_top() {
-  const bar = document.querySelector('.topbar').getBoundingClientRect().bottom;
+  const bar = document.querySelector('.tabs').getBoundingClientRect().bottom;
   return $('wall-list').getBoundingClientRect().top >= bar - 4;
 }
 
@@ -360,12 +360,12 @@ function update_post(li, h) {
   }
 }
 
-function render_wall(state) {
+function render_wall(state, reveal = false) {
   const list = $('wall-list');
   const ids = new Set(state.highlights.map((h) => h.id));
   for (const id of Array.from(held_posts)) if (!ids.has(id)) held_posts.delete(id);
   // While the reader is further down the wall, new posts wait behind the pill.
-  const reading = wall_rendered_once && wall_visible() && rendered_posts.size > 0 && !wall_at_top();
+  const reading = !reveal && wall_rendered_once && wall_visible() && rendered_posts.size > 0 && !wall_at_top();
   if (reading) for (const h of state.highlights) if (!rendered_posts.has(h.id)) held_posts.add(h.id);
   const shown = state.highlights.filter((h) => !held_posts.has(h.id));
   const created = reconcile(list, shown, (h) => h.id, create_post, update_post);
@@ -388,7 +388,7 @@ function render_wall(state) {
 
 function reveal_held_posts(scroll) {
   held_posts.clear();
-  if (conn.state) render_wall(conn.state);
+  if (conn.state) render_wall(conn.state, true);
   if (scroll) {
     const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
     $('panel-wall').scrollIntoView({ behavior: reduce ? 'auto' : 'smooth', block: 'start' });
@@ -664,8 +664,17 @@ function refresh_relative_times() {
   }
 }
 
+// The sticky tabs and the new-posts pill sit just under the top bar, whose height varies.
+function track_bar_height() {
+  const bar = document.querySelector('.topbar');
+  const apply = () => document.documentElement.style.setProperty('--bar-h', `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+  apply();
+  if (window.ResizeObserver) new ResizeObserver(apply).observe(bar);
+}
+
 function setup() {
   translate_page();
+  track_bar_height();
   setup_tabs();
   $('ask-form').addEventListener('submit', submit_question);
   $('ask-text').addEventListener('input', update_ask_button);

@@ -9,7 +9,9 @@
 namespace loadgen {
 namespace {
 
-bool is_loopback(const in_addr& address) { return (ntohl(address.s_addr) >> 24) == 127; }
+bool is_loopback(const in_addr& address) {
+  return (ntohl(address.s_addr) >> 24) == 127;
+}
 
 bool parse_ip(std::string_view text, in_addr& out) {
   const std::string copy(text);
@@ -64,10 +66,14 @@ const char* usage() {
 
 const char* mode_name(run_mode mode) {
   switch (mode) {
-    case run_mode::burst: return "burst";
-    case run_mode::sustained: return "sustained";
-    case run_mode::slow: return "slow";
-    case run_mode::drain: return "drain";
+    case run_mode::burst:
+      return "burst";
+    case run_mode::sustained:
+      return "sustained";
+    case run_mode::slow:
+      return "slow";
+    case run_mode::drain:
+      return "drain";
   }
   return "?";
 }
@@ -75,40 +81,75 @@ const char* mode_name(run_mode mode) {
 bool parse_options(int argc, char** argv, options& out, std::string& error) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
-    if (flag == "--json") { out.json = true; continue; }
-    if (flag == "--check") { out.check = true; continue; }
-    if (i + 1 >= argc) { error = "missing value for " + std::string(flag); return false; }
+    if (flag == "--json") {
+      out.json = true;
+      continue;
+    }
+    if (flag == "--check") {
+      out.check = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      error = "missing value for " + std::string(flag);
+      return false;
+    }
     const std::string_view value = argv[++i];
     bool ok = true;
-    if (flag == "--host") out.host = value;
-    else if (flag == "--port") ok = parse_number(value, out.port);
-    else if (flag == "--token") out.token = value;
-    else if (flag == "--event") out.event = value;
-    else if (flag == "--connections") ok = parse_number(value, out.connections);
-    else if (flag == "--workers") ok = parse_number(value, out.workers);
-    else if (flag == "--rate") ok = parse_number(value, out.rate);
-    else if (flag == "--duration") ok = parse_number(value, out.duration_s);
-    else if (flag == "--broadcasts") ok = parse_number(value, out.broadcasts);
-    else if (flag == "--burst-size") ok = parse_number(value, out.burst_size);
-    else if (flag == "--burst-gap-ms") ok = parse_number(value, out.burst_gap_ms);
-    else if (flag == "--slow-share") ok = parse_number(value, out.slow_share);
-    else if (flag == "--slow-rcvbuf") ok = parse_number(value, out.slow_rcvbuf);
-    else if (flag == "--server-pid") ok = parse_number(value, out.server_pid);
-    else if (flag == "--payload-bytes") ok = parse_number(value, out.payload_bytes);
-    else if (flag == "--connect-concurrency") ok = parse_number(value, out.connect_concurrency);
-    else if (flag == "--settle-timeout") ok = parse_number(value, out.settle_timeout_s);
-    else if (flag == "--source-ips") { if (!parse_source_ips(value, out.source_ips, error)) return false; }
-    else if (flag == "--mode") {
-      if (value == "burst") out.mode = run_mode::burst;
-      else if (value == "sustained") out.mode = run_mode::sustained;
-      else if (value == "slow") out.mode = run_mode::slow;
-      else if (value == "drain") out.mode = run_mode::drain;
-      else ok = false;
+    if (flag == "--host")
+      out.host = value;
+    else if (flag == "--port")
+      ok = parse_number(value, out.port);
+    else if (flag == "--token")
+      out.token = value;
+    else if (flag == "--event")
+      out.event = value;
+    else if (flag == "--connections")
+      ok = parse_number(value, out.connections);
+    else if (flag == "--workers")
+      ok = parse_number(value, out.workers);
+    else if (flag == "--rate")
+      ok = parse_number(value, out.rate);
+    else if (flag == "--duration")
+      ok = parse_number(value, out.duration_s);
+    else if (flag == "--broadcasts")
+      ok = parse_number(value, out.broadcasts);
+    else if (flag == "--burst-size")
+      ok = parse_number(value, out.burst_size);
+    else if (flag == "--burst-gap-ms")
+      ok = parse_number(value, out.burst_gap_ms);
+    else if (flag == "--slow-share")
+      ok = parse_number(value, out.slow_share);
+    else if (flag == "--slow-rcvbuf")
+      ok = parse_number(value, out.slow_rcvbuf);
+    else if (flag == "--server-pid")
+      ok = parse_number(value, out.server_pid);
+    else if (flag == "--payload-bytes")
+      ok = parse_number(value, out.payload_bytes);
+    else if (flag == "--connect-concurrency")
+      ok = parse_number(value, out.connect_concurrency);
+    else if (flag == "--settle-timeout")
+      ok = parse_number(value, out.settle_timeout_s);
+    else if (flag == "--source-ips") {
+      if (!parse_source_ips(value, out.source_ips, error)) return false;
+    } else if (flag == "--mode") {
+      if (value == "burst")
+        out.mode = run_mode::burst;
+      else if (value == "sustained")
+        out.mode = run_mode::sustained;
+      else if (value == "slow")
+        out.mode = run_mode::slow;
+      else if (value == "drain")
+        out.mode = run_mode::drain;
+      else
+        ok = false;
     } else {
       error = "unknown flag " + std::string(flag);
       return false;
     }
-    if (!ok) { error = "bad value for " + std::string(flag) + ": " + std::string(value); return false; }
+    if (!ok) {
+      error = "bad value for " + std::string(flag) + ": " + std::string(value);
+      return false;
+    }
   }
 
   in_addr host{};
@@ -116,7 +157,10 @@ bool parse_options(int argc, char** argv, options& out, std::string& error) {
     error = "--host must be an IPv4 address in 127.0.0.0/8";
     return false;
   }
-  if (out.port == 0) { error = "--port is required"; return false; }
+  if (out.port == 0) {
+    error = "--port is required";
+    return false;
+  }
   if (out.connections < 1 || out.connections > max_connections) {
     error = "--connections must be 1.." + std::to_string(max_connections);
     return false;
@@ -125,15 +169,32 @@ bool parse_options(int argc, char** argv, options& out, std::string& error) {
     error = "--duration must be in (0, 600] seconds";
     return false;
   }
-  if (out.rate <= 0 || out.rate > 100000) { error = "--rate must be in (0, 100000]"; return false; }
-  if (out.broadcasts < 1 || out.broadcasts > 10'000'000) { error = "--broadcasts must be >= 1"; return false; }
-  if (out.burst_size < 1) { error = "--burst-size must be >= 1"; return false; }
-  if (out.slow_share < 0 || out.slow_share >= 1) { error = "--slow-share must be in [0, 1)"; return false; }
-  if (out.settle_timeout_s <= 0 || out.settle_timeout_s > 120) { error = "--settle-timeout must be in (0, 120]"; return false; }
-  if (out.payload_bytes < 64 || out.payload_bytes > 16000) { error = "--payload-bytes must be 64..16000"; return false; }
+  if (out.rate <= 0 || out.rate > 100000) {
+    error = "--rate must be in (0, 100000]";
+    return false;
+  }
+  if (out.broadcasts < 1 || out.broadcasts > 10'000'000) {
+    error = "--broadcasts must be >= 1";
+    return false;
+  }
+  if (out.burst_size < 1) {
+    error = "--burst-size must be >= 1";
+    return false;
+  }
+  if (out.slow_share < 0 || out.slow_share >= 1) {
+    error = "--slow-share must be in [0, 1)";
+    return false;
+  }
+  if (out.settle_timeout_s <= 0 || out.settle_timeout_s > 120) {
+    error = "--settle-timeout must be in (0, 120]";
+    return false;
+  }
+  if (out.payload_bytes < 64 || out.payload_bytes > 16000) {
+    error = "--payload-bytes must be 64..16000";
+    return false;
+  }
   if (out.connect_concurrency < 1) out.connect_concurrency = 1;
-  if (out.mode != run_mode::drain && out.mode != run_mode::burst &&
-      out.rate * out.duration_s > 10'000'000) {
+  if (out.mode != run_mode::drain && out.mode != run_mode::burst && out.rate * out.duration_s > 10'000'000) {
     error = "--rate x --duration is too many broadcasts";
     return false;
   }
@@ -144,7 +205,10 @@ bool parse_options(int argc, char** argv, options& out, std::string& error) {
     error = "too many connections per worker: raise --workers";
     return false;
   }
-  if (out.workers > 64) { error = "--workers must be <= 64"; return false; }
+  if (out.workers > 64) {
+    error = "--workers must be <= 64";
+    return false;
+  }
   if (out.source_ips.empty()) out.source_ips.push_back(in_addr{htonl(0x7F000001)});
   return true;
 }

@@ -2,8 +2,8 @@
 // (loopback only, bounded duration and connection count) enforced while parsing.
 #pragma once
 
-#include <cstdint>
 #include <netinet/in.h>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,23 +14,23 @@ enum class run_mode { burst, sustained, slow, drain };
 struct options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
-  std::string token;                  // producer JWT
-  std::string event;                  // event id for hello; empty means the server default
+  std::string token;  // producer JWT
+  std::string event;  // event id for hello; empty means the server default
   int connections = 1000;
-  int workers = 0;                    // 0: one per 9,000 connections
+  int workers = 0;  // 0: one per 9,000 connections
   run_mode mode = run_mode::burst;
-  double rate = 100;                  // broadcasts per second (sustained, slow)
-  double duration_s = 10;             // sustained, slow, drain
-  int broadcasts = 100;               // burst: announcements in total
-  int burst_size = 10;                // burst: commands sent back to back
-  int burst_gap_ms = 100;             // burst: pause after the previous burst was delivered
-  double slow_share = 0.05;           // slow: share of viewers that stop reading
-  int slow_rcvbuf = 4096;             // slow: receive buffer of those viewers, so they back up fast
-  std::vector<in_addr> source_ips;    // one bind address per connection, round robin
-  int server_pid = 0;                 // for CPU time and RSS; 0: not measured
-  int payload_bytes = 300;            // wanted size of each change frame
-  int connect_concurrency = 256;      // connects in flight per worker
-  double settle_timeout_s = 15;       // wait for late deliveries after the last command
+  double rate = 100;                // broadcasts per second (sustained, slow)
+  double duration_s = 10;           // sustained, slow, drain
+  int broadcasts = 100;             // burst: announcements in total
+  int burst_size = 10;              // burst: commands sent back to back
+  int burst_gap_ms = 100;           // burst: pause after the previous burst was delivered
+  double slow_share = 0.05;         // slow: share of viewers that stop reading
+  int slow_rcvbuf = 4096;           // slow: receive buffer of those viewers, so they back up fast
+  std::vector<in_addr> source_ips;  // one bind address per connection, round robin
+  int server_pid = 0;               // for CPU time and RSS; 0: not measured
+  int payload_bytes = 300;          // wanted size of each change frame
+  int connect_concurrency = 256;    // connects in flight per worker
+  double settle_timeout_s = 15;     // wait for late deliveries after the last command
   bool json = false;
   bool check = false;
 };

@@ -60,10 +60,11 @@ bool producer_link::open(const options& opts, int timeout_ms, std::string& error
       error = "producer: upgrade refused: " + in_.substr(0, in_.find("\r\n"));
       return false;
     }
-    if (monotonic_us() > deadline || !read_some(100)) {
+    if (monotonic_us() > deadline || fd_ < 0) {
       error = "producer: no upgrade answer";
       return false;
     }
+    read_some(100);
   }
   in_.erase(0, header_bytes);
   if (!send(hello_command(1, opts.event, opts.token))) {
@@ -77,10 +78,11 @@ bool producer_link::open(const options& opts, int timeout_ms, std::string& error
       return false;
     }
     if (got_welcome_ && got_snapshot_) break;
-    if (monotonic_us() > deadline || !read_some(100)) {
+    if (monotonic_us() > deadline || fd_ < 0) {
       error = "producer: no welcome";
       return false;
     }
+    read_some(100);
   }
   return true;
 }
@@ -154,14 +156,21 @@ void producer_link::handle_frames() {
     }
     const server_message message = decoder_.decode(payload);
     switch (message.type) {
-      case message_type::welcome: got_welcome_ = true; break;
-      case message_type::snapshot: got_snapshot_ = true; break;
-      case message_type::ack: ++acks_; break;
+      case message_type::welcome:
+        got_welcome_ = true;
+        break;
+      case message_type::snapshot:
+        got_snapshot_ = true;
+        break;
+      case message_type::ack:
+        ++acks_;
+        break;
       case message_type::error:
         ++errors_;
         ++errors_by_code_[std::string(message.error_code)];
         break;
-      default: break;
+      default:
+        break;
     }
   }
   in_.erase(0, in_.size() - data.size());

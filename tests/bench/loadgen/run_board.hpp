@@ -18,10 +18,10 @@ enum class run_phase : int {
 };
 
 struct alignas(64) worker_progress {
-  std::atomic<std::uint64_t> ready{0};          // viewers that completed hello (snapshot seen)
-  std::atomic<std::uint64_t> failed{0};         // viewers that never got there
-  std::atomic<std::uint64_t> healthy_open{0};   // ready, reading, and not closed
-  std::atomic<std::uint64_t> deliveries{0};     // stamped announcements seen by healthy viewers
+  std::atomic<std::uint64_t> ready{0};         // viewers that completed hello (snapshot seen)
+  std::atomic<std::uint64_t> failed{0};        // viewers that never got there
+  std::atomic<std::uint64_t> healthy_open{0};  // ready, reading, and not closed
+  std::atomic<std::uint64_t> deliveries{0};    // stamped announcements seen by healthy viewers
   std::atomic<std::uint64_t> last_arrival_us{0};
   std::atomic<int> setup_done{0};
 };
@@ -40,28 +40,26 @@ run_board* map_run_board();
 struct worker_report {
   std::uint64_t ready = 0;
   std::uint64_t failed = 0;
-  std::uint64_t slow = 0;                 // viewers that stopped reading
-  std::uint64_t first_connect_us = 0;
-  std::uint64_t last_ready_us = 0;
-  std::uint64_t deliveries = 0;           // healthy viewers, stamped announcements
+  std::uint64_t slow = 0;  // viewers that stopped reading
+  std::uint64_t deliveries = 0;  // healthy viewers, stamped announcements
   std::uint64_t slow_deliveries = 0;
-  std::uint64_t other_changes = 0;        // agenda, stats, ... (checked for seq only)
-  std::uint64_t missing = 0;              // announcements a healthy viewer never got
-  std::uint64_t slow_missing = 0;         // slow viewers neither closed nor complete
+  std::uint64_t other_changes = 0;  // agenda, stats, ... (checked for seq only)
+  std::uint64_t missing = 0;        // announcements a healthy viewer never got
+  std::uint64_t slow_missing = 0;   // slow viewers neither closed nor complete
   std::uint64_t duplicates = 0;
   std::uint64_t reordered = 0;
-  std::uint64_t seq_gaps = 0;             // change seq jumped forward by more than one
+  std::uint64_t seq_gaps = 0;  // change seq jumped forward by more than one
   std::uint64_t seq_backwards = 0;
   std::uint64_t closes_4008 = 0;
-  std::uint64_t unexpected_closes = 0;    // healthy viewers the server closed
+  std::uint64_t unexpected_closes = 0;  // healthy viewers the server closed
   std::uint64_t slow_other_closes = 0;
   std::uint64_t error_frames = 0;
-  std::uint64_t protocol_errors = 0;      // bad frames, malformed JSON
-  std::uint64_t frames = 0;               // every frame read after setup (drain figure)
+  std::uint64_t protocol_errors = 0;  // bad frames, malformed JSON
+  std::uint64_t frames = 0;           // every frame read after setup (drain figure)
   std::uint64_t bytes = 0;
-  std::uint64_t window_frames = 0;        // frames read inside the measured window
+  std::uint64_t window_frames = 0;  // frames read inside the measured window
   std::uint64_t window_bytes = 0;
-  std::uint64_t window_cpu_us = 0;        // this worker's own CPU time in the window
+  std::uint64_t window_cpu_us = 0;  // this worker's own CPU time in the window
   std::uint64_t window_wall_us = 0;
   latency_histogram latency;
 };

@@ -34,7 +34,15 @@ constexpr std::uint64_t setup_timeout_us = 120'000'000;
 constexpr std::uint64_t drain_quiet_us = 300'000;
 constexpr std::uint64_t drain_cap_us = 5'000'000;
 
-enum class viewer_state : std::uint8_t { idle, connecting, upgrading, await_welcome, await_snapshot, ready, closed };
+enum class viewer_state : std::uint8_t {
+  idle,
+  connecting,
+  upgrading,
+  await_welcome,
+  await_snapshot,
+  ready,
+  closed
+};
 
 struct viewer {
   int fd = -1;
@@ -75,8 +83,12 @@ bool write_all(int fd, const void* data, std::size_t size) {
 class viewer_worker {
  public:
   viewer_worker(const options& opts, const worker_plan& plan, run_board& board)
-      : opts_(opts), plan_(plan), board_(board), progress_(board.workers[plan.index]),
-        viewers_(static_cast<std::size_t>(plan.connections)), buffer_(new char[read_buffer_bytes]),
+      : opts_(opts),
+        plan_(plan),
+        board_(board),
+        progress_(board.workers[plan.index]),
+        viewers_(static_cast<std::size_t>(plan.connections)),
+        buffer_(new char[read_buffer_bytes]),
         mask_rng_(static_cast<std::uint32_t>(plan.index * 7919 + 17)) {
     server_.sin_family = AF_INET;
     server_.sin_port = htons(opts.port);
@@ -118,7 +130,8 @@ class viewer_worker {
       if (seen == run_phase::setup) check_setup();
       if (seen == run_phase::finishing) {
         const std::uint64_t now = monotonic_us();
-        if (now - std::max(last_rx_us_, finish_started_us) > drain_quiet_us || now - finish_started_us > drain_cap_us) {
+        if (now - std::max(last_rx_us_, finish_started_us) > drain_quiet_us ||
+            now - finish_started_us > drain_cap_us) {
           break;
         }
       }
@@ -134,7 +147,11 @@ class viewer_worker {
   void start_connects() {
     while (next_ < viewers_.size() && in_flight_ < static_cast<std::size_t>(opts_.connect_concurrency)) {
       viewer& v = viewers_[next_];
-      if (report_.first_connect_us == 0) report_.first_connect_us = monotonic_us();
+      // Viewers failed by the setup timeout before their turn stay closed.
+      if (v.state != viewer_state::idle) {
+        ++next_;
+        continue;
+      }
       if (start_connect(v, next_)) {
         ++in_flight_;
       } else {
@@ -159,7 +176,8 @@ class viewer_worker {
     source.sin_family = AF_INET;
     source.sin_addr = plan_.source_ips[index % plan_.source_ips.size()];
     if (bind(v.fd, reinterpret_cast<sockaddr*>(&source), sizeof(source)) != 0) return false;
-    if (connect(v.fd, reinterpret_cast<const sockaddr*>(&server_), sizeof(server_)) != 0 && errno != EINPROGRESS) {
+    if (connect(v.fd, reinterpret_cast<const sockaddr*>(&server_), sizeof(server_)) != 0 &&
+        errno != EINPROGRESS) {
       return false;
     }
     epoll_event event{};
@@ -188,7 +206,6 @@ class viewer_worker {
     v.state = viewer_state::ready;
     ++report_.ready;
     --in_flight_;
-    report_.last_ready_us = monotonic_us();
     progress_.ready.store(report_.ready, std::memory_order_relaxed);
     if (!v.slow || opts_.mode != run_mode::slow) {
       ++healthy_open_;

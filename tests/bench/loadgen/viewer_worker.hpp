@@ -16,8 +16,8 @@ namespace loadgen {
 struct worker_plan {
   int index = 0;
   int connections = 0;
-  int slow_connections = 0;          // the first ones stop reading while measuring
-  std::vector<in_addr> source_ips;   // round robin
+  int slow_connections = 0;         // the first ones stop reading while measuring
+  std::vector<in_addr> source_ips;  // round robin
 };
 
 // Runs until the board says `finishing` and the slow viewers have drained, then writes

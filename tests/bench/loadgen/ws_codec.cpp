@@ -77,7 +77,8 @@ void append_client_frame(std::string& out, ws_op op, std::string_view payload, s
   out.append(reinterpret_cast<const char*>(mask), 4);
   const std::size_t start = out.size();
   out.append(payload);
-  for (std::size_t i = 0; i < payload.size(); ++i) out[start + i] = static_cast<char>(out[start + i] ^ mask[i % 4]);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    out[start + i] = static_cast<char>(out[start + i] ^ mask[i % 4]);
 }
 
 void append_close_frame(std::string& out, std::uint16_t code, std::uint32_t mask_key) {

@@ -70,7 +70,9 @@ TEST_F(RealEventFileTest, LoadsWithItsIdentity) {
   EXPECT_EQ(event_.hashtags, (std::vector<std::string>{"Road2NATO", "NATOSummit"}));
 }
 
-TEST_F(RealEventFileTest, StartsAtTenInWashingtonOnApril22) { EXPECT_EQ(event_.starts_at, 1713794400000); }
+TEST_F(RealEventFileTest, StartsAtTenInWashingtonOnApril22) {
+  EXPECT_EQ(event_.starts_at, 1713794400000);
+}
 
 TEST_F(RealEventFileTest, HasTheFullRunOfShow) {
   ASSERT_GE(event_.segments.size(), 5u);
@@ -101,7 +103,8 @@ TEST_F(RealEventFileTest, PanelIsModeratedByHadleyWithFourPanelists) {
       {"Stephen J. Hadley", "moderator", "Former Chair, Board of Directors, U.S. Institute of Peace"},
       {"Douglas D. Jones", "panelist",
        "Deputy Assistant Secretary for European and Eurasian Affairs, U.S. Department of State"},
-      {"Ellison S. Laskowski", "panelist", "Senior Advisor for East Asian and Pacific Affairs, U.S. Department of State"},
+      {"Ellison S. Laskowski", "panelist",
+       "Senior Advisor for East Asian and Pacific Affairs, U.S. Department of State"},
       {"John Manza", "panelist", "Former NATO Assistant Secretary General for Operations"},
       {"Mirna Galic", "panelist", "Chair, USIP Expert Study Group on NATO and Indo-Pacific Partners"},
   };
@@ -131,7 +134,9 @@ TEST_F(RealEventFileTest, KeepsRelatedPublicationsAsLinks) {
   for (const auto& link : event_.links) EXPECT_FALSE(link.summary.empty()) << link.title;
 }
 
-TEST_F(RealEventFileTest, PremoderatesQuestions) { EXPECT_TRUE(event_.questions_premoderated); }
+TEST_F(RealEventFileTest, PremoderatesQuestions) {
+  EXPECT_TRUE(event_.questions_premoderated);
+}
 
 TEST_F(RealEventFileTest, KeepsSourcesAndModerationVerbatim) {
   EXPECT_EQ(event_.sources, boost::json::parse(R"({"replay":{"file":"nato-indo-pacific-2024.posts.ndjson",
@@ -214,7 +219,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_file_case{"planned_minutes_not_number.json", "agenda[0].planned_minutes", "whole number"},
         bad_file_case{"bad_speaker_role.json", "agenda[1].speakers[1].role", "unknown role \"guest\""},
         bad_file_case{"unknown_key.json", "sumary", "unknown key (did you mean \"summary\"?)"},
-        bad_file_case{"unknown_segment_key.json", "agenda[0].speaker", "unknown key (did you mean \"speakers\"?)"},
+        bad_file_case{"unknown_segment_key.json", "agenda[0].speaker",
+                      "unknown key (did you mean \"speakers\"?)"},
         bad_file_case{"bad_link_url.json", "links[0].url", "http:// or https://"},
         bad_file_case{"invalid_json.json", "(root)", "invalid JSON at line 43, column"},
         bad_file_case{"not_an_object.json", "(root)", "must be a JSON object"}),
@@ -334,7 +340,8 @@ TEST(EventDefinitionTest, SegmentWithoutSpeakersLoads) {
 }
 
 TEST(EventDefinitionTest, SpeakerWithoutTitleIsRefused) {
-  const auto error = refusal(valid_event_with("\"speakers\":[]", R"("speakers":[{"name":"A","role":"host"}])"));
+  const auto error =
+      refusal(valid_event_with("\"speakers\":[]", R"("speakers":[{"name":"A","role":"host"}])"));
   ASSERT_TRUE(error);
   EXPECT_EQ(error->field, "agenda[0].speakers[0].title");
   EXPECT_EQ(error->why, "missing");
@@ -355,21 +362,23 @@ TEST(EventDefinitionTest, EmptyKeyIsNamedQuoted) {
 }
 
 TEST(EventDefinitionTest, UnknownKeyWithSpacesIsNamedQuotedUnderItsParent) {
-  const auto error = refusal(valid_event_with("\"planned_minutes\":5", "\"planned_minutes\":5,\"speaker notes\":\"\""));
+  const auto error =
+      refusal(valid_event_with("\"planned_minutes\":5", "\"planned_minutes\":5,\"speaker notes\":\"\""));
   ASSERT_TRUE(error);
   EXPECT_EQ(error->field, "agenda[0][\"speaker notes\"]");
 }
 
 TEST(EventDefinitionTest, QaPremoderateMustBeBoolean) {
-  const auto error = refusal(valid_event_with("\"summary\":\"\"", R"("summary":"","qa":{"premoderate":"yes"})"));
+  const auto error =
+      refusal(valid_event_with("\"summary\":\"\"", R"("summary":"","qa":{"premoderate":"yes"})"));
   ASSERT_TRUE(error);
   EXPECT_EQ(error->field, "qa.premoderate");
   EXPECT_EQ(error->why, "must be true or false");
 }
 
 TEST(EventDefinitionTest, QaCanTurnPremoderationOff) {
-  auto result =
-      parse_event_definition(valid_event_with("\"summary\":\"\"", R"("summary":"","qa":{"premoderate":false})"), "x");
+  auto result = parse_event_definition(
+      valid_event_with("\"summary\":\"\"", R"("summary":"","qa":{"premoderate":false})"), "x");
   ASSERT_TRUE(std::holds_alternative<event_definition>(result));
   EXPECT_FALSE(std::get<event_definition>(result).questions_premoderated);
 }
@@ -416,24 +425,20 @@ TEST_P(StartsAtTest, ParsesOnlyIso8601Utc) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Spellings, StartsAtTest,
-                         ::testing::Values(time_case{"2024-04-22T14:00:00Z", 1713794400000},
-                                           time_case{"1970-01-01T00:00:00Z", 0},
-                                           time_case{"2024-02-29T23:59:59Z", 1709251199000},
-                                           time_case{"2024-04-22T14:00:00.250Z", 1713794400250},
-                                           time_case{"2024-04-22T14:00:00.5Z", 1713794400500},
-                                           time_case{"2024-04-22T14:00:00.123456Z", 1713794400123},
-                                           time_case{"2023-02-29T10:00:00Z", std::nullopt},
-                                           time_case{"2024-04-22T24:00:00Z", std::nullopt},
-                                           time_case{"2024-04-22T14:60:00Z", std::nullopt},
-                                           time_case{"2024-04-22T14:00:00", std::nullopt},
-                                           time_case{"2024-04-22T14:00:00+00:00", std::nullopt},
-                                           time_case{"2024-04-22T14:00:00.Z", std::nullopt},
-                                           time_case{"2024-04-22T14:00Z", std::nullopt},
-                                           time_case{"2024-4-22T14:00:00Z", std::nullopt},
-                                           time_case{"2024-04-22 14:00:00Z", std::nullopt},
-                                           time_case{"2024-04-22T14:00:00Zjunk", std::nullopt},
-                                           time_case{"", std::nullopt}));
+INSTANTIATE_TEST_SUITE_P(
+    Spellings, StartsAtTest,
+    ::testing::Values(
+        time_case{"2024-04-22T14:00:00Z", 1713794400000}, time_case{"1970-01-01T00:00:00Z", 0},
+        time_case{"2024-02-29T23:59:59Z", 1709251199000},
+        time_case{"2024-04-22T14:00:00.250Z", 1713794400250},
+        time_case{"2024-04-22T14:00:00.5Z", 1713794400500},
+        time_case{"2024-04-22T14:00:00.123456Z", 1713794400123},
+        time_case{"2023-02-29T10:00:00Z", std::nullopt}, time_case{"2024-04-22T24:00:00Z", std::nullopt},
+        time_case{"2024-04-22T14:60:00Z", std::nullopt}, time_case{"2024-04-22T14:00:00", std::nullopt},
+        time_case{"2024-04-22T14:00:00+00:00", std::nullopt},
+        time_case{"2024-04-22T14:00:00.Z", std::nullopt}, time_case{"2024-04-22T14:00Z", std::nullopt},
+        time_case{"2024-4-22T14:00:00Z", std::nullopt}, time_case{"2024-04-22 14:00:00Z", std::nullopt},
+        time_case{"2024-04-22T14:00:00Zjunk", std::nullopt}, time_case{"", std::nullopt}));
 
 TEST(EventDefinitionTest, StartsAtIgnoresTheLocalTimeZone) {
   const char* previous = std::getenv("TZ");

@@ -1,0 +1,230 @@
+#include "gateway/cli.hpp"
+
+#include <sys/stat.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+#include "gateway/jwt.hpp"
+
+#ifndef COMPANION_WEB_ROOT
+#define COMPANION_WEB_ROOT "web-client"
+#endif
+
+namespace companion::gateway {
+
+const char* const main_help =
+    "companion: a second-screen server for livestreamed events\n"
+    "\n"
+    "usage:\n"
+    "  companion serve [options]      run the server (companion serve --help)\n"
+    "  companion token --role ROLE    print a staff or ingest token (companion token --help)\n"
+    "  companion --help               this text\n";
+
+const char* const serve_help =
+    "usage: companion serve [options]\n"
+    "  --listen ADDR:PORT          where to listen (default 127.0.0.1:8080; port 0 picks a free port)\n"
+    "  --data DIR                  data folder: journal database and secret (default ./data)\n"
+    "  --event FILE                an event file; repeat for more events, the first is the default\n"
+    "  --threads N                 I/O threads (default: one per core)\n"
+    "  --secret-file F             token signing secret (else COMPANION_SECRET, else DIR/secret)\n"
+    "  --web DIR                   the web client folder (default: the bundled one)\n"
+    "  --max-connections-per-ip N  WebSockets per client address, 0 for no cap (default 5000)\n"
+    "  --allow-origin ORIGIN       an Origin allowed for staff connections; repeatable, '*' for any\n"
+    "                              (default: the server's own origin)\n"
+    "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
+    "                              server but not of the machine)\n"
+    "  --log-format text|json      structured log lines on stderr (default text)\n"
+    "  --quiet                     no log lines\n"
+    "  --help                      this text\n";
+
+const char* const token_help =
+    "usage: companion token --role producer|moderator|ingest [options]\n"
+    "  --event ID         the event the token is for (default: every event, '*')\n"
+    "  --ttl DURATION     lifetime: 8h, 30m, 90s, 2d (default 8h)\n"
+    "  --subject NAME     who holds it, shown in audit logs (default staff)\n"
+    "  --data DIR         data folder holding the secret (default ./data)\n"
+    "  --secret-file F    token signing secret (else COMPANION_SECRET, else DIR/secret)\n"
+    "  --help             this text\n";
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::int64_t unit = 1000;
+  switch (text.back()) {
+    case 's': unit = 1000; text.remove_suffix(1); break;
+    case 'm': unit = 60'000; text.remove_suffix(1); break;
+    case 'h': unit = 3'600'000; text.remove_suffix(1); break;
+    case 'd': unit = 86'400'000; text.remove_suffix(1); break;
+    default: break;
+  }
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0 || value > 366LL * 86'400'000 / unit)
+    return std::nullopt;
+  return value * unit;
+}
+
+bool parse_listen(std::string_view text, std::string& address, std::uint16_t& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view host = text.substr(0, colon), port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+  if (host.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || value > 65535) return false;
+  address = host;
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+namespace {
+
+// Walks "--flag value" pairs; `take` fetches the value or reports it missing.
+struct arg_cursor {
+  const std::vector<std::string>& args;
+  std::size_t i = 0;
+  std::string error;
+  bool take(std::string& value) {
+    if (i + 1 >= args.size()) {
+      error = args[i] + " needs a value";
+      return false;
+    }
+    value = args[++i];
+    return true;
+  }
+};
+
+bool parse_count(const std::string& text, std::size_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::string parse_serve_args(const std::vector<std::string>& args, serve_request& out) {
+  out.config.web_root = COMPANION_WEB_ROOT;
+  arg_cursor cursor{args};
+  for (; cursor.i < args.size(); ++cursor.i) {
+    const std::string& flag = args[cursor.i];
+    std::string value;
+    if (flag == "--listen") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_listen(value, out.config.listen_address, out.config.listen_port))
+        return "--listen wants ADDR:PORT, got '" + value + "'";
+    } else if (flag == "--data") {
+      if (!cursor.take(value)) return cursor.error;
+      out.config.data_dir = value;
+    } else if (flag == "--event") {
+      if (!cursor.take(value)) return cursor.error;
+      out.config.event_files.emplace_back(value);
+    } else if (flag == "--threads") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t threads = 0;
+      if (!parse_count(value, threads) || threads == 0 || threads > 64) return "--threads wants 1..64";
+      out.config.io_threads = static_cast<unsigned>(threads);
+    } else if (flag == "--secret-file") {
+      if (!cursor.take(value)) return cursor.error;
+      out.secret_file = value;
+    } else if (flag == "--web") {
+      if (!cursor.take(value)) return cursor.error;
+      out.config.web_root = value;
+    } else if (flag == "--max-connections-per-ip") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_count(value, out.config.max_connections_per_ip)) return "--max-connections-per-ip wants a number";
+    } else if (flag == "--allow-origin") {
+      if (!cursor.take(value)) return cursor.error;
+      out.config.allowed_origins.push_back(value);
+    } else if (flag == "--no-fsync") {
+      out.config.synchronous_full = false;
+    } else if (flag == "--log-format") {
+      if (!cursor.take(value)) return cursor.error;
+      if (value != "text" && value != "json") return "--log-format wants text or json";
+      out.json_logs = value == "json";
+    } else if (flag == "--quiet") {
+      out.quiet = true;
+    } else {
+      return "unknown option '" + flag + "' (see companion serve --help)";
+    }
+  }
+  return {};
+}
+
+std::string parse_token_args(const std::vector<std::string>& args, token_request& out) {
+  bool have_role = false;
+  arg_cursor cursor{args};
+  for (; cursor.i < args.size(); ++cursor.i) {
+    const std::string& flag = args[cursor.i];
+    std::string value;
+    if (flag == "--role") {
+      if (!cursor.take(value)) return cursor.error;
+      auto parsed = session::parse_role(value);
+      if (!parsed || *parsed == session::role::viewer) return "--role wants producer, moderator or ingest";
+      out.role = *parsed;
+      have_role = true;
+    } else if (flag == "--event") {
+      if (!cursor.take(value)) return cursor.error;
+      out.event = value;
+    } else if (flag == "--ttl") {
+      if (!cursor.take(value)) return cursor.error;
+      auto ttl = parse_duration_ms(value);
+      if (!ttl) return "--ttl wants a duration such as 8h, 30m or 90s";
+      out.ttl_ms = *ttl;
+    } else if (flag == "--subject") {
+      if (!cursor.take(value)) return cursor.error;
+      out.subject = value;
+    } else if (flag == "--data") {
+      if (!cursor.take(value)) return cursor.error;
+      out.data_dir = value;
+    } else if (flag == "--secret-file") {
+      if (!cursor.take(value)) return cursor.error;
+      out.secret_file = value;
+    } else {
+      return "unknown option '" + flag + "' (see companion token --help)";
+    }
+  }
+  if (!have_role) return "--role is required (producer, moderator or ingest)";
+  return {};
+}
+
+std::string load_secret(const std::optional<std::filesystem::path>& secret_file, const std::filesystem::path& data_dir,
+                        std::string& error) {
+  auto read_trimmed = [](const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    return text;
+  };
+  if (secret_file) {
+    std::string secret = read_trimmed(*secret_file);
+    if (secret.size() < 16) error = "secret file " + secret_file->string() + " is missing or shorter than 16 bytes";
+    return secret;
+  }
+  if (const char* env = std::getenv("COMPANION_SECRET"); env && *env) {
+    std::string secret = env;
+    if (secret.size() < 16) error = "COMPANION_SECRET is shorter than 16 bytes";
+    return secret;
+  }
+  std::filesystem::path path = data_dir / "secret";
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    std::string secret = read_trimmed(path);
+    if (secret.size() < 16) error = path.string() + " is shorter than 16 bytes";
+    return secret;
+  }
+  std::filesystem::create_directories(data_dir, ec);
+  std::string secret = generate_secret();
+  // Created private from the start, so the secret is never readable by others.
+  mode_t previous = ::umask(077);
+  {
+    std::ofstream out(path);
+    out << secret << '\n';
+    if (!out) error = "cannot write " + path.string();
+  }
+  ::umask(previous);
+  ::chmod(path.c_str(), 0600);
+  return secret;
+}
+
+}  // namespace companion::gateway

@@ -1,0 +1,27 @@
+#include "gateway/csv.hpp"
+
+namespace companion::gateway {
+
+void append_csv_row(std::string& out, const std::vector<std::string>& cells) {
+  bool first = true;
+  for (const auto& cell : cells) {
+    if (!first) out += ',';
+    first = false;
+    std::string value = cell;
+    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
+      value.insert(value.begin(), '\'');
+    if (value.find_first_of(",\"\r\n") != std::string::npos) {
+      out += '"';
+      for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    } else {
+      out += value;
+    }
+  }
+  out += "\r\n";
+}
+
+}  // namespace companion::gateway

@@ -1,0 +1,184 @@
+#include "gateway/engine_host.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/log.hpp"
+#include "gateway/server.hpp"
+#include "gateway/shard.hpp"
+#include "gateway/sqlite_store.hpp"
+#include "gateway/ws_connection.hpp"
+#include "gateway/ws_frame_writer.hpp"
+#include "session/frames.hpp"
+
+namespace companion::gateway {
+namespace {
+
+session::millis wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Tallies of votes are coalesced to four a second; ticks come often enough for that.
+constexpr auto tick_interval = std::chrono::milliseconds(250);
+
+// Runs on the target's shard: hands a private frame to the connection, if it is still there.
+void answer(const reply_target& target, std::string payload) {
+  if (!target.home) return;
+  net::post(target.home->context(), [connection = target.connection, payload = std::move(payload)] {
+    if (auto alive = connection.lock()) {
+      alive->send_text(payload);
+      alive->flush();
+    }
+  });
+}
+
+}  // namespace
+
+shared_frame frame_text(std::string_view payload) {
+  return std::make_shared<const std::string>(make_frame(ws_opcode::text, payload));
+}
+
+engine_host::engine_host(server& owner, sqlite_store& store)
+    : owner_(owner), store_(store), tick_timer_(context_) {}
+
+engine_host::~engine_host() { stop(); }
+
+bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
+  for (auto& definition : events) {
+    std::string id = definition.id;
+    std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);
+    if (epoch.empty()) return false;
+    std::vector<std::string> records;
+    if (!store_.load_journal(id, records, error)) {
+      error = "cannot read the journal of " + id + ": " + error;
+      return false;
+    }
+    auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch);
+    auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
+                                                            engine->queue_snapshot());
+    // Replaying the journal rebuilds the state and refills the resume window.
+    std::size_t skipped = 0;
+    for (const auto& text : records) {
+      boost::system::error_code ec;
+      auto record = boost::json::parse(text, ec);
+      session::engine_reply reply;
+      if (ec || !record.is_object() || !engine->replay(record.get_object(), reply)) {
+        ++skipped;
+        continue;
+      }
+      for (const auto& message : reply.messages) replica->apply(message);
+    }
+    log_event("event_loaded", {{"event", id},
+                               {"epoch", epoch},
+                               {"seq", std::to_string(engine->seq())},
+                               {"journal", std::to_string(records.size())},
+                               {"skipped", std::to_string(skipped)}});
+    engines_.push_back(std::move(engine));
+    templates_.push_back(std::move(replica));
+  }
+  return true;
+}
+
+session::event_replica engine_host::make_replica(std::size_t event) const { return *templates_[event]; }
+
+void engine_host::start() {
+  store_.start([this](const std::string& id) {
+    std::size_t event = owner_.event_index(id);
+    if (event < engines_.size()) net::post(context_, [this, event] { rebuild(event); });
+  });
+  schedule_tick();
+  thread_ = std::thread([this] { context_.run(); });
+}
+
+void engine_host::stop() {
+  if (stopping_.exchange(true)) return;
+  net::post(context_, [this] { tick_timer_.cancel(); });
+  context_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void engine_host::schedule_tick() {
+  tick_timer_.expires_after(tick_interval);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    session::millis now = wall_clock_ms();
+    for (std::size_t event = 0; event < engines_.size(); ++event) {
+      std::uint64_t viewers = 0;
+      for (auto& s : owner_.shards()) viewers += s->joined_count(event);
+      session::engine_reply reply = engines_[event]->tick(now, viewers);
+      if (reply.journal) finish(event, std::move(reply), reply_target{});
+    }
+    schedule_tick();
+  });
+}
+
+void engine_host::submit(std::size_t event, session::command cmd, session::actor who, reply_target target) {
+  net::post(context_, [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
+    session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
+    if (!reply.result.ok()) {
+      answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
+      return;
+    }
+    finish(event, std::move(reply), std::move(target));
+  });
+}
+
+void engine_host::with_engine(std::size_t event, std::function<void(session::event_engine&)> work) {
+  net::post(context_, [this, event, work = std::move(work)] { work(*engines_[event]); });
+}
+
+std::shared_ptr<const delivery> engine_host::frame_messages(std::vector<session::message_ptr> messages) const {
+  auto batch = std::make_shared<delivery>();
+  batch->frames.reserve(messages.size());
+  for (const auto& message : messages) batch->frames.push_back(frame_text(message->payload));
+  batch->messages = std::move(messages);
+  return batch;
+}
+
+void engine_host::finish(std::size_t event, session::engine_reply reply, reply_target target) {
+  std::string ack = target.id.is_null() ? std::string() : session::ack_frame(target.id, reply.ack);
+  if (!reply.journal) {
+    // Nothing changed (an idempotent command): answer at once.
+    if (!ack.empty()) answer(target, std::move(ack));
+    return;
+  }
+  auto batch = frame_messages(std::move(reply.messages));
+  std::string record = boost::json::serialize(*reply.journal);
+  store_.append(journal_append{
+      owner_.event_id(event), std::move(record),
+      [this, event, batch = std::move(batch), target = std::move(target), ack = std::move(ack)](
+          bool ok, const std::string& error) mutable {
+        if (!ok) {
+          log_event("store_write_failed", {{"event", owner_.event_id(event)}, {"why", error}});
+          answer(target, session::error_frame(target.id, session::error_code::internal,
+                                              "the change could not be stored; nothing was changed"));
+          return;
+        }
+        // The batch reaches every shard before the ack, so the client sees its change first.
+        if (!batch->messages.empty()) owner_.broadcast(event, batch);
+        if (!ack.empty()) answer(target, std::move(ack));
+      }});
+}
+
+void engine_host::rebuild(std::size_t event) {
+  const std::string& id = owner_.event_id(event);
+  std::vector<std::string> records;
+  std::string error;
+  if (!store_.read_committed(id, records, error)) {
+    log_event("rebuild_failed", {{"event", id}, {"why", error}});
+    return;
+  }
+  auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(), engines_[event]->epoch());
+  for (const auto& text : records) {
+    boost::system::error_code ec;
+    auto record = boost::json::parse(text, ec);
+    session::engine_reply reply;
+    if (!ec && record.is_object()) engine->replay(record.get_object(), reply);
+  }
+  log_event("event_rebuilt", {{"event", id}, {"seq", std::to_string(engine->seq())}});
+  engines_[event] = std::move(engine);
+  store_.clear_failure(id);
+}
+
+}  // namespace companion::gateway

@@ -1,0 +1,68 @@
+// The engines' thread: every event's single writer runs here. Commands arrive as
+// posted work; replies and changes leave only after the store has committed them.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/delivery.hpp"
+#include "gateway/net.hpp"
+#include "session/engine.hpp"
+#include "session/replica.hpp"
+
+namespace companion::gateway {
+
+class server;
+class shard;
+class ws_connection;
+class sqlite_store;
+
+// Where a command's answer goes: a connection on its home shard.
+struct reply_target {
+  shard* home = nullptr;
+  std::weak_ptr<ws_connection> connection;
+  boost::json::value id;  // the command id; null: no ack, errors only
+};
+
+class engine_host {
+ public:
+  engine_host(server& owner, sqlite_store& store);
+  ~engine_host();
+
+  // Before start(): builds each engine by replaying its journal. False with `error` on failure.
+  bool load(std::vector<session::event_definition> events, std::string& error);
+  // A replica of the event as of the last committed change, for a shard to start from.
+  session::event_replica make_replica(std::size_t event) const;
+
+  void start();
+  void stop();
+
+  // Thread-safe: runs the command on the engine thread.
+  void submit(std::size_t event, session::command cmd, session::actor who, reply_target target);
+  // Thread-safe: runs `work` with the engine on the engine thread (exports, ingest).
+  void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
+  // On the engine thread: commits the reply's journal record, then publishes and answers.
+  void finish(std::size_t event, session::engine_reply reply, reply_target target);
+
+  net::io_context& context() { return context_; }
+  std::size_t size() const { return engines_.size(); }
+
+ private:
+  void schedule_tick();
+  void rebuild(std::size_t event);
+  std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;
+
+  server& owner_;
+  sqlite_store& store_;
+  net::io_context context_{1};
+  net::steady_timer tick_timer_;
+  std::vector<std::unique_ptr<session::event_engine>> engines_;
+  std::vector<std::unique_ptr<session::event_replica>> templates_;  // as of load()
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace companion::gateway

@@ -1,0 +1,22 @@
+// The HTTP routes: pages, health, metrics and the JSON API. Answers that need
+// the engine (exports, ingest) arrive later through `reply`, on the same shard.
+#pragma once
+
+#include <functional>
+
+#include "gateway/http_session.hpp"
+
+namespace companion::gateway {
+
+class shard;
+
+using http_reply = std::function<void(http_response)>;
+
+void handle_http(shard& home, const http_request& request, const std::string& address, http_reply reply);
+
+// Adds the headers every response carries (CSP, nosniff, ...).
+void add_common_headers(http_response& response);
+http_response json_error(const http_request& request, http::status status, std::string_view code,
+                         std::string_view message);
+
+}  // namespace companion::gateway

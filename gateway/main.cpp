@@ -1,0 +1,140 @@
+// The `companion` executable: parses the command line, loads the event files,
+// wires store, engines and shards together, and runs until told to stop.
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "gateway/cli.hpp"
+#include "gateway/jwt.hpp"
+#include "gateway/log.hpp"
+#include "gateway/server.hpp"
+#include "session/event_definition.hpp"
+
+#ifndef COMPANION_DEFAULT_EVENT
+#define COMPANION_DEFAULT_EVENT "events/nato-indo-pacific-2024.json"
+#endif
+
+namespace {
+
+using namespace companion;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool load_events(const std::vector<std::filesystem::path>& files, std::vector<session::event_definition>& events) {
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "companion: " << file.string() << ": cannot read the event file\n";
+      return false;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto result = session::parse_event_definition(text, file.string());
+    if (auto* error = std::get_if<session::event_load_error>(&result)) {
+      std::cerr << "companion: " << error->message() << "\n";
+      return false;
+    }
+    auto& definition = std::get<session::event_definition>(result);
+    for (const auto& known : events)
+      if (known.id == definition.id) {
+        std::cerr << "companion: " << file.string() << ": id: event \"" << definition.id << "\" is already loaded\n";
+        return false;
+      }
+    events.push_back(std::move(definition));
+  }
+  return true;
+}
+
+int serve(const std::vector<std::string>& args) {
+  for (const auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << gateway::serve_help;
+      return 0;
+    }
+  gateway::serve_request request;
+  if (std::string error = gateway::parse_serve_args(args, request); !error.empty()) {
+    std::cerr << "companion serve: " << error << "\n";
+    return 2;
+  }
+  gateway::set_log_format(request.json_logs ? gateway::log_format::json : gateway::log_format::text);
+  gateway::set_log_quiet(request.quiet);
+  auto& config = request.config;
+  if (config.event_files.empty()) config.event_files.emplace_back(COMPANION_DEFAULT_EVENT);
+
+  std::string error;
+  config.secret = gateway::load_secret(request.secret_file, config.data_dir, error);
+  if (!error.empty()) {
+    std::cerr << "companion: " << error << "\n";
+    return 1;
+  }
+  std::vector<session::event_definition> events;
+  if (!load_events(config.event_files, events)) return 1;
+  std::string default_event = events.front().id;
+
+  gateway::server server(config);
+  if (!server.prepare(std::move(events), error)) {
+    std::cerr << "companion: " << error << "\n";
+    return 1;
+  }
+  auto endpoint = server.local_endpoint();
+  std::string host = endpoint.address().is_unspecified() ? "127.0.0.1" : endpoint.address().to_string();
+  if (endpoint.address().is_v6()) host = "[" + host + "]";
+  std::string base = "http://" + host + ":" + std::to_string(endpoint.port());
+  auto console_token = [&](session::role role) {
+    return gateway::sign_token({"console", role, default_event, now_ms() + 8 * 3600 * 1000}, config.secret);
+  };
+  std::cout << "listening on " << base << "\n"
+            << "  viewer page:       " << base << "/\n"
+            << "  producer console:  " << base << "/produce#token=" << console_token(session::role::producer) << "\n"
+            << "  moderator console: " << base << "/moderate#token=" << console_token(session::role::moderator)
+            << "\n"
+            << "  on-screen overlay: " << base << "/screen?event=" << default_event << "\n"
+            << std::flush;
+  return server.run();
+}
+
+int token(const std::vector<std::string>& args) {
+  for (const auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << gateway::token_help;
+      return 0;
+    }
+  gateway::token_request request;
+  if (std::string error = gateway::parse_token_args(args, request); !error.empty()) {
+    std::cerr << "companion token: " << error << "\n";
+    return 2;
+  }
+  std::string error;
+  std::string secret = gateway::load_secret(request.secret_file, request.data_dir, error);
+  if (!error.empty()) {
+    std::cerr << "companion: " << error << "\n";
+    return 1;
+  }
+  std::cout << gateway::sign_token({request.subject, request.role, request.event, now_ms() + request.ttl_ms}, secret)
+            << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << gateway::main_help;
+    return 2;
+  }
+  std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << gateway::main_help;
+    return 0;
+  }
+  if (command == "serve") return serve(args);
+  if (command == "token") return token(args);
+  std::cerr << "companion: unknown command '" << command << "' (see companion --help)\n";
+  return 2;
+}

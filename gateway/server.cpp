@@ -1,0 +1,150 @@
+#include "gateway/server.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <iostream>
+
+#include "gateway/http_session.hpp"
+#include "gateway/log.hpp"
+
+namespace companion::gateway {
+
+server::server(server_config config)
+    : config_(std::move(config)),
+      addresses_(config_.max_connections_per_ip),
+      address_questions_(config_.ip_questions_per_minute),
+      address_votes_(config_.ip_votes_per_minute) {}
+
+server::~server() {
+  if (engines_) engines_->stop();
+  if (store_) store_->stop();
+}
+
+std::size_t server::event_index(std::string_view id) const {
+  if (id.empty()) return event_ids_.empty() ? npos : 0;
+  for (std::size_t i = 0; i < event_ids_.size(); ++i)
+    if (event_ids_[i] == id) return i;
+  return npos;
+}
+
+bool server::origin_allowed(std::string_view origin, std::string_view host) const {
+  // Browsers always send Origin; tools and bots that send none are not a CSWSH vector.
+  if (origin.empty()) return true;
+  if (!config_.allowed_origins.empty()) {
+    for (const auto& allowed : config_.allowed_origins)
+      if (allowed == "*" || allowed == origin) return true;
+    return false;
+  }
+  return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
+}
+
+bool server::prepare(std::vector<session::event_definition> events, std::string& error) {
+  for (const auto& event : events) event_ids_.push_back(event.id);
+  site_ = std::make_unique<static_site>();
+  if (!site_->load(config_.web_root, error)) return false;
+  store_ = sqlite_store::open(config_.data_dir, config_.synchronous_full, error);
+  if (!store_) return false;
+  engines_ = std::make_unique<engine_host>(*this, *store_);
+  if (!engines_->load(std::move(events), error)) return false;
+
+  unsigned threads = config_.io_threads ? config_.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < threads; ++i) {
+    auto s = std::make_unique<shard>(*this, i);
+    std::vector<session::event_replica> replicas;
+    for (std::size_t event = 0; event < event_ids_.size(); ++event) replicas.push_back(engines_->make_replica(event));
+    s->install(std::move(replicas));
+    shards_.push_back(std::move(s));
+  }
+
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(config_.listen_address, ec);
+  if (ec) {
+    error = "bad listen address " + config_.listen_address;
+    return false;
+  }
+  acceptor_ = std::make_unique<tcp::acceptor>(shards_[0]->context());
+  tcp::endpoint endpoint(address, config_.listen_port);
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + config_.listen_address + ":" + std::to_string(config_.listen_port) + ": " +
+            ec.message();
+    return false;
+  }
+  bound_ = acceptor_->local_endpoint();
+  return true;
+}
+
+void server::accept_next() {
+  std::size_t index = next_shard_++ % shards_.size();
+  shard& target = *shards_[index];
+  acceptor_->async_accept(target.context(), [this, &target](const boost::system::error_code& ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_->is_open()) return;
+    if (ec) {
+      // Out of descriptors: pause briefly instead of spinning on the error.
+      log_event("accept_failed", {{"why", ec.message()}});
+      auto timer = std::make_shared<net::steady_timer>(shards_[0]->context(), std::chrono::milliseconds(100));
+      timer->async_wait([this, timer](const boost::system::error_code&) { accept_next(); });
+      return;
+    }
+    boost::system::error_code endpoint_ec;
+    auto remote = socket.remote_endpoint(endpoint_ec);
+    std::string address = endpoint_ec ? std::string("unknown") : remote.address().to_string();
+    net::post(target.context(), [&target, socket = std::move(socket), address = std::move(address)]() mutable {
+      std::make_shared<http_session>(target, std::move(socket), std::move(address))->start();
+    });
+    accept_next();
+  });
+}
+
+void server::broadcast(std::size_t event, std::shared_ptr<const delivery> batch) {
+  metrics_.add(metrics_.broadcasts);
+  for (auto& s : shards_) net::post(s->context(), [target = s.get(), event, batch] { target->deliver(event, batch); });
+}
+
+int server::run() {
+  net::signal_set signals(shards_[0]->context(), SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log_event("shutdown", {{"signal", std::to_string(signal)}});
+    begin_shutdown();
+  });
+  engines_->start();
+  for (auto& s : shards_) s->start_timers();
+  accept_next();
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < shards_.size(); ++i)
+    threads.emplace_back([context = &shards_[i]->context()] { context->run(); });
+  shards_[0]->context().run();
+  for (auto& thread : threads) thread.join();
+  log_event("stopped", {});
+  return 0;
+}
+
+void server::begin_shutdown() {
+  if (draining_.exchange(true)) return;
+  boost::system::error_code ignored;
+  acceptor_->close(ignored);
+  for (auto& s : shards_) net::post(s->context(), [target = s.get()] { target->shut_down(); });
+  // Wait (bounded) for the close handshakes, then stop engines, flush the store, stop the shards.
+  shutdown_deadline_ = steady_clock::now() + std::chrono::milliseconds(2500);
+  shutdown_timer_ = std::make_unique<net::steady_timer>(shards_[0]->context());
+  await_drain();
+}
+
+void server::await_drain() {
+  bool settled = metrics_.connections_total.load() == 0 || steady_clock::now() >= shutdown_deadline_;
+  if (!settled) {
+    shutdown_timer_->expires_after(std::chrono::milliseconds(50));
+    shutdown_timer_->async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) await_drain();
+    });
+    return;
+  }
+  engines_->stop();
+  store_->stop();
+  for (auto& s : shards_) s->context().stop();
+}
+
+}  // namespace companion::gateway

@@ -1,0 +1,85 @@
+// The whole server: configuration, store, engines, shards, the listener and
+// shutdown. Components reach what they share through it; it holds no rules.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/address_limiter.hpp"
+#include "gateway/config.hpp"
+#include "gateway/engine_host.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/net.hpp"
+#include "gateway/rate_limiter.hpp"
+#include "gateway/shard.hpp"
+#include "gateway/sqlite_store.hpp"
+#include "gateway/static_site.hpp"
+#include "session/event_definition.hpp"
+
+namespace companion::gateway {
+
+class server {
+ public:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  explicit server(server_config config);
+  ~server();
+
+  // Loads events, opens the store, replays journals, binds the listener.
+  bool prepare(std::vector<session::event_definition> events, std::string& error);
+  // Runs until SIGTERM/SIGINT; returns the exit code.
+  int run();
+  // Stops as on SIGTERM; thread-safe.
+  void request_shutdown() { net::post(shards_[0]->context(), [this] { begin_shutdown(); }); }
+  // The bound endpoint (after prepare).
+  tcp::endpoint local_endpoint() const { return bound_; }
+
+  const server_config& config() const { return config_; }
+  server_metrics& metrics() { return metrics_; }
+  engine_host& engines() { return *engines_; }
+  sqlite_store& store() { return *store_; }
+  address_limiter& connection_limits() { return addresses_; }
+  address_buckets& address_questions() { return address_questions_; }
+  address_buckets& address_votes() { return address_votes_; }
+  const static_site& site() const { return *site_; }
+  std::vector<std::unique_ptr<shard>>& shards() { return shards_; }
+
+  std::size_t event_count() const { return event_ids_.size(); }
+  const std::string& event_id(std::size_t index) const { return event_ids_[index]; }
+  // Index of an event id; the default event for an empty id; npos when unknown.
+  std::size_t event_index(std::string_view id) const;
+  bool origin_allowed(std::string_view origin, std::string_view host) const;
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
+  std::atomic<std::uint64_t>& unauthenticated() { return unauthenticated_; }
+
+  // Sends a committed batch to every shard; thread-safe.
+  void broadcast(std::size_t event, std::shared_ptr<const delivery> batch);
+
+ private:
+  void accept_next();
+  void begin_shutdown();
+  void await_drain();
+
+  server_config config_;
+  server_metrics metrics_;
+  std::unique_ptr<sqlite_store> store_;
+  std::unique_ptr<engine_host> engines_;
+  std::unique_ptr<static_site> site_;
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::vector<std::string> event_ids_;
+  std::unique_ptr<tcp::acceptor> acceptor_;
+  tcp::endpoint bound_;
+  std::size_t next_shard_ = 0;
+  address_limiter addresses_;
+  address_buckets address_questions_;
+  address_buckets address_votes_;
+  std::atomic<bool> draining_{false};
+  std::atomic<std::uint64_t> unauthenticated_{0};
+  std::unique_ptr<net::steady_timer> shutdown_timer_;
+  steady_clock::time_point shutdown_deadline_;
+};
+
+}  // namespace companion::gateway

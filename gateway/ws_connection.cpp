@@ -1,0 +1,367 @@
+#include "gateway/ws_connection.hpp"
+
+#include <boost/asio/write.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/jwt.hpp"
+#include "gateway/log.hpp"
+#include "gateway/server.hpp"
+#include "gateway/shard.hpp"
+#include "gateway/viewer_id.hpp"
+#include "gateway/ws_frame_writer.hpp"
+#include "session/frames.hpp"
+
+namespace companion::gateway {
+namespace {
+
+std::atomic<std::uint64_t> next_connection_id{1};
+
+session::millis wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+server_metrics::counter& role_gauge(server_metrics& m, session::role r) {
+  switch (r) {
+    case session::role::moderator: return m.connections_moderator;
+    case session::role::producer: return m.connections_producer;
+    default: return m.connections_viewer;
+  }
+}
+
+}  // namespace
+
+ws_connection::ws_connection(shard& home, tcp::socket socket, std::string early_bytes, client_info client)
+    : id(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
+      home_(home),
+      socket_(std::move(socket)),
+      client_(std::move(client)),
+      parser_(home.owner().config().max_frame_bytes),
+      early_bytes_(std::move(early_bytes)) {
+  const server_config& config = home.owner().config();
+  commands_ = token_bucket(config.commands_per_second, config.command_burst);
+  questions_ = token_bucket(config.questions_per_minute / 60.0, config.questions_per_minute);
+  votes_ = token_bucket(config.votes_per_minute / 60.0, config.votes_per_minute / 4);
+  opened_at_ = last_read_ = last_ping_ = steady_clock::now();
+}
+
+ws_connection::~ws_connection() {
+  server_metrics& m = home_.owner().metrics();
+  if (joined()) server_metrics::sub(role_gauge(m, role_));
+  if (!joined()) {
+    server_metrics::sub(m.connections_unauthenticated);
+    home_.owner().unauthenticated().fetch_sub(1, std::memory_order_relaxed);
+  }
+  server_metrics::sub(m.connections_total);
+  home_.leave(this);
+  home_.forget(this);
+  if (address_counted_) home_.owner().connection_limits().release(client_.address);
+}
+
+void ws_connection::start() {
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+  socket_.set_option(tcp::no_delay(true), ec);
+  home_.adopt(this);
+  server_metrics& m = home_.owner().metrics();
+  server_metrics::add(m.connections_total);
+  server_metrics::add(m.connections_unauthenticated);
+  home_.owner().unauthenticated().fetch_add(1, std::memory_order_relaxed);
+  if (!early_bytes_.empty()) {
+    std::string early = std::move(early_bytes_);
+    early_bytes_ = {};
+    consume(early);
+  }
+  flush();
+  if (!terminated_) wait_readable();
+}
+
+void ws_connection::wait_readable() {
+  socket_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
+}
+
+void ws_connection::on_readable(const boost::system::error_code& ec) {
+  if (ec || terminated_) return terminate();
+  char* buffer = home_.read_buffer();
+  const std::size_t capacity = home_.read_buffer_size();
+  // Bounded: one busy client must not starve the others on this shard.
+  for (int rounds = 0; rounds < 4; ++rounds) {
+    boost::system::error_code read_ec;
+    std::size_t n = socket_.read_some(net::buffer(buffer, capacity), read_ec);
+    if (read_ec == net::error::would_block || read_ec == net::error::try_again) break;
+    if (read_ec) return terminate();
+    last_read_ = steady_clock::now();
+    server_metrics::add(home_.owner().metrics().bytes_in, n);
+    if (!closing_) consume(std::string_view(buffer, n));
+    if (terminated_) return;
+    if (n < capacity) break;
+  }
+  flush();
+  if (!terminated_) wait_readable();
+}
+
+void ws_connection::consume(std::string_view input) {
+  while (!input.empty() && !closing_) {
+    auto result = parser_.parse(input, message_);
+    if (result == ws_frame_parser::result::error) {
+      server_metrics::add(home_.owner().metrics().protocol_closes);
+      close(parser_.error_close_code(), parser_.error_reason());
+      return;
+    }
+    if (result == ws_frame_parser::result::need_more) return;
+    handle_message(message_);
+  }
+}
+
+void ws_connection::handle_message(ws_message& message) {
+  switch (message.opcode) {
+    case ws_opcode::text:
+      server_metrics::add(home_.owner().metrics().frames_in);
+      handle_command(message.payload);
+      break;
+    case ws_opcode::binary:
+      server_metrics::add(home_.owner().metrics().frames_in);
+      reply_error(nullptr, session::error_code::bad_request, "binary frames are not supported; send JSON text");
+      break;
+    case ws_opcode::ping:
+      send(std::make_shared<const std::string>(make_frame(ws_opcode::pong, message.payload)));
+      break;
+    case ws_opcode::close: {
+      // Echo the peer's code, as RFC 6455 asks, then close.
+      std::uint16_t code = message.close_code == 1005 ? 1000 : message.close_code;
+      close(code, "");
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void ws_connection::reply_error(const boost::json::value& command_id, session::error_code code,
+                                std::string_view message) {
+  if (code == session::error_code::bad_request) server_metrics::add(home_.owner().metrics().bad_requests);
+  if (code == session::error_code::rate_limited) server_metrics::add(home_.owner().metrics().rate_limited);
+  send_text(session::error_frame(command_id, code, message));
+}
+
+bool ws_connection::check_rate(const session::command& cmd) {
+  server& owner = home_.owner();
+  auto now = steady_clock::now();
+  long retry_ms = 0;
+  bool allowed = commands_.take(now, retry_ms);
+  if (allowed && cmd.type == "question.ask")
+    allowed = questions_.take(now, retry_ms) && owner.address_questions().take(client_.address, now, retry_ms);
+  if (allowed && (cmd.type == "question.vote" || cmd.type == "question.unvote"))
+    allowed = votes_.take(now, retry_ms) && owner.address_votes().take(client_.address, now, retry_ms);
+  if (allowed) return true;
+  boost::json::object frame{{"type", "error"},
+                            {"id", cmd.id},
+                            {"code", "rate_limited"},
+                            {"message", "too many requests; retry in " + std::to_string(retry_ms) + " ms"},
+                            {"retry_after_ms", retry_ms}};
+  server_metrics::add(owner.metrics().rate_limited);
+  send_text(boost::json::serialize(frame));
+  return false;
+}
+
+void ws_connection::handle_command(std::string_view text) {
+  session::command cmd;
+  session::decode_failure failure;
+  if (!home_.decoder().decode(text, cmd, failure)) {
+    reply_error(failure.id, session::error_code::bad_request, failure.message);
+    return;
+  }
+  server& owner = home_.owner();
+  server_metrics::add(owner.metrics().commands);
+  if (!check_rate(cmd)) return;
+  if (cmd.type == "ping") {
+    send_text(session::pong_frame(cmd.id, wall_clock_ms()));
+    return;
+  }
+  if (cmd.type == "hello") return handle_hello(cmd);
+  if (!joined()) {
+    reply_error(cmd.id, session::error_code::unauthorized, "send hello first");
+    return;
+  }
+  auto required = session::required_role(cmd.type);
+  if (!required || !session::role_allows(role_, *required)) {
+    reply_error(cmd.id, session::error_code::forbidden,
+                std::string(session::to_string(required.value_or(session::role::producer))) + " role required");
+    return;
+  }
+  if (cmd.type == "token.refresh") {
+    // A fresh token with the same subject, role and event.
+    token_claims claims{subject_, role_, owner.event_id(event_), 0};
+    claims.expires_at = wall_clock_ms() + owner.config().refreshed_token_ttl_ms;
+    boost::json::object fields{{"token", sign_token(claims, owner.config().secret)},
+                               {"expires_at", claims.expires_at}};
+    token_expires_at_ = claims.expires_at;
+    if (!cmd.id.is_null()) send_text(session::ack_frame(cmd.id, fields));
+    return;
+  }
+  session::actor who{role_, viewer_, subject_};
+  reply_target target{&home_, weak_from_this(), cmd.id};
+  owner.engines().submit(event_, std::move(cmd), std::move(who), std::move(target));
+}
+
+void ws_connection::handle_hello(session::command& cmd) {
+  server& owner = home_.owner();
+  if (joined()) {
+    reply_error(cmd.id, session::error_code::conflict, "hello was already accepted");
+    return;
+  }
+  std::size_t event = owner.event_index(cmd.event);
+  if (event == npos) {
+    reply_error(cmd.id, session::error_code::not_found, "no such event");
+    return;
+  }
+  session::role granted = session::role::viewer;
+  if (!cmd.token.empty()) {
+    token_verdict verdict =
+        verify_token(cmd.token, owner.config().secret, owner.event_id(event), wall_clock_ms(), owner.config().token_leeway_ms);
+    if (!verdict.ok || verdict.claims.role == session::role::ingest) {
+      std::string why = verdict.ok ? "ingest tokens are for the HTTP API" : "invalid token: " + verdict.why;
+      log_event("hello_refused", {{"conn", std::to_string(id)}, {"addr", client_.address}, {"why", why}});
+      reply_error(cmd.id, session::error_code::unauthorized, why);
+      close(4001, "unauthorized");
+      return;
+    }
+    if (!owner.origin_allowed(client_.origin, client_.host)) {
+      log_event("origin_refused", {{"conn", std::to_string(id)}, {"origin", client_.origin}});
+      reply_error(cmd.id, session::error_code::forbidden, "origin not allowed for staff connections");
+      close(1008, "origin not allowed");
+      return;
+    }
+    granted = verdict.claims.role;
+    subject_ = verdict.claims.sub;
+    token_expires_at_ = verdict.claims.expires_at;
+  }
+  viewer_ = !cmd.viewer.empty() && verify_viewer_id(cmd.viewer, owner.config().secret)
+                ? cmd.viewer
+                : issue_viewer_id(owner.config().secret);
+  role_ = granted;
+  server_metrics& m = owner.metrics();
+  server_metrics::sub(m.connections_unauthenticated);
+  owner.unauthenticated().fetch_sub(1, std::memory_order_relaxed);
+  server_metrics::add(role_gauge(m, role_));
+  event_ = event;
+  home_.join(this, event);
+
+  session::event_replica& replica = home_.replica(event);
+  std::vector<session::message_ptr> missed;
+  bool recovered = cmd.resume && cmd.resume->epoch == replica.epoch() &&
+                   replica.changes_since(cmd.resume->seq, missed);
+  session::welcome_fields welcome{role_, owner.event_id(event), viewer_, replica.epoch(), replica.seq(),
+                                  wall_clock_ms(), recovered};
+  send_text(session::welcome_frame(cmd.id, welcome));
+  if (recovered) {
+    for (const auto& message : missed) send_text(message->payload);
+  } else {
+    send(home_.snapshot_frame(event));
+  }
+  if (is_staff()) send(home_.queue_snapshot_frame(event));
+  log_event("hello", {{"conn", std::to_string(id)},
+                      {"addr", client_.address},
+                      {"event", owner.event_id(event)},
+                      {"role", std::string(session::to_string(role_))},
+                      {"recovered", recovered ? "true" : "false"}});
+}
+
+bool ws_connection::send(const shared_frame& frame) {
+  if (closing_) return false;
+  const server_config& config = home_.owner().config();
+  if (queued_bytes_ + frame->size() > config.max_queue_bytes || queue_.size() >= config.max_queue_frames) {
+    server_metrics::add(home_.owner().metrics().slow_consumer_closes);
+    server_metrics::add(home_.owner().metrics().queue_drops, queue_.size());
+    log_event("slow_consumer", {{"conn", std::to_string(id)}, {"queued_bytes", std::to_string(queued_bytes_)}});
+    queue_.clear();
+    queued_bytes_ = 0;
+    close(4008, "slow consumer: reconnect and resume");
+    return false;
+  }
+  queued_bytes_ += frame->size();
+  queue_.push_back(frame);
+  return true;
+}
+
+void ws_connection::send_text(std::string_view payload) {
+  send(std::make_shared<const std::string>(make_frame(ws_opcode::text, payload)));
+}
+
+void ws_connection::flush() {
+  if (writing_ || queue_.empty() || terminated_) return;
+  writing_ = true;
+  in_flight_.swap(queue_);
+  close_in_flight_ = close_queued_;
+  queued_bytes_ = 0;
+  buffers_.clear();
+  std::size_t bytes = 0;
+  for (const auto& frame : in_flight_) {
+    buffers_.emplace_back(frame->data(), frame->size());
+    bytes += frame->size();
+  }
+  server_metrics& m = home_.owner().metrics();
+  server_metrics::add(m.frames_out, in_flight_.size());
+  server_metrics::add(m.bytes_out, bytes);
+  net::async_write(socket_, buffers_,
+                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                     self->on_write(ec, n);
+                   });
+}
+
+void ws_connection::on_write(const boost::system::error_code& ec, std::size_t) {
+  writing_ = false;
+  in_flight_.clear();
+  if (ec) return terminate();
+  if (close_in_flight_) {
+    // Our close frame is out: half-close, and let the peer's FIN (or the linger) end it.
+    boost::system::error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  flush();
+}
+
+void ws_connection::close(std::uint16_t code, std::string_view reason) {
+  if (closing_ || terminated_) return;
+  home_.leave(this);
+  closing_ = true;
+  close_started_ = steady_clock::now();
+  queue_.push_back(std::make_shared<const std::string>(make_close_frame(code, reason)));
+  close_queued_ = true;
+  flush();
+}
+
+void ws_connection::sweep(steady_clock::time_point now) {
+  if (terminated_) return;
+  const server_config& config = home_.owner().config();
+  if (closing_) {
+    if (now - close_started_ >= config.close_linger) terminate();
+    return;
+  }
+  if (!joined() && now - opened_at_ >= config.hello_timeout) {
+    close(1008, "no hello");
+  } else if (now - last_read_ >= config.idle_timeout) {
+    close(1001, "idle timeout");
+  } else if (now - last_ping_ >= config.ping_interval) {
+    last_ping_ = now;
+    static const shared_frame ping = std::make_shared<const std::string>(make_frame(ws_opcode::ping, ""));
+    send(ping);
+  } else {
+    return;
+  }
+  flush();
+}
+
+void ws_connection::terminate() {
+  if (terminated_) return;
+  terminated_ = true;
+  closing_ = true;
+  home_.leave(this);
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  queue_.clear();
+}
+
+}  // namespace companion::gateway

@@ -1,0 +1,107 @@
+// One WebSocket after the HTTP upgrade. Reads wait for readiness and then read
+// into the shard's shared buffer; writes gather every queued frame into one
+// write; frames shared with other connections are never copied.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/delivery.hpp"
+#include "gateway/net.hpp"
+#include "gateway/rate_limiter.hpp"
+#include "gateway/ws_frame_parser.hpp"
+#include "session/command.hpp"
+#include "session/types.hpp"
+
+namespace companion::gateway {
+
+class shard;
+
+struct client_info {
+  std::string address;  // remote IP, for per-address limits and logs
+  std::string origin;   // the Origin header of the upgrade request, may be empty
+  std::string host;     // the Host header, to recognise the server's own origin
+};
+
+class ws_connection : public std::enable_shared_from_this<ws_connection> {
+ public:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  ws_connection(shard& home, tcp::socket socket, std::string early_bytes, client_info client);
+  ~ws_connection();
+
+  void start();
+  // Queues a frame; false if the connection is closing or was just closed as too slow.
+  bool send(const shared_frame& frame);
+  // Sends a private reply (ack, error, welcome...).
+  void send_text(std::string_view payload);
+  // Starts a write of everything queued, unless one is in flight.
+  void flush();
+  // Sends a close frame after what is queued (or instead of it, for 4008) and closes.
+  void close(std::uint16_t code, std::string_view reason);
+  // Called by the shard about once a second: pings, idle and hello timeouts, close linger.
+  void sweep(steady_clock::time_point now);
+
+  bool joined() const { return event_ != npos; }
+  bool is_staff() const { return role_ == session::role::moderator || role_ == session::role::producer; }
+  std::size_t event() const { return event_; }
+  session::role role() const { return role_; }
+  const client_info& client() const { return client_; }
+  const std::uint64_t id;  // for logs
+  // The connection holds one of its address's slots and gives it back when destroyed.
+  void hold_address_slot() { address_counted_ = true; }
+
+  // Positions in the shard's lists, kept by the shard.
+  std::size_t all_slot = npos;
+  std::size_t member_slot = npos;
+
+ private:
+  void wait_readable();
+  void on_readable(const boost::system::error_code& ec);
+  void consume(std::string_view input);
+  void handle_message(ws_message& message);
+  void handle_command(std::string_view text);
+  void handle_hello(session::command& cmd);
+  bool check_rate(const session::command& cmd);
+  void reply_error(const boost::json::value& id, session::error_code code, std::string_view message);
+  void on_write(const boost::system::error_code& ec, std::size_t bytes);
+  void terminate();
+
+  shard& home_;
+  tcp::socket socket_;
+  client_info client_;
+  ws_frame_parser parser_;
+  ws_message message_;
+  std::string early_bytes_;
+
+  std::vector<shared_frame> queue_;
+  std::vector<shared_frame> in_flight_;
+  std::vector<net::const_buffer> buffers_;
+  std::size_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool close_in_flight_ = false;
+  bool close_queued_ = false;
+  bool closing_ = false;
+  bool terminated_ = false;
+  bool address_counted_ = false;
+
+  std::size_t event_ = npos;
+  session::role role_ = session::role::viewer;
+  std::string viewer_;
+  std::string subject_;
+  std::int64_t token_expires_at_ = 0;
+
+  steady_clock::time_point opened_at_;
+  steady_clock::time_point last_read_;
+  steady_clock::time_point last_ping_;
+  steady_clock::time_point close_started_;
+
+  token_bucket commands_;
+  token_bucket questions_;
+  token_bucket votes_;
+};
+
+}  // namespace companion::gateway

@@ -1,0 +1,440 @@
+// The moderator console (/moderate): the moderation queue (posts and
+// questions, oldest first, with the rule that held each), what is live (wall
+// and approved questions), one-key actions on the selected item, and undo for
+// the last action when the protocol has an inverse for it.
+
+import { start_staff_page, make_command_sender } from './staff.js';
+import { t, fmt_number, fmt_relative, fmt_time, network_label } from './strings.js';
+import { el, set_text, show, reconcile, is_typing, network_icon } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const conn = start_staff_page();
+const run = make_command_sender(conn);
+
+let active_view = 'queue';
+let selected_key = null;
+let selected_index = 0;
+// Until the moderator picks an item, the selection follows the top of the list.
+let selection_explicit = false;
+// The last action and the command that reverses it (null when there is none).
+let last_action = null;
+
+// ---- models ----
+// A row is {key, kind: 'post'|'question', where: 'queue'|'live', data}.
+
+function queue_rows() {
+  const rows = [
+    ...conn.queue.posts.map((p, i) => ({ kind: 'post', data: p, at: p.created_at, order: i })),
+    ...conn.queue.questions.map((q, i) => ({ kind: 'question', data: q, at: q.asked_at, order: 1e6 + i })),
+  ];
+  rows.sort((a, b) => (a.at || 0) - (b.at || 0) || a.order - b.order);
+  return rows.map((r) => ({ key: `queue:${r.kind}:${r.data.id}`, kind: r.kind, where: 'queue', data: r.data }));
+}
+
+function live_question_rows(status) {
+  const qs = conn.state ? conn.state.questions : [];
+  return qs
+    .filter((q) => (status === 'answered' ? q.status === 'answered' : q.status !== 'answered'))
+    .sort((a, b) => (b.votes || 0) - (a.votes || 0) || (a.asked_at || 0) - (b.asked_at || 0))
+    .map((q) => ({ key: `live:question:${q.id}`, kind: 'question', where: 'live', data: q }));
+}
+
+function wall_rows() {
+  const hs = conn.state ? conn.state.highlights : [];
+  return hs.map((h) => ({ key: `live:post:${h.id}`, kind: 'post', where: 'live', data: h }));
+}
+
+function find_row(key) {
+  const all = [...queue_rows(), ...live_question_rows('open'), ...live_question_rows('answered'), ...wall_rows()];
+  return all.find((r) => r.key === key) || null;
+}
+
+function on_screen_is(kind, id) {
+  const os = conn.state && conn.state.on_screen;
+  return Boolean(os && os.kind === kind && os.id === id);
+}
+
+// ---- actions ----
+
+function author_label(row) {
+  if (row.kind === 'question') return row.data.author || t('anonymous');
+  const a = row.data.author || {};
+  return a.display_name || a.handle || '';
+}
+
+// Runs an action, remembering its inverse for undo.
+async function act(label, command, inverse) {
+  try {
+    const ack = await run(command, label);
+    last_action = { label, inverse };
+    render_undo();
+    return ack;
+  } catch (err) {
+    return null;
+  }
+}
+
+const actions = {
+  approve(row) {
+    if (row.where !== 'queue') return;
+    if (row.kind === 'post') {
+      act(`approve post ${row.data.id}`, { type: 'post.approve', post: row.data.id }, { type: 'highlight.remove', highlight: row.data.id });
+    } else {
+      act(`approve question ${row.data.id}`, { type: 'question.approve', question: row.data.id }, { type: 'question.reject', question: row.data.id });
+    }
+  },
+  reject(row) {
+    if (row.kind === 'post') {
+      if (row.where === 'queue') act(`reject post ${row.data.id}`, { type: 'post.reject', post: row.data.id }, null);
+      else act(`remove post ${row.data.id}`, { type: 'highlight.remove', highlight: row.data.id }, null);
+    } else {
+      act(`reject question ${row.data.id}`, { type: 'question.reject', question: row.data.id }, null);
+    }
+  },
+  feature(row) {
+    if (row.kind !== 'post') return;
+    // Featuring from the queue also approves, so removing the highlight reverses it.
+    const inverse = row.where === 'queue' ? { type: 'highlight.remove', highlight: row.data.id } : null;
+    act(`feature post ${row.data.id}`, { type: 'post.feature', post: row.data.id }, inverse);
+  },
+  edit(row) {
+    if (row.kind !== 'question') return;
+    open_editor(row);
+  },
+  async screen(row) {
+    const kind = row.kind === 'post' ? 'highlight' : 'question';
+    const prev = conn.state && conn.state.on_screen ? { ...conn.state.on_screen } : null;
+    const restore = prev ? { type: 'on_screen.set', kind: prev.kind, id: prev.id } : { type: 'on_screen.set', kind: null, id: null };
+    if (row.where === 'queue') {
+      // Only approved items can be shown: approve first, then show.
+      const approve = row.kind === 'post' ? { type: 'post.approve', post: row.data.id } : { type: 'question.approve', question: row.data.id };
+      const undo = row.kind === 'post' ? { type: 'highlight.remove', highlight: row.data.id } : { type: 'question.reject', question: row.data.id };
+      const ok = await act(`approve ${row.kind} ${row.data.id}`, approve, undo);
+      if (!ok) return;
+      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, id: row.data.id }, undo);
+      return;
+    }
+    if (on_screen_is(kind, row.data.id)) {
+      act('clear screen', { type: 'on_screen.set', kind: null, id: null }, { type: 'on_screen.set', kind, id: row.data.id });
+    } else {
+      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, id: row.data.id }, restore);
+    }
+  },
+  answered(row) {
+    if (row.kind !== 'question' || row.where !== 'live' || row.data.status === 'answered') return;
+    act(`answered ${row.data.id}`, { type: 'question.answered', question: row.data.id }, null);
+  },
+  block(row) {
+    if (row.kind !== 'post' || !row.data.author) return;
+    act(`block ${row.data.author.handle}`, { type: 'author.block', source: row.data.source, handle: row.data.author.handle }, null);
+  },
+  trust(row) {
+    if (row.kind !== 'post' || !row.data.author) return;
+    act(`trust ${row.data.author.handle}`, { type: 'author.trust', source: row.data.source, handle: row.data.author.handle }, null);
+  },
+};
+
+function undo() {
+  if (!last_action || !last_action.inverse) return;
+  const { label, inverse } = last_action;
+  last_action = null;
+  render_undo();
+  run(inverse, `undo ${label}`).catch(() => {});
+}
+
+function render_undo() {
+  const btn = $('undo');
+  if (!last_action) {
+    btn.disabled = true;
+    set_text(btn, t('undo_none'));
+  } else if (!last_action.inverse) {
+    btn.disabled = true;
+    set_text(btn, t('undo_unavailable', { action: last_action.label }));
+  } else {
+    btn.disabled = conn.status.state !== 'connected';
+    set_text(btn, t('undo', { action: last_action.label }));
+  }
+}
+
+// ---- editing ----
+
+function open_editor(row) {
+  const li = document.querySelector(`.view-active [data-key="${CSS.escape(row.key)}"]`) || document.querySelector(`[data-key="${CSS.escape(row.key)}"]`);
+  if (!li || li.querySelector('.edit-box')) return;
+  const old_text = row.data.text;
+  const input = el('input', { type: 'text', dir: 'auto', testid: 'edit-input', 'aria-label': t('act_edit') });
+  input.value = old_text;
+  const save = el('button', { type: 'button', class: 'btn btn-small btn-primary', testid: 'edit-save', text: t('act_save') });
+  const cancel = el('button', { type: 'button', class: 'btn btn-small', text: t('cancel') });
+  const box = el('div', { class: 'edit-box' }, input, save, cancel);
+  const text_node = li.querySelector('.item-text');
+  text_node.hidden = true;
+  text_node.after(box);
+  const close = () => {
+    box.remove();
+    text_node.hidden = false;
+    li.focus();
+  };
+  const commit = () => {
+    const text = input.value.trim();
+    close();
+    if (!text || text === old_text) return;
+    act(`edit question ${row.data.id}`, { type: 'question.edit', question: row.data.id, text }, { type: 'question.edit', question: row.data.id, text: old_text });
+  };
+  save.addEventListener('click', commit);
+  cancel.addEventListener('click', close);
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      commit();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      close();
+    }
+  });
+  input.focus();
+  input.select();
+}
+
+// ---- rendering ----
+
+function button(label, testid, handler, extra = {}) {
+  const b = el('button', { type: 'button', class: 'btn btn-small', testid, text: label, ...extra });
+  b.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    const li = b.closest('.item');
+    selection_explicit = true;
+    select(li.dataset.key, false);
+    const row = find_row(li.dataset.key);
+    if (row) handler(row);
+  });
+  return b;
+}
+
+function create_item(row) {
+  const testid = row.where === 'queue' ? 'queue-item' : row.kind === 'post' ? 'wall-item' : 'live-question';
+  const li = el('li', { class: 'item', testid, tabindex: '-1' });
+  li.dataset.kind = row.kind;
+  li.dataset.where = row.where;
+  li.append(
+    el(
+      'div',
+      { class: 'item-head' },
+      el('span', { class: 'item-kind', text: row.kind === 'post' ? t('kind_post') : t('kind_question') }),
+      el('span', { class: 'item-net' }),
+      el('span', { class: 'item-author', dir: 'auto' }),
+      el('span', { class: 'item-handle', dir: 'auto' }),
+      el('span', { class: 'item-time' }),
+      el('span', { class: 'held', testid: 'held-by' }),
+      el('span', { class: 'on-screen-marker', text: t('on_screen_marker') }),
+    ),
+    el('p', { class: 'item-reason', testid: 'reason' }),
+    el('p', { class: 'item-text', dir: 'auto' }),
+  );
+  const bar = el('div', { class: 'item-actions' });
+  if (row.where === 'queue') {
+    bar.append(
+      button(t('act_approve'), 'approve', actions.approve, { 'aria-keyshortcuts': 'A' }),
+      button(t('act_reject'), 'reject', actions.reject, { 'aria-keyshortcuts': 'R' }),
+    );
+    if (row.kind === 'post') bar.append(button(t('act_feature'), 'feature', actions.feature, { 'aria-keyshortcuts': 'F' }));
+    else bar.append(button(t('act_edit'), 'edit', actions.edit, { 'aria-keyshortcuts': 'E' }));
+    bar.append(button(t('act_screen'), 'screen', actions.screen, { 'aria-keyshortcuts': 'S' }));
+  } else if (row.kind === 'post') {
+    bar.append(
+      button(t('act_feature'), 'feature', actions.feature, { 'aria-keyshortcuts': 'F' }),
+      button(t('act_screen'), 'screen', actions.screen, { 'aria-keyshortcuts': 'S' }),
+      button(t('act_remove'), 'remove', actions.reject, { 'aria-keyshortcuts': 'R' }),
+    );
+  } else {
+    bar.append(button(t('act_screen'), 'screen', actions.screen, { 'aria-keyshortcuts': 'S' }));
+    if (row.data.status !== 'answered') bar.append(button(t('act_answered'), 'answered', actions.answered, { 'aria-keyshortcuts': 'M' }));
+    bar.append(
+      button(t('act_edit'), 'edit', actions.edit, { 'aria-keyshortcuts': 'E' }),
+      button(t('act_reject'), 'reject', actions.reject, { 'aria-keyshortcuts': 'R' }),
+    );
+  }
+  if (row.kind === 'post') {
+    bar.append(button(t('act_block'), 'block', actions.block), button(t('act_trust'), 'trust', actions.trust));
+  }
+  li.append(bar);
+  li.addEventListener('click', () => {
+    selection_explicit = true;
+    select(li.dataset.key, false);
+  });
+  return li;
+}
+
+function update_item(li, row) {
+  const d = row.data;
+  li.dataset.id = d.id;
+  const [head, reason, text] = li.children;
+  const [, net, author, handle, time, held, marker] = head.children;
+  if (row.kind === 'post') {
+    if (net.dataset.source !== d.source) {
+      net.dataset.source = d.source || '';
+      net.replaceChildren(network_icon(d.source, network_label(d.source)), ` ${network_label(d.source)}`);
+    }
+    set_text(handle, d.author && d.author.handle ? `@${d.author.handle}` : '');
+    li.classList.toggle('featured', Boolean(d.featured));
+    const feat = li.querySelector('[data-testid=feature]');
+    if (feat && row.where === 'live') {
+      feat.setAttribute('aria-pressed', d.featured ? 'true' : 'false');
+      set_text(feat, d.featured ? t('act_unfeature') : t('act_feature'));
+    }
+  } else if (row.where === 'live') {
+    set_text(handle, t('votes', { n: d.votes || 0 }));
+  }
+  set_text(author, author_label(row));
+  const at = row.kind === 'post' ? d.created_at : d.asked_at;
+  set_text(time, typeof at === 'number' ? fmt_relative(at, conn.server_now()) : '');
+  time.title = typeof at === 'number' ? fmt_time(at) : '';
+  show(held, Boolean(d.held_by));
+  set_text(held, d.held_by ? t('held_by', { rule: d.held_by }) : '');
+  show(reason, Boolean(d.reason));
+  set_text(reason, d.reason || '');
+  set_text(text, d.text || '');
+  const kind = row.kind === 'post' ? 'highlight' : 'question';
+  const on = row.where === 'live' && on_screen_is(kind, d.id);
+  show(marker, on);
+  li.classList.toggle('on-screen', on);
+  const screen_btn = li.querySelector('[data-testid=screen]');
+  if (screen_btn && row.where === 'live') set_text(screen_btn, on ? t('screen_clear') : t('act_screen'));
+  li.classList.toggle('selected', row.key === selected_key);
+  li.setAttribute('aria-selected', row.key === selected_key ? 'true' : 'false');
+}
+
+function render_lists() {
+  const q = queue_rows();
+  reconcile($('queue-list'), q, (r) => r.key, create_item, update_item);
+  show($('queue-empty'), q.length === 0);
+  reconcile($('live-questions'), live_question_rows('open'), (r) => r.key, create_item, update_item);
+  reconcile($('wall-list'), wall_rows(), (r) => r.key, create_item, update_item);
+  reconcile($('qa-pending'), q.filter((r) => r.kind === 'question'), (r) => r.key, create_item, update_item);
+  reconcile($('qa-approved'), live_question_rows('open'), (r) => r.key, create_item, update_item);
+  reconcile($('qa-answered'), live_question_rows('answered'), (r) => r.key, create_item, update_item);
+  fix_selection();
+  render_counters();
+}
+
+function render_counters() {
+  const depth = conn.queue.posts.length + conn.queue.questions.length;
+  set_text($('queue-depth'), t('queue_depth', { n: depth }));
+  $('queue-depth').dataset.count = String(depth);
+  if (!conn.state) return;
+  set_text($('event-title'), conn.state.event.title || '');
+  const viewers = conn.state.stats.viewers || 0;
+  set_text($('viewers'), t('viewers', { n: viewers, count: fmt_number(viewers) }));
+  const tags = conn.state.stats.tags || {};
+  reconcile(
+    $('tag-rates'),
+    Object.keys(tags),
+    (tag) => tag,
+    () => el('span', { class: 'counter-chip', testid: 'tag-rate' }),
+    (node, tag) => {
+      node.dataset.tag = tag;
+      set_text(node, t('per_minute', { tag, n: fmt_number(tags[tag].per_minute || 0) }));
+    },
+  );
+}
+
+// ---- selection ----
+
+function visible_items() {
+  const view = active_view === 'queue' ? $('view-queue') : $('view-questions');
+  return Array.from(view.querySelectorAll('.item'));
+}
+
+function select(key, scroll) {
+  selected_key = key;
+  const items = visible_items();
+  const i = items.findIndex((n) => n.dataset.key === key);
+  if (i >= 0) selected_index = i;
+  for (const n of document.querySelectorAll('.item')) {
+    const on = n.dataset.key === key;
+    n.classList.toggle('selected', on);
+    n.setAttribute('aria-selected', on ? 'true' : 'false');
+  }
+  const node = items[i];
+  if (node && scroll) node.scrollIntoView({ block: 'nearest' });
+}
+
+// After a list changes, keep the same item selected, or the one that took its place.
+function fix_selection() {
+  const items = visible_items();
+  if (!items.length) {
+    selected_key = null;
+    return;
+  }
+  if (!selection_explicit) {
+    select(items[0].dataset.key, false);
+    return;
+  }
+  if (selected_key && items.some((n) => n.dataset.key === selected_key)) {
+    select(selected_key, false);
+    return;
+  }
+  const i = Math.min(selected_index, items.length - 1);
+  select(items[Math.max(0, i)].dataset.key, false);
+}
+
+function move(delta) {
+  selection_explicit = true;
+  const items = visible_items();
+  if (!items.length) return;
+  let i = items.findIndex((n) => n.dataset.key === selected_key);
+  i = i < 0 ? 0 : Math.max(0, Math.min(items.length - 1, i + delta));
+  select(items[i].dataset.key, true);
+}
+
+// ---- tabs ----
+
+function select_view(name) {
+  active_view = name;
+  for (const v of ['queue', 'questions']) {
+    const on = v === name;
+    $(`tab-${v}`).setAttribute('aria-selected', on ? 'true' : 'false');
+    $(`view-${v}`).hidden = !on;
+    $(`view-${v}`).classList.toggle('view-active', on);
+  }
+  fix_selection();
+}
+
+$('tab-queue').addEventListener('click', () => select_view('queue'));
+$('tab-questions').addEventListener('click', () => select_view('questions'));
+$('undo').addEventListener('click', undo);
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  if (is_typing(ev.target) || $('console').hidden) return;
+  const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+  if (key === 'j' || key === 'ArrowDown') {
+    ev.preventDefault();
+    return move(1);
+  }
+  if (key === 'k' || key === 'ArrowUp') {
+    ev.preventDefault();
+    return move(-1);
+  }
+  if (key === 'u') {
+    ev.preventDefault();
+    return undo();
+  }
+  const map = { a: 'approve', r: 'reject', f: 'feature', e: 'edit', s: 'screen', m: 'answered' };
+  if (!map[key] || !selected_key) return;
+  const row = find_row(selected_key);
+  if (!row) return;
+  ev.preventDefault();
+  actions[map[key]](row);
+});
+
+conn.on_state(() => render_lists());
+conn.on_staff(() => render_lists());
+conn.on_status(() => render_undo());
+setInterval(() => {
+  if (conn.state) render_lists();
+}, 30000);
+
+select_view('queue');
+render_undo();
+render_counters();

@@ -1,0 +1,250 @@
+// The producer console (/produce): drives the run of show (start, next,
+// previous, pause/resume, end, jump), sends announcements, puts a question or
+// post on the broadcast overlay, and shows what viewers see right now.
+
+import { start_staff_page, make_command_sender } from './staff.js';
+import { t, fmt_duration, fmt_number, fmt_time, kind_label } from './strings.js';
+import { el, set_text, show, reconcile, is_typing, network_icon } from './dom.js';
+import { current_segment, next_segment, elapsed_ms, planned_ms } from './agenda.js';
+
+const $ = (id) => document.getElementById(id);
+const conn = start_staff_page();
+const run = make_command_sender(conn);
+
+function agenda() {
+  return conn.state ? conn.state.agenda : { status: 'scheduled', segments: [] };
+}
+
+// ---- what viewers see ----
+
+function render_on_air(state) {
+  set_text($('event-title'), state.event.title || '');
+  const a = state.agenda;
+  const badge = $('status-badge');
+  badge.className = `badge badge-${a.status}`;
+  badge.dataset.status = a.status;
+  const labels = { live: 'status_live', paused: 'status_paused', ended: 'status_ended' };
+  set_text(
+    badge,
+    labels[a.status]
+      ? t(labels[a.status])
+      : t('status_starts_at', { time: fmt_time(state.event.starts_at, conn.server_now()) }),
+  );
+  const seg = current_segment(a);
+  set_text($('now-kind'), seg ? kind_label(seg.kind) : '');
+  set_text($('now-title'), seg ? seg.title : t('no_current'));
+  const nxt = next_segment(a);
+  set_text($('up-next'), nxt ? `${kind_label(nxt.kind)}: ${nxt.title}` : t('up_next_none'));
+  set_text(
+    $('current-announcement'),
+    state.announcement && state.announcement.text ? t('announce_current', { text: state.announcement.text }) : t('announce_none'),
+  );
+  const viewers = state.stats && typeof state.stats.viewers === 'number' ? state.stats.viewers : 0;
+  set_text($('viewers'), t('viewers', { n: viewers, count: fmt_number(viewers) }));
+  render_timer(state);
+}
+
+function render_timer(state) {
+  const a = state.agenda;
+  const seg = current_segment(a);
+  const timer = $('now-timer');
+  const elapsed = elapsed_ms(a, conn.server_now());
+  if (!seg || elapsed === null) {
+    set_text(timer, '');
+    return;
+  }
+  const planned = planned_ms(seg);
+  const params = { elapsed: fmt_duration(elapsed), planned: fmt_duration(planned) };
+  set_text(timer, a.status === 'paused' ? t('timer_paused', params) : t('timer', params));
+  timer.classList.toggle('over', planned > 0 && elapsed > planned);
+}
+
+// ---- controls ----
+
+function render_controls() {
+  const a = agenda();
+  const connected = conn.status.state === 'connected' && conn.state !== null;
+  const running = a.status === 'live' || a.status === 'paused';
+  const i = a.segments.findIndex((s) => s.id === a.current);
+  $('btn-start').disabled = !connected || a.status !== 'scheduled';
+  $('btn-prev').disabled = !connected || !running || i <= 0;
+  $('btn-next').disabled = !connected || !running || i < 0 || i >= a.segments.length - 1;
+  $('btn-pause').disabled = !connected || a.status !== 'live';
+  $('btn-resume').disabled = !connected || a.status !== 'paused';
+  show($('btn-pause'), a.status !== 'paused');
+  show($('btn-resume'), a.status === 'paused');
+  $('btn-end').disabled = !connected || !running;
+  $('announce-send').disabled = !connected;
+  $('announce-clear').disabled = !connected;
+  $('screen-clear').disabled = !connected || !(conn.state && conn.state.on_screen);
+  for (const b of document.querySelectorAll('.jump-list button, .pick-list button')) b.disabled = !connected || b.dataset.current === 'true';
+}
+
+function render_jump_list(state) {
+  const a = state.agenda;
+  const running = a.status === 'live' || a.status === 'paused';
+  reconcile(
+    $('jump-list'),
+    a.segments,
+    (s) => s.id,
+    (s) => {
+      const btn = el(
+        'button',
+        { type: 'button', class: 'jump', testid: `goto-${s.id}` },
+        el('span', { class: 'jump-kind' }),
+        el('span', { class: 'jump-title', dir: 'auto' }),
+        el('span', { class: 'jump-meta' }),
+      );
+      btn.addEventListener('click', () => run({ type: 'agenda.goto', segment: s.id }, `goto ${s.id}`).catch(() => {}));
+      return el('li', {}, btn);
+    },
+    (li, s) => {
+      const btn = li.firstChild;
+      const current = s.id === a.current && running;
+      btn.dataset.current = current ? 'true' : 'false';
+      btn.classList.toggle('current', current);
+      if (current) btn.setAttribute('aria-current', 'step');
+      else btn.removeAttribute('aria-current');
+      const [kind, title, meta] = btn.children;
+      set_text(kind, kind_label(s.kind));
+      set_text(title, s.title);
+      const started = typeof s.actual_start === 'number' ? ` · ${fmt_time(s.actual_start, conn.server_now())}` : '';
+      set_text(meta, `${t('agenda_minutes', { n: s.planned_minutes })}${started}`);
+    },
+  );
+}
+
+// ---- on screen ----
+
+function on_screen_text(state) {
+  const os = state.on_screen;
+  if (!os) return null;
+  if (os.kind === 'question') {
+    const q = state.questions.find((x) => x.id === os.id);
+    return q ? q.text : os.id;
+  }
+  const h = state.highlights.find((x) => x.id === os.id);
+  return h ? h.text : os.id;
+}
+
+function pick_item(kind) {
+  return (item) => {
+    const btn = el('button', { type: 'button', class: 'btn btn-small', testid: `screen-put-${kind}` });
+    btn.addEventListener('click', () => {
+      const id = btn.closest('li').dataset.id;
+      const on = conn.state && conn.state.on_screen && conn.state.on_screen.id === id && conn.state.on_screen.kind === kind;
+      const cmd = on ? { type: 'on_screen.set', kind: null, id: null } : { type: 'on_screen.set', kind, id };
+      run(cmd, on ? 'clear screen' : `on screen ${kind} ${id}`).catch(() => {});
+    });
+    return el(
+      'li',
+      { class: 'pick', testid: `pick-${kind}` },
+      el('span', { class: 'pick-icon' }),
+      el('span', { class: 'pick-text', dir: 'auto' }),
+      el('span', { class: 'pick-meta' }),
+      btn,
+    );
+  };
+}
+
+function render_screen_panel(state) {
+  const text = on_screen_text(state);
+  set_text($('screen-now'), text ? t('screen_now', { text }) : t('screen_none'));
+  const os = state.on_screen;
+  const update = (kind) => (li, item) => {
+    li.dataset.id = item.id;
+    const [icon, text_node, meta, btn] = li.children;
+    const on = Boolean(os && os.kind === kind && os.id === item.id);
+    li.classList.toggle('on', on);
+    if (kind === 'highlight' && icon.dataset.source !== item.source) {
+      icon.dataset.source = item.source;
+      icon.replaceChildren(network_icon(item.source, item.source));
+    }
+    set_text(text_node, item.text);
+    if (kind === 'question') set_text(meta, `${item.author || t('anonymous')} · ${t('votes', { n: item.votes || 0 })}${item.status === 'answered' ? ` · ${t('answered')}` : ''}`);
+    else set_text(meta, item.author ? `@${item.author.handle}` : '');
+    set_text(btn, on ? t('screen_clear') : t('screen_put'));
+    btn.classList.toggle('btn-primary', !on);
+  };
+  const questions = state.questions
+    .slice()
+    .sort((a, b) => (a.status === 'answered') - (b.status === 'answered') || (b.votes || 0) - (a.votes || 0));
+  reconcile($('screen-questions'), questions, (q) => q.id, pick_item('question'), update('question'));
+  reconcile($('screen-highlights'), state.highlights, (h) => h.id, pick_item('highlight'), update('highlight'));
+}
+
+// ---- wiring ----
+
+function render_all(state) {
+  render_on_air(state);
+  render_jump_list(state);
+  render_screen_panel(state);
+  render_controls();
+}
+
+conn.on_state((state) => render_all(state));
+conn.on_status(() => render_controls());
+
+const commands = {
+  start: () => run({ type: 'agenda.start' }, 'start'),
+  prev: () => run({ type: 'agenda.previous' }, 'previous'),
+  next: () => run({ type: 'agenda.next' }, 'next'),
+  pause: () => run({ type: 'agenda.pause' }, 'pause'),
+  resume: () => run({ type: 'agenda.resume' }, 'resume'),
+};
+
+function fire(name) {
+  commands[name]().catch(() => {});
+}
+
+$('btn-start').addEventListener('click', () => fire('start'));
+$('btn-prev').addEventListener('click', () => fire('prev'));
+$('btn-next').addEventListener('click', () => fire('next'));
+$('btn-pause').addEventListener('click', () => fire('pause'));
+$('btn-resume').addEventListener('click', () => fire('resume'));
+
+const dialog = $('confirm-end-dialog');
+$('btn-end').addEventListener('click', () => {
+  dialog.returnValue = '';
+  dialog.showModal();
+});
+dialog.addEventListener('close', () => {
+  if (dialog.returnValue === 'end') run({ type: 'agenda.end' }, 'end').catch(() => {});
+});
+
+$('announce-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = $('announce-text').value.trim();
+  if (!text) return;
+  run({ type: 'announce', text }, 'announce')
+    .then(() => {
+      $('announce-text').value = '';
+    })
+    .catch(() => {});
+});
+$('announce-clear').addEventListener('click', () => run({ type: 'announce', text: '' }, 'clear announcement').catch(() => {}));
+$('screen-clear').addEventListener('click', () => run({ type: 'on_screen.set', kind: null, id: null }, 'clear screen').catch(() => {}));
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+  if (is_typing(ev.target) || dialog.open || $('console').hidden) return;
+  const a = agenda();
+  const key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
+  if (key === 'ArrowRight' || key === 'n') {
+    ev.preventDefault();
+    if (!$('btn-next').disabled) fire('next');
+  } else if (key === 'ArrowLeft' || key === 'p') {
+    ev.preventDefault();
+    if (!$('btn-prev').disabled) fire('prev');
+  } else if (key === ' ') {
+    // Space on a focused button would also click it; handle it once here.
+    ev.preventDefault();
+    if (a.status === 'live') fire('pause');
+    else if (a.status === 'paused') fire('resume');
+  }
+});
+
+setInterval(() => {
+  if (conn.state) render_timer(conn.state);
+}, 1000);
+render_controls();

@@ -1,0 +1,115 @@
+// What both staff consoles share: the token gate (fragment, sessionStorage or
+// paste box), the connection with that token, the loud lost-connection banner,
+// and a "last command" line that follows one command from sent to ack or error.
+
+import { Connection, event_from_url } from './connection.js';
+import { load_token, save_token, forget_token } from './token.js';
+import { t, error_text, translate_page } from './strings.js';
+import { set_text, show, connection_text } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Expects in the page: #token-gate (form with #token-input, #token-submit, #token-error),
+// #console (hidden until a token is present), #conn-banner, #conn-text, #connection-state.
+export function start_staff_page() {
+  translate_page();
+  const conn = new Connection({ event: event_from_url(), remember_viewer: false });
+  let token = load_token();
+  let ever_connected = false;
+
+  const gate = $('token-gate');
+  const console_root = $('console');
+
+  function show_gate(error) {
+    show(gate, true);
+    show(console_root, false);
+    show($('conn-banner'), false);
+    set_text($('token-error'), error || '');
+    $('token-input').focus();
+  }
+
+  function show_console() {
+    show(gate, false);
+    show(console_root, true);
+  }
+
+  gate.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const value = $('token-input').value.trim();
+    if (!value) return;
+    token = value;
+    save_token(value);
+    $('token-input').value = '';
+    show_console();
+    conn.set_token(value);
+  });
+
+  const forget = $('forget-token');
+  if (forget) {
+    forget.addEventListener('click', () => {
+      forget_token();
+      token = null;
+      conn.stop();
+      show_gate('');
+    });
+  }
+
+  function render_status(status) {
+    const node = $('connection-state');
+    node.dataset.state = status.state;
+    set_text($('conn-text'), connection_text(status, t));
+    document.body.classList.toggle('not-connected', status.state !== 'connected');
+    if (status.state === 'connected') ever_connected = true;
+    if (status.state === 'unauthorized') {
+      if (token) {
+        forget_token();
+        token = null;
+        show_gate(t('token_rejected'));
+      }
+      return;
+    }
+    const banner = $('conn-banner');
+    const lost = Boolean(token) && status.state !== 'connected' && (ever_connected || status.state !== 'connecting');
+    show(banner, lost);
+    if (lost) set_text($('conn-banner-text'), t('conn_lost_banner', { detail: connection_text(status, t) }));
+  }
+
+  conn.on_status(render_status);
+  setInterval(() => render_status(conn.status), 1000);
+
+  if (token) {
+    show_console();
+    conn.token = token;
+    conn.start();
+  } else {
+    show_gate('');
+  }
+  return conn;
+}
+
+// Sends a command and reports its fate in #last-command (data-testid=last-command).
+export function make_command_sender(conn) {
+  const line = $('last-command');
+  return async function run(command, label = command.type) {
+    line.dataset.state = 'sent';
+    set_text(line, t('cmd_sent', { command: label }));
+    try {
+      const ack = await conn.send(command);
+      if (ack.type === 'sent') {
+        line.dataset.state = 'sent';
+        set_text(line, t('cmd_sent_noack', { command: label }));
+        return ack;
+      }
+      line.dataset.state = 'ack';
+      set_text(
+        line,
+        typeof ack.seq === 'number' ? t('cmd_acked', { command: label, seq: ack.seq }) : t('cmd_acked_noseq', { command: label }),
+      );
+      return ack;
+    } catch (err) {
+      line.dataset.state = 'error';
+      set_text(line, t('cmd_error', { command: label, message: err.message && err.code !== 'offline' && err.code !== 'timeout' && err.code !== 'disconnected' ? err.message : error_text(err) }));
+      throw err;
+    }
+  };
+}
