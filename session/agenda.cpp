@@ -30,7 +30,8 @@ json::object segment_to_json(const segment_state& segment) {
   return json::object{
       {"id", segment.definition.id},       {"kind", segment.definition.kind},
       {"title", segment.definition.title}, {"planned_minutes", segment.definition.planned_minutes},
-      {"speakers", std::move(speakers)},   {"actual_start", optional_time(segment.actual_start)}};
+      {"speakers", std::move(speakers)},   {"actual_start", optional_time(segment.actual_start)},
+      {"paused_ms", segment.paused_ms}};
 }
 
 }  // namespace
@@ -100,9 +101,10 @@ outcome agenda::pause(millis now) {
   return outcome::success();
 }
 
-outcome agenda::resume(millis /*now*/) {
+outcome agenda::resume(millis now) {
   if (status_ == agenda_status::live) return conflict("the show is not paused");
   if (auto refused = require_running(); !refused.ok()) return refused;
+  credit_pause(now);
   status_ = agenda_status::live;
   paused_at_.reset();
   return outcome::success();
@@ -110,6 +112,7 @@ outcome agenda::resume(millis /*now*/) {
 
 outcome agenda::end(millis now) {
   if (auto refused = require_running(); !refused.ok()) return refused;
+  if (status_ == agenda_status::paused) credit_pause(now);
   status_ = agenda_status::ended;
   current_.reset();
   // An ended show is no longer paused; keeping the pause time would suggest it is.
@@ -137,14 +140,29 @@ outcome agenda::require_running() const {
   return outcome::success();
 }
 
+void agenda::credit_pause(millis now) {
+  if (current_ && paused_at_) segments_[*current_].paused_ms += std::max<millis>(0, now - *paused_at_);
+}
+
 void agenda::enter(std::size_t index, millis now) {
+  // A pause that goes on across a move belongs to the segment it began in up to now.
+  if (status_ == agenda_status::paused) {
+    credit_pause(now);
+    paused_at_ = now;
+  }
   // Moving back means the later segments have not run yet in this telling of the show,
   // so their start times would misreport the chapters.
   if (current_ && index < *current_) {
-    for (std::size_t i = index + 1; i < segments_.size(); ++i) segments_[i].actual_start.reset();
+    for (std::size_t i = index + 1; i < segments_.size(); ++i) {
+      segments_[i].actual_start.reset();
+      segments_[i].paused_ms = 0;
+    }
   }
   current_ = index;
-  if (!segments_[index].actual_start) segments_[index].actual_start = now;
+  if (!segments_[index].actual_start) {
+    segments_[index].actual_start = now;
+    segments_[index].paused_ms = 0;
+  }
 }
 
 }  // namespace companion::session

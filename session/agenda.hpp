@@ -19,6 +19,7 @@ std::string_view to_string(agenda_status s);
 struct segment_state {
   segment_definition definition;
   std::optional<millis> actual_start;  // when it last became current, cleared if the show moves back before it
+  millis paused_ms = 0;                // time the show stood paused while this segment was current
 };
 
 class agenda {
@@ -54,6 +55,8 @@ class agenda {
   // Rules shared by next/previous/go_to: the show must be live or paused.
   outcome require_running() const;
   void enter(std::size_t index, millis now);
+  // Adds the pause so far to the current segment's paused time.
+  void credit_pause(millis now);
 
   std::vector<segment_state> segments_;
   agenda_status status_ = agenda_status::scheduled;

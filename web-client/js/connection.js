@@ -147,19 +147,9 @@ export class Connection {
     if (!this.ws_ || this.ws_.readyState !== WebSocket.OPEN || this.status.state !== 'connected') {
       return Promise.reject(new CommandError('offline', 'not connected'));
     }
-    // on_screen.set carries its target in `id`, the same field that names a command.
-    // Its payload id then doubles as the command id (the ack echoes it), and a
-    // null id (clearing the screen) makes it a command without ack.
-    let id;
-    if (Object.prototype.hasOwnProperty.call(command, 'id')) {
-      if (command.id === null || command.id === undefined) {
-        this.ws_.send(JSON.stringify(command));
-        return Promise.resolve({ type: 'sent', id: null });
-      }
-      id = command.id;
-    } else {
-      id = make_id();
-    }
+    // Every command gets a fresh id so its ack can be matched; on_screen.set names
+    // its target in `item`, never in `id`.
+    const id = make_id();
     const frame = { ...command, id };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

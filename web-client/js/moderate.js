@@ -104,20 +104,20 @@ const actions = {
   async screen(row) {
     const kind = row.kind === 'post' ? 'highlight' : 'question';
     const prev = conn.state && conn.state.on_screen ? { ...conn.state.on_screen } : null;
-    const restore = prev ? { type: 'on_screen.set', kind: prev.kind, id: prev.id } : { type: 'on_screen.set', kind: null, id: null };
+    const restore = prev ? { type: 'on_screen.set', kind: prev.kind, item: prev.id } : { type: 'on_screen.set', kind: null, item: null };
     if (row.where === 'queue') {
       // Only approved items can be shown: approve first, then show.
       const approve = row.kind === 'post' ? { type: 'post.approve', post: row.data.id } : { type: 'question.approve', question: row.data.id };
       const undo = row.kind === 'post' ? { type: 'highlight.remove', highlight: row.data.id } : { type: 'question.reject', question: row.data.id };
       const ok = await act(`approve ${row.kind} ${row.data.id}`, approve, undo);
       if (!ok) return;
-      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, id: row.data.id }, undo);
+      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, item: row.data.id }, undo);
       return;
     }
     if (on_screen_is(kind, row.data.id)) {
-      act('clear screen', { type: 'on_screen.set', kind: null, id: null }, { type: 'on_screen.set', kind, id: row.data.id });
+      act('clear screen', { type: 'on_screen.set', kind: null, item: null }, { type: 'on_screen.set', kind, item: row.data.id });
     } else {
-      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, id: row.data.id }, restore);
+      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, item: row.data.id }, restore);
     }
   },
   answered(row) {

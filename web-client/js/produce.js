@@ -133,7 +133,7 @@ function pick_item(kind) {
     btn.addEventListener('click', () => {
       const id = btn.closest('li').dataset.id;
       const on = conn.state && conn.state.on_screen && conn.state.on_screen.id === id && conn.state.on_screen.kind === kind;
-      const cmd = on ? { type: 'on_screen.set', kind: null, id: null } : { type: 'on_screen.set', kind, id };
+      const cmd = on ? { type: 'on_screen.set', kind: null, item: null } : { type: 'on_screen.set', kind, item: id };
       run(cmd, on ? 'clear screen' : `on screen ${kind} ${id}`).catch(() => {});
     });
     return el(
@@ -223,7 +223,7 @@ $('announce-form').addEventListener('submit', (ev) => {
     .catch(() => {});
 });
 $('announce-clear').addEventListener('click', () => run({ type: 'announce', text: '' }, 'clear announcement').catch(() => {}));
-$('screen-clear').addEventListener('click', () => run({ type: 'on_screen.set', kind: null, id: null }, 'clear screen').catch(() => {}));
+$('screen-clear').addEventListener('click', () => run({ type: 'on_screen.set', kind: null, item: null }, 'clear screen').catch(() => {}));
 
 document.addEventListener('keydown', (ev) => {
   if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;

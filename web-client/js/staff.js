@@ -95,11 +95,6 @@ export function make_command_sender(conn) {
     set_text(line, t('cmd_sent', { command: label }));
     try {
       const ack = await conn.send(command);
-      if (ack.type === 'sent') {
-        line.dataset.state = 'sent';
-        set_text(line, t('cmd_sent_noack', { command: label }));
-        return ack;
-      }
       line.dataset.state = 'ack';
       set_text(
         line,

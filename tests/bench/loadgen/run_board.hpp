@@ -40,7 +40,7 @@ run_board* map_run_board();
 struct worker_report {
   std::uint64_t ready = 0;
   std::uint64_t failed = 0;
-  std::uint64_t slow = 0;  // viewers that stopped reading
+  std::uint64_t slow = 0;        // viewers that stopped reading
   std::uint64_t deliveries = 0;  // healthy viewers, stamped announcements
   std::uint64_t slow_deliveries = 0;
   std::uint64_t other_changes = 0;  // agenda, stats, ... (checked for seq only)
