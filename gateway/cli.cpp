@@ -53,15 +53,29 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::int64_t unit = 1000;
   switch (text.back()) {
-    case 's': unit = 1000; text.remove_suffix(1); break;
-    case 'm': unit = 60'000; text.remove_suffix(1); break;
-    case 'h': unit = 3'600'000; text.remove_suffix(1); break;
-    case 'd': unit = 86'400'000; text.remove_suffix(1); break;
-    default: break;
+    case 's':
+      unit = 1000;
+      text.remove_suffix(1);
+      break;
+    case 'm':
+      unit = 60'000;
+      text.remove_suffix(1);
+      break;
+    case 'h':
+      unit = 3'600'000;
+      text.remove_suffix(1);
+      break;
+    case 'd':
+      unit = 86'400'000;
+      text.remove_suffix(1);
+      break;
+    default:
+      break;
   }
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0 || value > 366LL * 86'400'000 / unit)
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0 ||
+      value > 366LL * 86'400'000 / unit)
     return std::nullopt;
   return value * unit;
 }
@@ -73,7 +87,8 @@ bool parse_listen(std::string_view text, std::string& address, std::uint16_t& po
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-  if (host.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || value > 65535) return false;
+  if (host.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || value > 65535)
+    return false;
   address = host;
   port = static_cast<std::uint16_t>(value);
   return true;
@@ -132,7 +147,8 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       out.config.web_root = value;
     } else if (flag == "--max-connections-per-ip") {
       if (!cursor.take(value)) return cursor.error;
-      if (!parse_count(value, out.config.max_connections_per_ip)) return "--max-connections-per-ip wants a number";
+      if (!parse_count(value, out.config.max_connections_per_ip))
+        return "--max-connections-per-ip wants a number";
     } else if (flag == "--allow-origin") {
       if (!cursor.take(value)) return cursor.error;
       out.config.allowed_origins.push_back(value);
@@ -188,17 +204,19 @@ std::string parse_token_args(const std::vector<std::string>& args, token_request
   return {};
 }
 
-std::string load_secret(const std::optional<std::filesystem::path>& secret_file, const std::filesystem::path& data_dir,
-                        std::string& error) {
+std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
+                        const std::filesystem::path& data_dir, std::string& error) {
   auto read_trimmed = [](const std::filesystem::path& path) {
     std::ifstream in(path);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+      text.pop_back();
     return text;
   };
   if (secret_file) {
     std::string secret = read_trimmed(*secret_file);
-    if (secret.size() < 16) error = "secret file " + secret_file->string() + " is missing or shorter than 16 bytes";
+    if (secret.size() < 16)
+      error = "secret file " + secret_file->string() + " is missing or shorter than 16 bytes";
     return secret;
   }
   if (const char* env = std::getenv("COMPANION_SECRET"); env && *env) {

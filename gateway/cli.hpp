@@ -38,8 +38,8 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
 std::string parse_token_args(const std::vector<std::string>& args, token_request& out);
 
 // The secret from --secret-file, COMPANION_SECRET, or data_dir/secret (created 0600 on first use).
-std::string load_secret(const std::optional<std::filesystem::path>& secret_file, const std::filesystem::path& data_dir,
-                        std::string& error);
+std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
+                        const std::filesystem::path& data_dir, std::string& error);
 
 extern const char* const main_help;
 extern const char* const serve_help;

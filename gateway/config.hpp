@@ -21,32 +21,33 @@ struct server_config {
   unsigned io_threads = 0;         // 0: one per core, so each core runs one shard
 
   // Protocol limits (protocol.md).
-  std::size_t max_frame_bytes = 16 * 1024;                   // larger frames close with 1009
-  std::chrono::seconds hello_timeout{10};                    // no hello by then: closed
-  std::chrono::seconds ping_interval{20};                    // keeps NAT mappings and proxies open
-  std::chrono::seconds idle_timeout{60};                     // silent this long: closed
-  std::chrono::seconds close_linger{2};                      // after our close frame, the TCP close follows within this
-  std::size_t max_queue_bytes = 512 * 1024;                  // a viewer this far behind is closed with 4008
-  std::size_t max_queue_frames = 2048;                       // ... or this many frames behind
+  std::size_t max_frame_bytes = 16 * 1024;   // larger frames close with 1009
+  std::chrono::seconds hello_timeout{10};    // no hello by then: closed
+  std::chrono::seconds ping_interval{20};    // keeps NAT mappings and proxies open
+  std::chrono::seconds idle_timeout{60};     // silent this long: closed
+  std::chrono::seconds close_linger{2};      // after our close frame, the TCP close follows within this
+  std::size_t max_queue_bytes = 512 * 1024;  // a viewer this far behind is closed with 4008
+  std::size_t max_queue_frames = 2048;       // ... or this many frames behind
 
   // HTTP limits.
-  std::chrono::seconds http_header_timeout{10};  // slowloris: a request's headers must arrive within this
-  std::chrono::seconds http_body_timeout{20};    // and its body within this
-  std::size_t max_http_header_bytes = 8 * 1024;  // no browser sends more to this server
-  std::size_t max_http_body_bytes = 1024 * 1024; // ingest batches above this are split by the sender (413)
+  std::chrono::seconds http_header_timeout{10};   // slowloris: a request's headers must arrive within this
+  std::chrono::seconds http_body_timeout{20};     // and its body within this
+  std::size_t max_http_header_bytes = 8 * 1024;   // no browser sends more to this server
+  std::size_t max_http_body_bytes = 1024 * 1024;  // ingest batches above this are split by the sender (413)
 
   // Access control.
   std::size_t max_connections_per_ip = 5000;  // a venue's whole audience may share one NAT address
   std::size_t max_unauthenticated = 20000;    // connections that have not said hello yet
   std::vector<std::string> allowed_origins;   // staff WebSocket origins; empty: the server's own origin only
   std::int64_t token_leeway_ms = 30'000;      // clock skew tolerated on token expiry
-  std::int64_t refreshed_token_ttl_ms = 3'600'000;  // token.refresh: an hour, so a lost laptop's access ends soon
+  std::int64_t refreshed_token_ttl_ms =
+      3'600'000;  // token.refresh: an hour, so a lost laptop's access ends soon
 
   // Rate limits (token buckets).
-  double commands_per_second = 20;      // per connection, sustained; bursts up to the burst size
+  double commands_per_second = 20;  // per connection, sustained; bursts up to the burst size
   double command_burst = 40;
-  double questions_per_minute = 3;      // per connection
-  double votes_per_minute = 60;         // per connection
+  double questions_per_minute = 3;       // per connection
+  double votes_per_minute = 60;          // per connection
   double ip_questions_per_minute = 600;  // per address: hundreds of viewers behind one NAT
   double ip_votes_per_minute = 12000;
 

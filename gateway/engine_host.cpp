@@ -15,7 +15,8 @@ namespace companion::gateway {
 namespace {
 
 session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -42,7 +43,9 @@ shared_frame frame_text(std::string_view payload) {
 engine_host::engine_host(server& owner, sqlite_store& store)
     : owner_(owner), store_(store), tick_timer_(context_) {}
 
-engine_host::~engine_host() { stop(); }
+engine_host::~engine_host() {
+  stop();
+}
 
 bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
   for (auto& definition : events) {
@@ -80,7 +83,9 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
   return true;
 }
 
-session::event_replica engine_host::make_replica(std::size_t event) const { return *templates_[event]; }
+session::event_replica engine_host::make_replica(std::size_t event) const {
+  return *templates_[event];
+}
 
 void engine_host::start() {
   store_.start([this](const std::string& id) {
@@ -114,21 +119,23 @@ void engine_host::schedule_tick() {
 }
 
 void engine_host::submit(std::size_t event, session::command cmd, session::actor who, reply_target target) {
-  net::post(context_, [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
-    session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
-    if (!reply.result.ok()) {
-      answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
-      return;
-    }
-    finish(event, std::move(reply), std::move(target));
-  });
+  net::post(context_,
+            [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
+              session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
+              if (!reply.result.ok()) {
+                answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
+                return;
+              }
+              finish(event, std::move(reply), std::move(target));
+            });
 }
 
 void engine_host::with_engine(std::size_t event, std::function<void(session::event_engine&)> work) {
   net::post(context_, [this, event, work = std::move(work)] { work(*engines_[event]); });
 }
 
-std::shared_ptr<const delivery> engine_host::frame_messages(std::vector<session::message_ptr> messages) const {
+std::shared_ptr<const delivery> engine_host::frame_messages(
+    std::vector<session::message_ptr> messages) const {
   auto batch = std::make_shared<delivery>();
   batch->frames.reserve(messages.size());
   for (const auto& message : messages) batch->frames.push_back(frame_text(message->payload));
@@ -169,7 +176,8 @@ void engine_host::rebuild(std::size_t event) {
     log_event("rebuild_failed", {{"event", id}, {"why", error}});
     return;
   }
-  auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(), engines_[event]->epoch());
+  auto engine =
+      std::make_unique<session::event_engine>(engines_[event]->definition(), engines_[event]->epoch());
   for (const auto& text : records) {
     boost::system::error_code ec;
     auto record = boost::json::parse(text, ec);

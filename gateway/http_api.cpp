@@ -18,7 +18,8 @@ constexpr std::string_view content_security_policy =
     "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -91,7 +92,8 @@ std::string chapters_vtt(const boost::json::object& state) {
     for (std::size_t at; (at = title.find("-->")) != std::string::npos;) title.replace(at, 3, "->");
     chapters.push_back({number(segment.at("actual_start")), std::move(title)});
   }
-  std::sort(chapters.begin(), chapters.end(), [](const chapter& a, const chapter& b) { return a.start < b.start; });
+  std::sort(chapters.begin(), chapters.end(),
+            [](const chapter& a, const chapter& b) { return a.start < b.start; });
   session::millis end_of_show = wall_clock_ms();
   if (auto ended = agenda.find("ended_at"); ended != agenda.end() && !ended->value().is_null())
     end_of_show = number(ended->value());
@@ -106,28 +108,40 @@ std::string chapters_vtt(const boost::json::object& state) {
 std::string metrics_text(server& owner) {
   server_metrics& m = owner.metrics();
   std::string out;
-  auto gauge = [&out](std::string_view name, std::string_view help, std::string_view type, std::uint64_t value,
-                      std::string_view labels = {}) {
+  auto gauge = [&out](std::string_view name, std::string_view help, std::string_view type,
+                      std::uint64_t value, std::string_view labels = {}) {
     out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
-           std::string(type) + "\n" + std::string(name) + std::string(labels) + " " + std::to_string(value) + "\n";
+           std::string(type) + "\n" + std::string(name) + std::string(labels) + " " + std::to_string(value) +
+           "\n";
   };
   auto load = [](const server_metrics::counter& c) { return c.load(std::memory_order_relaxed); };
-  out += "# HELP companion_connections Open WebSocket connections by role.\n# TYPE companion_connections gauge\n";
+  out +=
+      "# HELP companion_connections Open WebSocket connections by role.\n# TYPE companion_connections "
+      "gauge\n";
   out += "companion_connections{role=\"viewer\"} " + std::to_string(load(m.connections_viewer)) + "\n";
   out += "companion_connections{role=\"moderator\"} " + std::to_string(load(m.connections_moderator)) + "\n";
   out += "companion_connections{role=\"producer\"} " + std::to_string(load(m.connections_producer)) + "\n";
-  out += "companion_connections{role=\"unauthenticated\"} " + std::to_string(load(m.connections_unauthenticated)) +
-         "\n";
-  gauge("companion_frames_in_total", "WebSocket data frames received.", "counter", load(m.frames_in));
-  gauge("companion_bytes_in_total", "Bytes received on WebSockets.", "counter", load(m.bytes_in));
-  gauge("companion_frames_out_total", "Frames sent on WebSockets.", "counter", load(m.frames_out));
-  gauge("companion_bytes_out_total", "Bytes sent on WebSockets.", "counter", load(m.bytes_out));
+  out += "companion_connections{role=\"unauthenticated\"} " +
+         std::to_string(load(m.connections_unauthenticated)) + "\n";
+  std::uint64_t frames_in = 0, bytes_in = 0, frames_out = 0, bytes_out = 0;
+  for (auto& s : owner.shards()) {
+    frames_in += s->counters().frames_in.load(std::memory_order_relaxed);
+    bytes_in += s->counters().bytes_in.load(std::memory_order_relaxed);
+    frames_out += s->counters().frames_out.load(std::memory_order_relaxed);
+    bytes_out += s->counters().bytes_out.load(std::memory_order_relaxed);
+  }
+  gauge("companion_frames_in_total", "WebSocket data frames received.", "counter", frames_in);
+  gauge("companion_bytes_in_total", "Bytes received on WebSockets.", "counter", bytes_in);
+  gauge("companion_frames_out_total", "Frames sent on WebSockets.", "counter", frames_out);
+  gauge("companion_bytes_out_total", "Bytes sent on WebSockets.", "counter", bytes_out);
   gauge("companion_slow_consumer_closes_total", "Connections closed with 4008.", "counter",
         load(m.slow_consumer_closes));
-  gauge("companion_outbound_dropped_frames_total", "Queued frames dropped when closing slow consumers.", "counter",
-        load(m.queue_drops));
-  gauge("companion_rate_limited_total", "Commands refused with rate_limited.", "counter", load(m.rate_limited));
-  gauge("companion_bad_requests_total", "Commands refused with bad_request.", "counter", load(m.bad_requests));
+  gauge("companion_outbound_dropped_frames_total", "Queued frames dropped when closing slow consumers.",
+        "counter", load(m.queue_drops));
+  gauge("companion_rate_limited_total", "Commands refused with rate_limited.", "counter",
+        load(m.rate_limited));
+  gauge("companion_bad_requests_total", "Commands refused with bad_request.", "counter",
+        load(m.bad_requests));
   gauge("companion_protocol_closes_total", "Connections closed for WebSocket protocol errors.", "counter",
         load(m.protocol_closes));
   gauge("companion_address_cap_refusals_total", "Connections refused with 4029.", "counter",
@@ -138,13 +152,16 @@ std::string metrics_text(server& owner) {
   gauge("companion_store_commits_total", "Group commits.", "counter", store.commits.load());
   gauge("companion_store_records_total", "Journal records committed.", "counter", store.records.load());
   gauge("companion_store_failures_total", "Failed commits.", "counter", store.failures.load());
-  out += "# HELP companion_store_commit_seconds Group commit latency.\n# TYPE companion_store_commit_seconds histogram\n";
+  out +=
+      "# HELP companion_store_commit_seconds Group commit latency.\n# TYPE companion_store_commit_seconds "
+      "histogram\n";
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < store_counters::bounds_us.size(); ++i) {
     cumulative += store.latency_buckets[i].load();
     char le[32];
     std::snprintf(le, sizeof le, "%g", static_cast<double>(store_counters::bounds_us[i]) / 1e6);
-    out += "companion_store_commit_seconds_bucket{le=\"" + std::string(le) + "\"} " + std::to_string(cumulative) + "\n";
+    out += "companion_store_commit_seconds_bucket{le=\"" + std::string(le) + "\"} " +
+           std::to_string(cumulative) + "\n";
   }
   cumulative += store.latency_buckets.back().load();
   out += "companion_store_commit_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
@@ -152,18 +169,22 @@ std::string metrics_text(server& owner) {
   std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(store.latency_sum_us.load()) / 1e6);
   out += "companion_store_commit_seconds_sum " + std::string(sum) + "\n";
   out += "companion_store_commit_seconds_count " + std::to_string(cumulative) + "\n";
-  out += "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
+  out +=
+      "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
     std::uint64_t joined = 0;
     for (auto& s : owner.shards()) joined += s->joined_count(event);
-    out += "companion_event_viewers{event=\"" + owner.event_id(event) + "\"} " + std::to_string(joined) + "\n";
+    out +=
+        "companion_event_viewers{event=\"" + owner.event_id(event) + "\"} " + std::to_string(joined) + "\n";
   }
   return out;
 }
 
 // Staff bearer token for exports; sets `error` when refused.
-bool staff_authorized(server& owner, const http_request& request, const std::string& event_id, std::string& error) {
-  std::string_view header(request[http::field::authorization].data(), request[http::field::authorization].size());
+bool staff_authorized(server& owner, const http_request& request, const std::string& event_id,
+                      std::string& error) {
+  std::string_view header(request[http::field::authorization].data(),
+                          request[http::field::authorization].size());
   constexpr std::string_view bearer = "Bearer ";
   if (!header.starts_with(bearer)) {
     error = "Authorization: Bearer <staff token> required";
@@ -194,7 +215,8 @@ std::string iso_time(session::millis ms) {
 
 std::string questions_csv(const session::event_engine& engine) {
   std::string csv;
-  append_csv_row(csv, {"id", "text", "author", "votes", "status", "segment", "asked_at", "answered_at", "merged_into"});
+  append_csv_row(
+      csv, {"id", "text", "author", "votes", "status", "segment", "asked_at", "answered_at", "merged_into"});
   for (const auto& [id, q] : engine.questions().all())
     append_csv_row(csv, {q.id, q.text, q.author.value_or(""), std::to_string(q.voters.size()),
                          std::string(session::to_string(q.status)), q.segment, iso_time(q.asked_at),
@@ -235,14 +257,16 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
   (void)address;
 
   if (path == "/healthz") {
-    if (!reading) return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    if (!reading)
+      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
     if (owner.draining())
       return reply(json_response(request, boost::json::object{{"status", "draining"}},
                                  http::status::service_unavailable));
     return reply(json_response(request, boost::json::object{{"status", "ok"}}));
   }
   if (path == "/metrics") {
-    auto response = make_response(request, http::status::ok, "text/plain; version=0.0.4", metrics_text(owner));
+    auto response =
+        make_response(request, http::status::ok, "text/plain; version=0.0.4", metrics_text(owner));
     response.set(http::field::cache_control, "no-store");
     return reply(std::move(response));
   }
@@ -261,7 +285,8 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     std::size_t event = owner.event_index(event_id);
     if (event == server::npos)
       return reply(json_error(request, http::status::not_found, "not_found", "no such event"));
-    if (!reading) return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    if (!reading)
+      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
     if (rest == "state") {
       auto response = json_response(request, home.replica(event).state());
       response.set("X-Companion-Seq", std::to_string(home.replica(event).seq()));
@@ -280,13 +305,16 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
       owner.engines().with_engine(event, [&home, questions, shared_request, reply = std::move(reply),
                                           event_name = owner.event_id(event)](session::event_engine& engine) {
         std::string body = questions ? questions_csv(engine) : audit_csv(engine);
-        net::post(home.context(), [shared_request, reply, body = std::move(body), questions, event_name]() mutable {
-          auto response = make_response(*shared_request, http::status::ok, "text/csv; charset=utf-8", std::move(body));
-          response.set(http::field::content_disposition,
-                       "attachment; filename=\"" + event_name + (questions ? "-questions.csv\"" : "-audit.csv\""));
-          response.set(http::field::cache_control, "no-store");
-          reply(std::move(response));
-        });
+        net::post(
+            home.context(), [shared_request, reply, body = std::move(body), questions, event_name]() mutable {
+              auto response = make_response(*shared_request, http::status::ok, "text/csv; charset=utf-8",
+                                            std::move(body));
+              response.set(
+                  http::field::content_disposition,
+                  "attachment; filename=\"" + event_name + (questions ? "-questions.csv\"" : "-audit.csv\""));
+              response.set(http::field::cache_control, "no-store");
+              reply(std::move(response));
+            });
       });
       return;
     }

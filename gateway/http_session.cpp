@@ -28,10 +28,9 @@ void http_session::read_request() {
   parser_->body_limit(config.max_http_body_bytes);
   // A client that trickles its headers (slowloris) is cut off at the deadline.
   stream_.expires_after(config.http_header_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                            self->on_header(ec);
-                          });
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) { self->on_header(ec); });
 }
 
 void http_session::on_header(const boost::system::error_code& ec) {
@@ -55,9 +54,9 @@ void http_session::on_header(const boost::system::error_code& ec) {
 
 void http_session::on_body(const boost::system::error_code& ec) {
   if (ec == http::error::body_limit) {
-    auto response = json_error(parser_->get(), http::status::payload_too_large, "too_large",
-                               "request body over " + std::to_string(home_.owner().config().max_http_body_bytes) +
-                                   " bytes");
+    auto response = json_error(
+        parser_->get(), http::status::payload_too_large, "too_large",
+        "request body over " + std::to_string(home_.owner().config().max_http_body_bytes) + " bytes");
     response.keep_alive(false);
     return send(std::move(response));
   }
@@ -74,10 +73,11 @@ void http_session::send(http_response response) {
   bool keep_alive = shared->keep_alive() && !home_.owner().draining();
   shared->keep_alive(keep_alive);
   stream_.expires_after(home_.owner().config().http_body_timeout);
-  http::async_write(stream_, *shared,
-                    [self = shared_from_this(), shared, keep_alive](const boost::system::error_code& ec, std::size_t) {
-                      self->on_write(ec, keep_alive);
-                    });
+  http::async_write(
+      stream_, *shared,
+      [self = shared_from_this(), shared, keep_alive](const boost::system::error_code& ec, std::size_t) {
+        self->on_write(ec, keep_alive);
+      });
 }
 
 void http_session::on_write(const boost::system::error_code& ec, bool keep_alive) {
@@ -102,14 +102,17 @@ void http_session::upgrade(const http_request& request) {
   if (path != "/ws") return refuse(http::status::not_found, "not_found", "WebSocket endpoint is /ws");
   if (request.method() != http::verb::get)
     return refuse(http::status::method_not_allowed, "bad_request", "WebSocket upgrade needs GET");
-  std::string_view key(request[http::field::sec_websocket_key].data(), request[http::field::sec_websocket_key].size());
+  std::string_view key(request[http::field::sec_websocket_key].data(),
+                       request[http::field::sec_websocket_key].size());
   if (request[http::field::sec_websocket_version] != "13" || !is_valid_websocket_key(key))
     return refuse(http::status::bad_request, "bad_request", "WebSocket version 13 with a valid key required");
   if (owner.draining()) return refuse(http::status::service_unavailable, "internal", "server shutting down");
   if (owner.unauthenticated().load(std::memory_order_relaxed) >= owner.config().max_unauthenticated)
-    return refuse(http::status::service_unavailable, "rate_limited", "too many connections waiting for hello");
+    return refuse(http::status::service_unavailable, "rate_limited",
+                  "too many connections waiting for hello");
 
-  client_info client{address_, std::string(request[http::field::origin]), std::string(request[http::field::host])};
+  client_info client{address_, std::string(request[http::field::origin]),
+                     std::string(request[http::field::host])};
   // Bytes the client sent after its request (early frames) belong to the WebSocket.
   auto early = buffer_.data();
   std::string early_bytes(static_cast<const char*>(early.data()), early.size());
@@ -117,8 +120,10 @@ void http_session::upgrade(const http_request& request) {
   tcp::socket socket = stream_.release_socket();
   handed_over_ = true;
   auto connection = std::make_shared<ws_connection>(home_, std::move(socket), std::move(early_bytes), client);
-  std::string accept = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       "Sec-WebSocket-Accept: " + websocket_accept_key(key) + "\r\n\r\n";
+  std::string accept =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: " +
+      websocket_accept_key(key) + "\r\n\r\n";
   connection->send(std::make_shared<const std::string>(std::move(accept)));
   bool within_cap = owner.connection_limits().try_acquire(address_);
   if (within_cap) connection->hold_address_slot();

@@ -21,8 +21,12 @@ bool needs_quotes(std::string_view value) {
 
 }  // namespace
 
-void set_log_format(log_format format) { format_.store(format); }
-void set_log_quiet(bool quiet) { quiet_.store(quiet); }
+void set_log_format(log_format format) {
+  format_.store(format);
+}
+void set_log_quiet(bool quiet) {
+  quiet_.store(quiet);
+}
 
 void log_event(std::string_view event, std::initializer_list<log_field> fields) {
   if (quiet_.load(std::memory_order_relaxed)) return;

@@ -20,11 +20,13 @@ namespace {
 using namespace companion;
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-bool load_events(const std::vector<std::filesystem::path>& files, std::vector<session::event_definition>& events) {
+bool load_events(const std::vector<std::filesystem::path>& files,
+                 std::vector<session::event_definition>& events) {
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
@@ -40,7 +42,8 @@ bool load_events(const std::vector<std::filesystem::path>& files, std::vector<se
     auto& definition = std::get<session::event_definition>(result);
     for (const auto& known : events)
       if (known.id == definition.id) {
-        std::cerr << "companion: " << file.string() << ": id: event \"" << definition.id << "\" is already loaded\n";
+        std::cerr << "companion: " << file.string() << ": id: event \"" << definition.id
+                  << "\" is already loaded\n";
         return false;
       }
     events.push_back(std::move(definition));
@@ -88,9 +91,10 @@ int serve(const std::vector<std::string>& args) {
   };
   std::cout << "listening on " << base << "\n"
             << "  viewer page:       " << base << "/\n"
-            << "  producer console:  " << base << "/produce#token=" << console_token(session::role::producer) << "\n"
-            << "  moderator console: " << base << "/moderate#token=" << console_token(session::role::moderator)
+            << "  producer console:  " << base << "/produce#token=" << console_token(session::role::producer)
             << "\n"
+            << "  moderator console: " << base
+            << "/moderate#token=" << console_token(session::role::moderator) << "\n"
             << "  on-screen overlay: " << base << "/screen?event=" << default_event << "\n"
             << std::flush;
   return server.run();
@@ -113,7 +117,8 @@ int token(const std::vector<std::string>& args) {
     std::cerr << "companion: " << error << "\n";
     return 1;
   }
-  std::cout << gateway::sign_token({request.subject, request.role, request.event, now_ms() + request.ttl_ms}, secret)
+  std::cout << gateway::sign_token({request.subject, request.role, request.event, now_ms() + request.ttl_ms},
+                                   secret)
             << "\n";
   return 0;
 }

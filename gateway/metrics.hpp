@@ -15,10 +15,6 @@ struct server_metrics {
   counter connections_producer{0};
   counter connections_unauthenticated{0};
   counter connections_total{0};
-  counter frames_in{0};
-  counter bytes_in{0};
-  counter frames_out{0};
-  counter bytes_out{0};
   counter slow_consumer_closes{0};
   counter queue_drops{0};
   counter rate_limited{0};

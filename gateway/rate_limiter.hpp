@@ -44,7 +44,8 @@ class token_bucket {
 
 class address_buckets {
  public:
-  explicit address_buckets(double per_minute) : per_second_(per_minute / 60.0), burst_(std::max(1.0, per_minute / 4)) {}
+  explicit address_buckets(double per_minute)
+      : per_second_(per_minute / 60.0), burst_(std::max(1.0, per_minute / 4)) {}
 
   bool take(const std::string& address, std::chrono::steady_clock::time_point now, long& retry_after_ms) {
     std::lock_guard lock(mutex_);

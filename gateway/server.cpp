@@ -46,11 +46,13 @@ bool server::prepare(std::vector<session::event_definition> events, std::string&
   engines_ = std::make_unique<engine_host>(*this, *store_);
   if (!engines_->load(std::move(events), error)) return false;
 
-  unsigned threads = config_.io_threads ? config_.io_threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads =
+      config_.io_threads ? config_.io_threads : std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < threads; ++i) {
     auto s = std::make_unique<shard>(*this, i);
     std::vector<session::event_replica> replicas;
-    for (std::size_t event = 0; event < event_ids_.size(); ++event) replicas.push_back(engines_->make_replica(event));
+    for (std::size_t event = 0; event < event_ids_.size(); ++event)
+      replicas.push_back(engines_->make_replica(event));
     s->install(std::move(replicas));
     shards_.push_back(std::move(s));
   }
@@ -79,7 +81,8 @@ bool server::prepare(std::vector<session::event_definition> events, std::string&
 void server::accept_next() {
   std::size_t index = next_shard_++ % shards_.size();
   shard& target = *shards_[index];
-  acceptor_->async_accept(target.context(), [this, &target](const boost::system::error_code& ec, tcp::socket socket) {
+  acceptor_->async_accept(target.context(), [this, &target](const boost::system::error_code& ec,
+                                                            tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_->is_open()) return;
     if (ec) {
       // Out of descriptors: pause briefly instead of spinning on the error.
@@ -91,16 +94,18 @@ void server::accept_next() {
     boost::system::error_code endpoint_ec;
     auto remote = socket.remote_endpoint(endpoint_ec);
     std::string address = endpoint_ec ? std::string("unknown") : remote.address().to_string();
-    net::post(target.context(), [&target, socket = std::move(socket), address = std::move(address)]() mutable {
-      std::make_shared<http_session>(target, std::move(socket), std::move(address))->start();
-    });
+    net::post(target.context(),
+              [&target, socket = std::move(socket), address = std::move(address)]() mutable {
+                std::make_shared<http_session>(target, std::move(socket), std::move(address))->start();
+              });
     accept_next();
   });
 }
 
 void server::broadcast(std::size_t event, std::shared_ptr<const delivery> batch) {
   metrics_.add(metrics_.broadcasts);
-  for (auto& s : shards_) net::post(s->context(), [target = s.get(), event, batch] { target->deliver(event, batch); });
+  for (auto& s : shards_)
+    net::post(s->context(), [target = s.get(), event, batch] { target->deliver(event, batch); });
 }
 
 int server::run() {

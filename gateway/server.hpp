@@ -33,7 +33,9 @@ class server {
   // Runs until SIGTERM/SIGINT; returns the exit code.
   int run();
   // Stops as on SIGTERM; thread-safe.
-  void request_shutdown() { net::post(shards_[0]->context(), [this] { begin_shutdown(); }); }
+  void request_shutdown() {
+    net::post(shards_[0]->context(), [this] { begin_shutdown(); });
+  }
   // The bound endpoint (after prepare).
   tcp::endpoint local_endpoint() const { return bound_; }
 

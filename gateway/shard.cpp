@@ -82,7 +82,8 @@ void shard::join(ws_connection* connection, std::size_t event) {
   auto& list = members_[event];
   connection->member_slot = list.size();
   list.push_back(connection);
-  joined_counts_[event].fetch_add(1, std::memory_order_relaxed);
+  // stats.viewers counts the audience, not the staff.
+  if (!connection->is_staff()) joined_counts_[event].fetch_add(1, std::memory_order_relaxed);
 }
 
 void shard::leave(ws_connection* connection) {
@@ -94,7 +95,7 @@ void shard::leave(ws_connection* connection) {
   list[slot]->member_slot = slot;
   list.pop_back();
   connection->member_slot = ws_connection::npos;
-  joined_counts_[connection->event()].fetch_sub(1, std::memory_order_relaxed);
+  if (!connection->is_staff()) joined_counts_[connection->event()].fetch_sub(1, std::memory_order_relaxed);
 }
 
 void shard::shut_down() {

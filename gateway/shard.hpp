@@ -51,13 +51,29 @@ class shard {
   void shut_down();
   bool shutting_down() const { return shutting_down_; }
 
-  // Joined connections per event, readable from any thread (stats).
+  // Traffic counters, written only by this shard's thread, summed by /metrics.
+  struct traffic {
+    std::atomic<std::uint64_t> frames_in{0}, bytes_in{0}, frames_out{0}, bytes_out{0};
+  };
+  void count_in(std::size_t bytes) { bump(traffic_.bytes_in, bytes); }
+  void count_frame_in() { bump(traffic_.frames_in, 1); }
+  void count_out(std::size_t frames, std::size_t bytes) {
+    bump(traffic_.frames_out, frames);
+    bump(traffic_.bytes_out, bytes);
+  }
+  const traffic& counters() const { return traffic_; }
+
+  // Joined viewer (non-staff) connections per event, readable from any thread (stats).
   std::uint64_t joined_count(std::size_t event) const {
     return event < joined_counts_.size() ? joined_counts_[event].load(std::memory_order_relaxed) : 0;
   }
 
  private:
   void sweep();
+  // A single writer: a relaxed load and store, no locked read-modify-write.
+  static void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n) {
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
 
   server& owner_;
   unsigned index_;
@@ -65,12 +81,13 @@ class shard {
   net::steady_timer sweep_timer_;
   std::vector<session::event_replica> replicas_;
   std::vector<std::vector<ws_connection*>> members_;  // joined connections per event
-  std::vector<ws_connection*> all_;                  // every WebSocket on this shard
+  std::vector<ws_connection*> all_;                   // every WebSocket on this shard
   std::vector<std::atomic<std::uint64_t>> joined_counts_;
   std::vector<std::pair<std::uint64_t, shared_frame>> snapshot_frames_;
   session::command_decoder decoder_;
   std::vector<char> read_buffer_;
   bool shutting_down_ = false;
+  alignas(64) traffic traffic_;
 };
 
 }  // namespace companion::gateway

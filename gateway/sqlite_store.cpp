@@ -43,7 +43,8 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
   std::unique_ptr<sqlite_store> store(new sqlite_store(data_dir / "companion.db"));
   if (!store->open_connection(store->db_, synchronous_full, error)) return nullptr;
   const char* schema =
-      "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, epoch TEXT NOT NULL, created_at INTEGER NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, epoch TEXT NOT NULL, created_at INTEGER NOT "
+      "NULL);"
       "CREATE TABLE IF NOT EXISTS journal (event TEXT NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,"
       " PRIMARY KEY (event, n)) WITHOUT ROWID;";
   if (!exec(store->db_, schema, error)) return nullptr;
@@ -98,7 +99,8 @@ std::string sqlite_store::epoch_for(const std::string& event, std::int64_t now_m
   return epoch;
 }
 
-bool sqlite_store::load_journal(const std::string& event, std::vector<std::string>& records, std::string& error) {
+bool sqlite_store::load_journal(const std::string& event, std::vector<std::string>& records,
+                                std::string& error) {
   statement select;
   if (sqlite3_prepare_v2(db_, "SELECT n, record FROM journal WHERE event = ? ORDER BY n", -1, &select.handle,
                          nullptr) != SQLITE_OK) {
@@ -121,7 +123,8 @@ bool sqlite_store::load_journal(const std::string& event, std::vector<std::strin
   return true;
 }
 
-bool sqlite_store::read_committed(const std::string& event, std::vector<std::string>& records, std::string& error) {
+bool sqlite_store::read_committed(const std::string& event, std::vector<std::string>& records,
+                                  std::string& error) {
   sqlite3* reader = nullptr;
   if (!open_connection(reader, false, error)) {
     sqlite3_close(reader);
@@ -130,8 +133,8 @@ bool sqlite_store::read_committed(const std::string& event, std::vector<std::str
   bool ok;
   {
     statement select;
-    ok = sqlite3_prepare_v2(reader, "SELECT record FROM journal WHERE event = ? ORDER BY n", -1, &select.handle,
-                            nullptr) == SQLITE_OK;
+    ok = sqlite3_prepare_v2(reader, "SELECT record FROM journal WHERE event = ? ORDER BY n", -1,
+                            &select.handle, nullptr) == SQLITE_OK;
     if (ok) {
       sqlite3_bind_text(select.handle, 1, event.c_str(), -1, SQLITE_TRANSIENT);
       int rc;
@@ -200,10 +203,12 @@ void sqlite_store::run() {
     auto started = std::chrono::steady_clock::now();
     bool ok = batch.empty() || commit(batch, error);
     auto elapsed_us = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+            .count());
     if (!batch.empty()) {
       std::size_t bucket = 0;
-      while (bucket < store_counters::bounds_us.size() && elapsed_us > store_counters::bounds_us[bucket]) ++bucket;
+      while (bucket < store_counters::bounds_us.size() && elapsed_us > store_counters::bounds_us[bucket])
+        ++bucket;
       counters_.latency_buckets[bucket].fetch_add(1, std::memory_order_relaxed);
       counters_.latency_sum_us.fetch_add(elapsed_us, std::memory_order_relaxed);
     }

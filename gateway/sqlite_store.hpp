@@ -33,7 +33,8 @@ struct store_counters {
   std::atomic<std::uint64_t> records{0};
   std::atomic<std::uint64_t> failures{0};
   // Commit latency histogram, upper bounds in microseconds (last bucket: +Inf).
-  static constexpr std::array<std::uint64_t, 10> bounds_us{250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000};
+  static constexpr std::array<std::uint64_t, 10> bounds_us{250,   500,   1000,  2500,   5000,
+                                                           10000, 25000, 50000, 100000, 250000};
   std::array<std::atomic<std::uint64_t>, 11> latency_buckets{};
   std::atomic<std::uint64_t> latency_sum_us{0};
 };

@@ -40,10 +40,14 @@ bool static_site::load(const std::filesystem::path& root, std::string& error) {
 
 const static_file* static_site::find(std::string_view path) const {
   // The pages have clean paths; everything else is served under its own name.
-  if (path == "/" || path == "/index.html") path = "/index.html";
-  else if (path == "/produce") path = "/produce.html";
-  else if (path == "/moderate") path = "/moderate.html";
-  else if (path == "/screen") path = "/screen.html";
+  if (path == "/" || path == "/index.html")
+    path = "/index.html";
+  else if (path == "/produce")
+    path = "/produce.html";
+  else if (path == "/moderate")
+    path = "/moderate.html";
+  else if (path == "/screen")
+    path = "/screen.html";
   auto it = files_.find(path);
   return it == files_.end() ? nullptr : &it->second;
 }

@@ -17,15 +17,19 @@ namespace {
 std::atomic<std::uint64_t> next_connection_id{1};
 
 session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 server_metrics::counter& role_gauge(server_metrics& m, session::role r) {
   switch (r) {
-    case session::role::moderator: return m.connections_moderator;
-    case session::role::producer: return m.connections_producer;
-    default: return m.connections_viewer;
+    case session::role::moderator:
+      return m.connections_moderator;
+    case session::role::producer:
+      return m.connections_producer;
+    default:
+      return m.connections_viewer;
   }
 }
 
@@ -77,8 +81,9 @@ void ws_connection::start() {
 }
 
 void ws_connection::wait_readable() {
-  socket_.async_wait(tcp::socket::wait_read,
-                     [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
+  socket_.async_wait(
+      tcp::socket::wait_read,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_readable(ec); });
 }
 
 void ws_connection::on_readable(const boost::system::error_code& ec) {
@@ -92,7 +97,7 @@ void ws_connection::on_readable(const boost::system::error_code& ec) {
     if (read_ec == net::error::would_block || read_ec == net::error::try_again) break;
     if (read_ec) return terminate();
     last_read_ = steady_clock::now();
-    server_metrics::add(home_.owner().metrics().bytes_in, n);
+    home_.count_in(n);
     if (!closing_) consume(std::string_view(buffer, n));
     if (terminated_) return;
     if (n < capacity) break;
@@ -117,12 +122,13 @@ void ws_connection::consume(std::string_view input) {
 void ws_connection::handle_message(ws_message& message) {
   switch (message.opcode) {
     case ws_opcode::text:
-      server_metrics::add(home_.owner().metrics().frames_in);
+      home_.count_frame_in();
       handle_command(message.payload);
       break;
     case ws_opcode::binary:
-      server_metrics::add(home_.owner().metrics().frames_in);
-      reply_error(nullptr, session::error_code::bad_request, "binary frames are not supported; send JSON text");
+      home_.count_frame_in();
+      reply_error(nullptr, session::error_code::bad_request,
+                  "binary frames are not supported; send JSON text");
       break;
     case ws_opcode::ping:
       send(std::make_shared<const std::string>(make_frame(ws_opcode::pong, message.payload)));
@@ -151,7 +157,8 @@ bool ws_connection::check_rate(const session::command& cmd) {
   long retry_ms = 0;
   bool allowed = commands_.take(now, retry_ms);
   if (allowed && cmd.type == "question.ask")
-    allowed = questions_.take(now, retry_ms) && owner.address_questions().take(client_.address, now, retry_ms);
+    allowed =
+        questions_.take(now, retry_ms) && owner.address_questions().take(client_.address, now, retry_ms);
   if (allowed && (cmd.type == "question.vote" || cmd.type == "question.unvote"))
     allowed = votes_.take(now, retry_ms) && owner.address_votes().take(client_.address, now, retry_ms);
   if (allowed) return true;
@@ -186,8 +193,9 @@ void ws_connection::handle_command(std::string_view text) {
   }
   auto required = session::required_role(cmd.type);
   if (!required || !session::role_allows(role_, *required)) {
-    reply_error(cmd.id, session::error_code::forbidden,
-                std::string(session::to_string(required.value_or(session::role::producer))) + " role required");
+    reply_error(
+        cmd.id, session::error_code::forbidden,
+        std::string(session::to_string(required.value_or(session::role::producer))) + " role required");
     return;
   }
   if (cmd.type == "token.refresh") {
@@ -218,8 +226,8 @@ void ws_connection::handle_hello(session::command& cmd) {
   }
   session::role granted = session::role::viewer;
   if (!cmd.token.empty()) {
-    token_verdict verdict =
-        verify_token(cmd.token, owner.config().secret, owner.event_id(event), wall_clock_ms(), owner.config().token_leeway_ms);
+    token_verdict verdict = verify_token(cmd.token, owner.config().secret, owner.event_id(event),
+                                         wall_clock_ms(), owner.config().token_leeway_ms);
     if (!verdict.ok || verdict.claims.role == session::role::ingest) {
       std::string why = verdict.ok ? "ingest tokens are for the HTTP API" : "invalid token: " + verdict.why;
       log_event("hello_refused", {{"conn", std::to_string(id)}, {"addr", client_.address}, {"why", why}});
@@ -250,10 +258,10 @@ void ws_connection::handle_hello(session::command& cmd) {
 
   session::event_replica& replica = home_.replica(event);
   std::vector<session::message_ptr> missed;
-  bool recovered = cmd.resume && cmd.resume->epoch == replica.epoch() &&
-                   replica.changes_since(cmd.resume->seq, missed);
-  session::welcome_fields welcome{role_, owner.event_id(event), viewer_, replica.epoch(), replica.seq(),
-                                  wall_clock_ms(), recovered};
+  bool recovered =
+      cmd.resume && cmd.resume->epoch == replica.epoch() && replica.changes_since(cmd.resume->seq, missed);
+  session::welcome_fields welcome{role_,         owner.event_id(event), viewer_,  replica.epoch(),
+                                  replica.seq(), wall_clock_ms(),       recovered};
   send_text(session::welcome_frame(cmd.id, welcome));
   if (recovered) {
     for (const auto& message : missed) send_text(message->payload);
@@ -274,7 +282,8 @@ bool ws_connection::send(const shared_frame& frame) {
   if (queued_bytes_ + frame->size() > config.max_queue_bytes || queue_.size() >= config.max_queue_frames) {
     server_metrics::add(home_.owner().metrics().slow_consumer_closes);
     server_metrics::add(home_.owner().metrics().queue_drops, queue_.size());
-    log_event("slow_consumer", {{"conn", std::to_string(id)}, {"queued_bytes", std::to_string(queued_bytes_)}});
+    log_event("slow_consumer",
+              {{"conn", std::to_string(id)}, {"queued_bytes", std::to_string(queued_bytes_)}});
     queue_.clear();
     queued_bytes_ = 0;
     close(4008, "slow consumer: reconnect and resume");
@@ -291,35 +300,49 @@ void ws_connection::send_text(std::string_view payload) {
 
 void ws_connection::flush() {
   if (writing_ || queue_.empty() || terminated_) return;
+  buffers_.clear();
+  std::size_t bytes = 0;
+  for (const auto& frame : queue_) {
+    buffers_.emplace_back(frame->data(), frame->size());
+    bytes += frame->size();
+  }
+  home_.count_out(queue_.size(), bytes);
+  // Most writes fit in the socket's send buffer: try at once, without an async operation.
+  boost::system::error_code ec;
+  std::size_t written = socket_.write_some(buffers_, ec);
+  if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
+  if (written == bytes) {
+    queue_.clear();
+    queued_bytes_ = 0;
+    if (close_queued_) half_close();
+    return;
+  }
+  // The rest leaves when the socket can take it; frames queued meanwhile wait for the next write.
   writing_ = true;
   in_flight_.swap(queue_);
   close_in_flight_ = close_queued_;
   queued_bytes_ = 0;
-  buffers_.clear();
-  std::size_t bytes = 0;
-  for (const auto& frame : in_flight_) {
-    buffers_.emplace_back(frame->data(), frame->size());
-    bytes += frame->size();
-  }
-  server_metrics& m = home_.owner().metrics();
-  server_metrics::add(m.frames_out, in_flight_.size());
-  server_metrics::add(m.bytes_out, bytes);
+  std::size_t skip = written, first = 0;
+  while (first < buffers_.size() && skip >= buffers_[first].size()) skip -= buffers_[first++].size();
+  buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(first));
+  if (!buffers_.empty()) buffers_.front() += skip;
   net::async_write(socket_, buffers_,
-                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
-                     self->on_write(ec, n);
+                   [self = shared_from_this()](const boost::system::error_code& write_ec, std::size_t n) {
+                     self->on_write(write_ec, n);
                    });
+}
+
+void ws_connection::half_close() {
+  // Our close frame is out: half-close, and let the peer's FIN (or the linger) end it.
+  boost::system::error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 void ws_connection::on_write(const boost::system::error_code& ec, std::size_t) {
   writing_ = false;
   in_flight_.clear();
   if (ec) return terminate();
-  if (close_in_flight_) {
-    // Our close frame is out: half-close, and let the peer's FIN (or the linger) end it.
-    boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
-    return;
-  }
+  if (close_in_flight_) return half_close();
   flush();
 }
 

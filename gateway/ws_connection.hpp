@@ -68,6 +68,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   bool check_rate(const session::command& cmd);
   void reply_error(const boost::json::value& id, session::error_code code, std::string_view message);
   void on_write(const boost::system::error_code& ec, std::size_t bytes);
+  void half_close();
   void terminate();
 
   shard& home_;

@@ -8,11 +8,16 @@ namespace ondemand = simdjson::ondemand;
 
 std::string_view to_string(wire_format format) {
   switch (format) {
-    case wire_format::jetstream: return "jetstream";
-    case wire_format::mastodon: return "mastodon";
-    case wire_format::x: return "x";
-    case wire_format::generic: return "generic";
-    case wire_format::unknown: return "unknown";
+    case wire_format::jetstream:
+      return "jetstream";
+    case wire_format::mastodon:
+      return "mastodon";
+    case wire_format::x:
+      return "x";
+    case wire_format::generic:
+      return "generic";
+    case wire_format::unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -49,7 +54,9 @@ void any_decoder::set_prefilter(const hashtag_matcher* matcher) {
   generic_.set_prefilter(matcher);
 }
 
-decode_result any_decoder::decode(std::string_view line) { return decode_as(wire_format::unknown, line); }
+decode_result any_decoder::decode(std::string_view line) {
+  return decode_as(wire_format::unknown, line);
+}
 
 decode_result any_decoder::decode_as(wire_format format, std::string_view line) {
   if (line.size() > max_frame_bytes) {
@@ -59,11 +66,16 @@ decode_result any_decoder::decode_as(wire_format format, std::string_view line) 
   if (format == wire_format::unknown) format = sniffer_.sniff(line);
   last_format_ = format;
   switch (format) {
-    case wire_format::jetstream: return jetstream_.decode(line);
-    case wire_format::mastodon: return mastodon_.decode(line);
-    case wire_format::x: return x_.decode(line);
-    case wire_format::generic: return generic_.decode(line);
-    case wire_format::unknown: break;
+    case wire_format::jetstream:
+      return jetstream_.decode(line);
+    case wire_format::mastodon:
+      return mastodon_.decode(line);
+    case wire_format::x:
+      return x_.decode(line);
+    case wire_format::generic:
+      return generic_.decode(line);
+    case wire_format::unknown:
+      break;
   }
   // Let the generic decoder say what is wrong (malformed, wrong type, missing field).
   return generic_.decode(line);

@@ -66,7 +66,8 @@ inline skip_reason reason_for(simdjson::error_code error) {
 
 // Opens the document's root object. A root that is valid JSON but not an object (an
 // array, "null", a number) is the wrong type; anything else is malformed.
-inline std::optional<skip_reason> open_root(simdjson::ondemand::document& doc, simdjson::ondemand::object& root) {
+inline std::optional<skip_reason> open_root(simdjson::ondemand::document& doc,
+                                            simdjson::ondemand::object& root) {
   auto error = doc.get_object().get(root);
   if (!error) return std::nullopt;
   if (error != simdjson::INCORRECT_TYPE) return reason_for(error);
@@ -74,22 +75,35 @@ inline std::optional<skip_reason> open_root(simdjson::ondemand::document& doc, s
   if (doc.type().get(type)) return skip_reason::malformed_json;
   bool valid = false;
   switch (type) {
-    case simdjson::ondemand::json_type::array: valid = true; break;
-    case simdjson::ondemand::json_type::string: valid = !doc.get_string().error(); break;
-    case simdjson::ondemand::json_type::number: valid = !doc.get_double().error(); break;
-    case simdjson::ondemand::json_type::boolean: valid = !doc.get_bool().error(); break;
+    case simdjson::ondemand::json_type::array:
+      valid = true;
+      break;
+    case simdjson::ondemand::json_type::string:
+      valid = !doc.get_string().error();
+      break;
+    case simdjson::ondemand::json_type::number:
+      valid = !doc.get_double().error();
+      break;
+    case simdjson::ondemand::json_type::boolean:
+      valid = !doc.get_bool().error();
+      break;
     case simdjson::ondemand::json_type::null: {
       bool is_null = false;
       valid = !doc.is_null().get(is_null) && is_null;
       break;
     }
-    case simdjson::ondemand::json_type::object: break;
+    case simdjson::ondemand::json_type::object:
+      break;
   }
   return valid ? skip_reason::wrong_type : skip_reason::malformed_json;
 }
 
-inline decode_result skip(skip_reason reason) { return skipped{reason}; }
-inline decode_result skip(simdjson::error_code error) { return skipped{reason_for(error)}; }
+inline decode_result skip(skip_reason reason) {
+  return skipped{reason};
+}
+inline decode_result skip(simdjson::error_code error) {
+  return skipped{reason_for(error)};
+}
 
 // Copies views into owned strings, dropping exact repeats (a tag often appears as
 // a facet and in the text).

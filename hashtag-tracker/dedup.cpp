@@ -8,7 +8,9 @@
 namespace companion::tracker {
 namespace {
 
-std::uint64_t hash_of(std::string_view text) { return std::hash<std::string_view>{}(text); }
+std::uint64_t hash_of(std::string_view text) {
+  return std::hash<std::string_view>{}(text);
+}
 
 // Handles compare without case and without a leading '@'.
 std::string normalize_handle(std::string_view handle) {
@@ -20,10 +22,14 @@ std::string normalize_handle(std::string_view handle) {
 
 std::string_view to_string(dedup_verdict verdict) {
   switch (verdict) {
-    case dedup_verdict::fresh: return "fresh";
-    case dedup_verdict::duplicate_id: return "duplicate_id";
-    case dedup_verdict::duplicate_cross_source: return "duplicate_cross_source";
-    case dedup_verdict::duplicate_repost: return "duplicate_repost";
+    case dedup_verdict::fresh:
+      return "fresh";
+    case dedup_verdict::duplicate_id:
+      return "duplicate_id";
+    case dedup_verdict::duplicate_cross_source:
+      return "duplicate_cross_source";
+    case dedup_verdict::duplicate_repost:
+      return "duplicate_repost";
   }
   return "fresh";
 }
@@ -34,9 +40,13 @@ deduplicator::deduplicator(dedup_limits limits)
       cross_source_keys_(limits.remembered_posts),
       texts_(limits.remembered_texts) {}
 
-bool deduplicator::seen(std::string_view post_id) const { return ids_.contains(std::string(post_id)); }
+bool deduplicator::seen(std::string_view post_id) const {
+  return ids_.contains(std::string(post_id));
+}
 
-void deduplicator::remember(std::string_view post_id) { ids_.put(std::string(post_id)); }
+void deduplicator::remember(std::string_view post_id) {
+  ids_.put(std::string(post_id));
+}
 
 dedup_decision deduplicator::check(const session::social_post& post, std::string_view repost_of,
                                    session::millis now) {

@@ -25,10 +25,10 @@ struct dedup_decision {
 };
 
 struct dedup_limits {
-  std::size_t remembered_posts = 200'000;           // ids and cross-source keys kept (FIFO); ~ a day of a busy event
-  session::millis spam_window = 10 * 60 * 1000;     // copy-paste campaigns arrive within minutes
-  int spam_authors = 3;                             // two people can say the same short thing; three is a pattern
-  std::size_t remembered_texts = 50'000;            // texts tracked for spam (FIFO)
+  std::size_t remembered_posts = 200'000;  // ids and cross-source keys kept (FIFO); ~ a day of a busy event
+  session::millis spam_window = 10 * 60 * 1000;  // copy-paste campaigns arrive within minutes
+  int spam_authors = 3;                   // two people can say the same short thing; three is a pattern
+  std::size_t remembered_texts = 50'000;  // texts tracked for spam (FIFO)
 };
 
 class deduplicator {

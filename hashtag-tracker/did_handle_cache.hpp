@@ -28,7 +28,7 @@ class did_handle_cache {
     std::string handle;
   };
   std::size_t capacity_;
-  std::list<entry> entries_;  // most recently used first
+  std::list<entry> entries_;                                                // most recently used first
   std::unordered_map<std::string_view, std::list<entry>::iterator> index_;  // keys view entries_
 };
 

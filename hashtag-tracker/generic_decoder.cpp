@@ -1,7 +1,7 @@
 #include "generic_decoder.hpp"
 
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "iso_time.hpp"
 #include "unicode_text.hpp"
@@ -48,7 +48,8 @@ decode_result generic_decoder::decode(std::string_view frame) {
   if (auto reason = open_root(doc, root)) return skip(*reason);
 
   std::string_view id, source = "webhook", url, text, lang, deleted;
-  bool has_text = false, has_author = false, has_time = false, time_valid = false, reply = false, repost = false;
+  bool has_text = false, has_author = false, has_time = false, time_valid = false, reply = false,
+       repost = false;
   session::millis created_at = 0;
   for (auto field_result : root) {
     ondemand::field field;
@@ -94,7 +95,8 @@ decode_result generic_decoder::decode(std::string_view frame) {
   }
 
   if (!deleted.empty()) return post_deletion{std::string(deleted)};
-  if (id.empty() || !has_text || !has_author || handle_.empty() || !has_time) return skip(skip_reason::missing_field);
+  if (id.empty() || !has_text || !has_author || handle_.empty() || !has_time)
+    return skip(skip_reason::missing_field);
   if (!time_valid || !known_source(source)) return skip(skip_reason::wrong_type);
 
   extract_hashtags(text, tags_);
@@ -130,9 +132,12 @@ error_code generic_decoder::read_author(ondemand::object author) {
     error_code error = simdjson::SUCCESS;
     if ((error = std::move(field_result).get(field))) return error;
     if ((error = field.unescaped_key().get(key))) return error;
-    if (key == "id") error = field.value().get_string().get(author_id_);
-    else if (key == "handle") error = field.value().get_string().get(handle_);
-    else if (key == "display_name") error = field.value().get_string().get(display_name_);
+    if (key == "id")
+      error = field.value().get_string().get(author_id_);
+    else if (key == "handle")
+      error = field.value().get_string().get(handle_);
+    else if (key == "display_name")
+      error = field.value().get_string().get(display_name_);
     if (error) return error;
   }
   return simdjson::SUCCESS;

@@ -31,9 +31,9 @@ class hashtag_matcher {
   const std::vector<std::string>& event_tags() const { return tags_; }
 
  private:
-  std::vector<std::string> tags_;         // event spelling
-  std::vector<std::string> folded_;       // folded, same order
-  std::vector<bool> folded_is_ascii_;     // lets ASCII candidates skip utf8proc entirely
+  std::vector<std::string> tags_;      // event spelling
+  std::vector<std::string> folded_;    // folded, same order
+  std::vector<bool> folded_is_ascii_;  // lets ASCII candidates skip utf8proc entirely
 };
 
 }  // namespace companion::tracker

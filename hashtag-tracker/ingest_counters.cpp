@@ -19,8 +19,8 @@ std::vector<counter_sample> ingest_counters::samples() const {
     out.push_back({"tracker_skipped_total", "source", source, c.skipped});
   }
   for (std::size_t i = 0; i < skip_reason_count; ++i)
-    out.push_back({"tracker_skipped_by_reason_total", "reason", std::string(to_string(static_cast<skip_reason>(i))),
-                   skipped_by_reason[i]});
+    out.push_back({"tracker_skipped_by_reason_total", "reason",
+                   std::string(to_string(static_cast<skip_reason>(i))), skipped_by_reason[i]});
   out.push_back({"tracker_dedup_total", "outcome", "duplicate_id", duplicate_id});
   out.push_back({"tracker_dedup_total", "outcome", "duplicate_cross_source", duplicate_cross_source});
   out.push_back({"tracker_dedup_total", "outcome", "duplicate_repost", duplicate_repost});
@@ -31,7 +31,8 @@ std::vector<counter_sample> ingest_counters::samples() const {
   out.push_back({"tracker_verdicts_total", "verdict", "pending", pending});
   out.push_back({"tracker_verdicts_total", "verdict", "approved", approved});
   for (std::size_t i = 0; i < moderation_rule_count; ++i)
-    out.push_back({"tracker_rule_total", "rule", std::string(to_string(static_cast<moderation_rule>(i))), by_rule[i]});
+    out.push_back(
+        {"tracker_rule_total", "rule", std::string(to_string(static_cast<moderation_rule>(i))), by_rule[i]});
   return out;
 }
 

@@ -47,7 +47,9 @@ struct ingest_counters {
   std::array<std::uint64_t, moderation_rule_count> by_rule{};
 
   source_counters& source(wire_format format) { return by_source[static_cast<std::size_t>(format)]; }
-  const source_counters& source(wire_format format) const { return by_source[static_cast<std::size_t>(format)]; }
+  const source_counters& source(wire_format format) const {
+    return by_source[static_cast<std::size_t>(format)];
+  }
 
   // Every counter as a named sample, e.g. {"tracker_frames_total","source","jetstream",n}.
   std::vector<counter_sample> samples() const;

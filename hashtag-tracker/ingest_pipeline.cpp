@@ -32,8 +32,10 @@ ingest_result ingest_pipeline::ingest(std::string_view frame, wire_format format
   }
   skip_reason reason = std::get<skipped>(decoded).reason;
   ++counters_.skipped_by_reason[static_cast<std::size_t>(reason)];
-  if (reason == skip_reason::not_matching) ++source.not_matching;
-  else ++source.skipped;
+  if (reason == skip_reason::not_matching)
+    ++source.not_matching;
+  else
+    ++source.skipped;
   return std::monostate{};
 }
 
@@ -54,10 +56,17 @@ ingest_result ingest_pipeline::on_post(decoded_post&& decoded, source_counters& 
   } else {
     dedup_decision dd = dedup_.check(decoded.post, decoded.repost_of, now);
     switch (dd.verdict) {
-      case dedup_verdict::fresh: break;
-      case dedup_verdict::duplicate_id: ++counters_.duplicate_id; break;
-      case dedup_verdict::duplicate_cross_source: ++counters_.duplicate_cross_source; break;
-      case dedup_verdict::duplicate_repost: ++counters_.duplicate_repost; break;
+      case dedup_verdict::fresh:
+        break;
+      case dedup_verdict::duplicate_id:
+        ++counters_.duplicate_id;
+        break;
+      case dedup_verdict::duplicate_cross_source:
+        ++counters_.duplicate_cross_source;
+        break;
+      case dedup_verdict::duplicate_repost:
+        ++counters_.duplicate_repost;
+        break;
     }
     if (dd.verdict != dedup_verdict::fresh) {
       ++source.duplicates;
@@ -69,9 +78,15 @@ ingest_result ingest_pipeline::on_post(decoded_post&& decoded, source_counters& 
 
   session::moderation_decision decision = rules_.evaluate(decoded.post, now, likely_spam);
   switch (decision.verdict) {
-    case session::post_verdict::rejected: ++counters_.rejected; break;
-    case session::post_verdict::pending: ++counters_.pending; break;
-    case session::post_verdict::approved: ++counters_.approved; break;
+    case session::post_verdict::rejected:
+      ++counters_.rejected;
+      break;
+    case session::post_verdict::pending:
+      ++counters_.pending;
+      break;
+    case session::post_verdict::approved:
+      ++counters_.approved;
+      break;
   }
   if (auto rule = parse_moderation_rule(decision.rule)) ++counters_.by_rule[static_cast<std::size_t>(*rule)];
   ++source.accepted;

@@ -42,7 +42,8 @@ using ingest_result = std::variant<std::monostate, accepted_post, deleted_post>;
 
 class ingest_pipeline {
  public:
-  ingest_pipeline(std::vector<std::string> event_hashtags, moderation_rules rules, pipeline_limits limits = {});
+  ingest_pipeline(std::vector<std::string> event_hashtags, moderation_rules rules,
+                  pipeline_limits limits = {});
 
   ingest_pipeline(const ingest_pipeline&) = delete;
   ingest_pipeline& operator=(const ingest_pipeline&) = delete;

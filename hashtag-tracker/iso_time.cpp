@@ -34,7 +34,8 @@ std::optional<session::millis> parse_iso8601_ms(std::string_view text) {
       !digits(text, 11, 2, hour) || text[13] != ':' || !digits(text, 14, 2, minute) || text[16] != ':' ||
       !digits(text, 17, 2, second))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    return std::nullopt;
   std::size_t pos = 19;
   int millis = 0;
   if (pos < text.size() && (text[pos] == '.' || text[pos] == ',')) {

@@ -1,7 +1,7 @@
 #include "jetstream_decoder.hpp"
 
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "iso_time.hpp"
 #include "unicode_text.hpp"
@@ -86,8 +86,10 @@ decode_result jetstream_decoder::decode(std::string_view frame) {
         std::string_view id_key;
         if ((error = std::move(id_field_result).get(id_field))) return skip(error);
         if ((error = id_field.unescaped_key().get(id_key))) return skip(error);
-        if (id_key == "did") error = id_field.value().get_string().get(identity_did);
-        else if (id_key == "handle") error = id_field.value().get_string().get(identity_handle);
+        if (id_key == "did")
+          error = id_field.value().get_string().get(identity_did);
+        else if (id_key == "handle")
+          error = id_field.value().get_string().get(identity_handle);
         if (error) return skip(error);
       }
     }
@@ -176,8 +178,10 @@ error_code jetstream_decoder::read_facets(ondemand::array facets) {
           std::string_view index_key;
           if ((error = std::move(index_field_result).get(index_field))) return error;
           if ((error = index_field.unescaped_key().get(index_key))) return error;
-          if (index_key == "byteStart") error = index_field.value().get_int64().get(byte_start);
-          else if (index_key == "byteEnd") error = index_field.value().get_int64().get(byte_end);
+          if (index_key == "byteStart")
+            error = index_field.value().get_int64().get(byte_start);
+          else if (index_key == "byteEnd")
+            error = index_field.value().get_int64().get(byte_end);
           if (error) return error;
         }
       } else if (key == "features") {
@@ -192,12 +196,16 @@ error_code jetstream_decoder::read_facets(ondemand::array facets) {
             std::string_view feature_key;
             if ((error = std::move(feature_field_result).get(feature_field))) return error;
             if ((error = feature_field.unescaped_key().get(feature_key))) return error;
-            if (feature_key == "$type") error = feature_field.value().get_string().get(type);
-            else if (feature_key == "tag") error = feature_field.value().get_string().get(tag);
+            if (feature_key == "$type")
+              error = feature_field.value().get_string().get(type);
+            else if (feature_key == "tag")
+              error = feature_field.value().get_string().get(tag);
             if (error) return error;
           }
-          if (type == "app.bsky.richtext.facet#tag" && !tag.empty()) tags_.push_back(tag);
-          else if (type == "app.bsky.richtext.facet#link") is_link = true;
+          if (type == "app.bsky.richtext.facet#tag" && !tag.empty())
+            tags_.push_back(tag);
+          else if (type == "app.bsky.richtext.facet#link")
+            is_link = true;
         }
       }
     }
@@ -229,15 +237,18 @@ decode_result jetstream_decoder::build_post(std::string_view did, std::string_vi
   post.text = text_;
   post.lang = lang_;
   post.is_reply = is_reply_;
-  if (auto created = parse_iso8601_ms(created_at_)) post.created_at = *created;
-  else post.created_at = time_us / 1000;
+  if (auto created = parse_iso8601_ms(created_at_))
+    post.created_at = *created;
+  else
+    post.created_at = time_us / 1000;
 
   // A typed URL inside a link facet is the same link; count it once.
   find_urls(text_, urls_);
   int links = static_cast<int>(link_facets_.size());
   for (const auto& url : urls_) {
     bool covered = false;
-    for (const auto& facet : link_facets_) covered = covered || (url.begin < facet.end && facet.begin < url.end);
+    for (const auto& facet : link_facets_)
+      covered = covered || (url.begin < facet.end && facet.begin < url.end);
     if (!covered) ++links;
   }
   post.link_count = links;

@@ -148,10 +148,14 @@ error_code mastodon_decoder::read_status(ondemand::object object, status_view& s
         std::string_view account_key;
         if ((error = std::move(account_field_result).get(account_field))) return error;
         if ((error = account_field.unescaped_key().get(account_key))) return error;
-        if (account_key == "id") error = account_field.value().get_string().get(status.account_id);
-        else if (account_key == "acct") error = account_field.value().get_string().get(status.acct);
-        else if (account_key == "display_name") error = optional_string(account_field.value(), status.display_name);
-        else if (account_key == "url") error = optional_string(account_field.value(), status.account_url);
+        if (account_key == "id")
+          error = account_field.value().get_string().get(status.account_id);
+        else if (account_key == "acct")
+          error = account_field.value().get_string().get(status.acct);
+        else if (account_key == "display_name")
+          error = optional_string(account_field.value(), status.display_name);
+        else if (account_key == "url")
+          error = optional_string(account_field.value(), status.account_url);
         if (error) return error;
       }
     } else if (key == "tags") {

@@ -27,7 +27,8 @@ class mastodon_decoder final : public decoder {
     std::vector<std::string_view> tags;
     bool is_reply = false;
   };
-  simdjson::error_code read_status(simdjson::ondemand::object object, status_view& status, status_view* reblog);
+  simdjson::error_code read_status(simdjson::ondemand::object object, status_view& status,
+                                   status_view* reblog);
   decode_result decode_status(std::string_view payload, bool is_edit);
 
   simdjson::ondemand::parser frame_parser_;

@@ -54,17 +54,20 @@ std::optional<rules_error> read_bool(const boost::json::object& moderation, std:
   return std::nullopt;
 }
 
-std::optional<rules_error> read_int(const boost::json::object& moderation, std::string_view key, int min, int max,
-                                    std::optional<int>& out) {
+std::optional<rules_error> read_int(const boost::json::object& moderation, std::string_view key, int min,
+                                    int max, std::optional<int>& out) {
   auto it = moderation.find(key);
   if (it == moderation.end()) return std::nullopt;
   std::string field = "moderation." + std::string(key);
   std::string range = "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
   const auto& value = it->value();
   std::int64_t number = 0;
-  if (value.is_int64()) number = value.get_int64();
-  else if (value.is_uint64() && value.get_uint64() <= static_cast<std::uint64_t>(max)) number = static_cast<std::int64_t>(value.get_uint64());
-  else return rules_error{field, range};
+  if (value.is_int64())
+    number = value.get_int64();
+  else if (value.is_uint64() && value.get_uint64() <= static_cast<std::uint64_t>(max))
+    number = static_cast<std::int64_t>(value.get_uint64());
+  else
+    return rules_error{field, range};
   if (number < min || number > max) return rules_error{field, range};
   out = static_cast<int>(number);
   return std::nullopt;
@@ -78,16 +81,26 @@ session::moderation_decision decide(session::post_verdict verdict, moderation_ru
 
 std::string_view to_string(moderation_rule rule) {
   switch (rule) {
-    case moderation_rule::blocked_term: return "blocked_term";
-    case moderation_rule::blocked_author: return "blocked_author";
-    case moderation_rule::drop_replies: return "drop_replies";
-    case moderation_rule::drop_reposts: return "drop_reposts";
-    case moderation_rule::max_links: return "max_links";
-    case moderation_rule::language: return "language";
-    case moderation_rule::per_author_per_minute: return "per_author_per_minute";
-    case moderation_rule::likely_spam: return "likely_spam";
-    case moderation_rule::trusted_author: return "trusted_author";
-    case moderation_rule::default_rule: return "default";
+    case moderation_rule::blocked_term:
+      return "blocked_term";
+    case moderation_rule::blocked_author:
+      return "blocked_author";
+    case moderation_rule::drop_replies:
+      return "drop_replies";
+    case moderation_rule::drop_reposts:
+      return "drop_reposts";
+    case moderation_rule::max_links:
+      return "max_links";
+    case moderation_rule::language:
+      return "language";
+    case moderation_rule::per_author_per_minute:
+      return "per_author_per_minute";
+    case moderation_rule::likely_spam:
+      return "likely_spam";
+    case moderation_rule::trusted_author:
+      return "trusted_author";
+    case moderation_rule::default_rule:
+      return "default";
   }
   return "default";
 }
@@ -101,9 +114,9 @@ std::optional<moderation_rule> parse_moderation_rule(std::string_view name) {
 }
 
 rules_result moderation_rules::parse(const boost::json::object& moderation) {
-  static constexpr std::string_view known_keys[] = {"blocked_terms", "blocked_authors", "trusted_authors",
-                                                    "max_links",     "languages",       "drop_replies",
-                                                    "drop_reposts",  "per_author_per_minute"};
+  static constexpr std::string_view known_keys[] = {
+      "blocked_terms", "blocked_authors", "trusted_authors", "max_links",
+      "languages",     "drop_replies",    "drop_reposts",    "per_author_per_minute"};
   for (const auto& entry : moderation) {
     std::string_view key(entry.key().data(), entry.key().size());
     if (std::find(std::begin(known_keys), std::end(known_keys), key) == std::end(known_keys))
@@ -182,14 +195,17 @@ void moderation_rules::set_languages(std::vector<std::string> languages) {
 }
 
 bool moderation_rules::is_blocked(std::string_view source, std::string_view handle) const {
-  return blocked_authors_.count(author_key(source, handle)) != 0 || blocked_authors_.count(author_key("", handle)) != 0;
+  return blocked_authors_.count(author_key(source, handle)) != 0 ||
+         blocked_authors_.count(author_key("", handle)) != 0;
 }
 
 bool moderation_rules::is_trusted(std::string_view source, std::string_view handle) const {
-  return trusted_authors_.count(author_key(source, handle)) != 0 || trusted_authors_.count(author_key("", handle)) != 0;
+  return trusted_authors_.count(author_key(source, handle)) != 0 ||
+         trusted_authors_.count(author_key("", handle)) != 0;
 }
 
-bool moderation_rules::listed(const std::unordered_set<std::string>& set, const session::social_post& post) const {
+bool moderation_rules::listed(const std::unordered_set<std::string>& set,
+                              const session::social_post& post) const {
   if (set.empty()) return false;
   // An entry may name the author by handle or by id (a DID, an account URL).
   for (std::string_view name : {std::string_view(post.author_handle), std::string_view(post.author_id)}) {
@@ -204,7 +220,9 @@ bool moderation_rules::listed(const std::unordered_set<std::string>& set, const 
 
 bool moderation_rules::over_rate(const session::social_post& post, session::millis now) {
   if (recent_posts_.size() > max_tracked_authors) {
-    std::erase_if(recent_posts_, [&](const auto& entry) { return entry.second.empty() || now - entry.second.back() >= one_minute; });
+    std::erase_if(recent_posts_, [&](const auto& entry) {
+      return entry.second.empty() || now - entry.second.back() >= one_minute;
+    });
     if (recent_posts_.size() > max_tracked_authors) recent_posts_.clear();
   }
   auto& times = recent_posts_[post.source + '\x1f' + normalize_handle(post.author_handle)];
@@ -226,23 +244,29 @@ session::moderation_decision moderation_rules::evaluate(const session::social_po
     std::string text = normalize_for_comparison(post.text);
     for (const auto& term : blocked_terms_)
       if (contains_whole_words(text, term))
-        return decide(post_verdict::rejected, moderation_rule::blocked_term, "contains blocked term \"" + term + "\"");
+        return decide(post_verdict::rejected, moderation_rule::blocked_term,
+                      "contains blocked term \"" + term + "\"");
   }
   if (drop_replies_ && post.is_reply)
-    return decide(post_verdict::rejected, moderation_rule::drop_replies, "replies are not shown for this event");
+    return decide(post_verdict::rejected, moderation_rule::drop_replies,
+                  "replies are not shown for this event");
   if (drop_reposts_ && post.is_repost)
-    return decide(post_verdict::rejected, moderation_rule::drop_reposts, "reposts are not shown for this event");
+    return decide(post_verdict::rejected, moderation_rule::drop_reposts,
+                  "reposts are not shown for this event");
   if (max_links_ && post.link_count > *max_links_)
-    return decide(post_verdict::rejected, moderation_rule::max_links,
-                  std::to_string(post.link_count) + " links; at most " + std::to_string(*max_links_) + " allowed");
+    return decide(
+        post_verdict::rejected, moderation_rule::max_links,
+        std::to_string(post.link_count) + " links; at most " + std::to_string(*max_links_) + " allowed");
   if (!languages_.empty() && !post.lang.empty()) {
     std::string lang = primary_language(post.lang);
     if (std::find(languages_.begin(), languages_.end(), lang) == languages_.end())
-      return decide(post_verdict::rejected, moderation_rule::language, "language \"" + post.lang + "\" is not shown for this event");
+      return decide(post_verdict::rejected, moderation_rule::language,
+                    "language \"" + post.lang + "\" is not shown for this event");
   }
   if (per_author_per_minute_ && over_rate(post, now))
     return decide(post_verdict::rejected, moderation_rule::per_author_per_minute,
-                  "more than " + std::to_string(*per_author_per_minute_) + " posts a minute from " + post.author_handle);
+                  "more than " + std::to_string(*per_author_per_minute_) + " posts a minute from " +
+                      post.author_handle);
   if (likely_spam)
     return decide(post_verdict::pending, moderation_rule::likely_spam,
                   "the same text came from several authors within minutes");

@@ -83,7 +83,7 @@ class moderation_rules {
   bool listed(const std::unordered_set<std::string>& set, const session::social_post& post) const;
   bool over_rate(const session::social_post& post, session::millis now);
 
-  std::vector<std::string> blocked_terms_;  // folded
+  std::vector<std::string> blocked_terms_;           // folded
   std::unordered_set<std::string> blocked_authors_;  // author_key()
   std::unordered_set<std::string> trusted_authors_;
   std::optional<int> max_links_;

@@ -19,7 +19,9 @@ bool is_ascii_word(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // Decodes the code point at `pos`; returns its length in bytes (at least 1, so callers always advance).
 std::size_t decode_at(std::string_view text, std::size_t pos, char32_t& cp) {
@@ -74,9 +76,10 @@ std::string fold_case(std::string_view text) {
   for (char& c : input)
     if (c == '\0') c = ' ';
   utf8proc_uint8_t* folded = nullptr;
-  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.c_str()), 0, &folded,
-                        static_cast<utf8proc_option_t>(UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                                       UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
+  auto n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.c_str()), 0, &folded,
+                   static_cast<utf8proc_option_t>(UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                                  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD));
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(folded, &std::free);
   if (n < 0) {
     // Invalid UTF-8: fold what ASCII there is rather than fail.
@@ -142,9 +145,12 @@ void find_urls(std::string_view text, std::vector<byte_range>& out) {
   std::size_t pos = 0;
   while ((pos = text.find("http", pos)) != std::string_view::npos) {
     std::size_t scheme_end = 0;
-    if (text.substr(pos, 7) == "http://") scheme_end = pos + 7;
-    else if (text.substr(pos, 8) == "https://") scheme_end = pos + 8;
-    if (scheme_end == 0 || scheme_end >= text.size() || (pos > 0 && is_ascii_word(static_cast<unsigned char>(text[pos - 1])))) {
+    if (text.substr(pos, 7) == "http://")
+      scheme_end = pos + 7;
+    else if (text.substr(pos, 8) == "https://")
+      scheme_end = pos + 8;
+    if (scheme_end == 0 || scheme_end >= text.size() ||
+        (pos > 0 && is_ascii_word(static_cast<unsigned char>(text[pos - 1])))) {
       pos += 4;
       continue;
     }

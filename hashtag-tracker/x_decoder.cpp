@@ -1,8 +1,8 @@
 #include "x_decoder.hpp"
 
-#include <utility>
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "iso_time.hpp"
 #include "unicode_text.hpp"
@@ -121,8 +121,10 @@ error_code x_decoder::read_references(ondemand::array references) {
       std::string_view key;
       if ((error = std::move(field_result).get(field))) return error;
       if ((error = field.unescaped_key().get(key))) return error;
-      if (key == "type") error = field.value().get_string().get(type);
-      else if (key == "id") error = field.value().get_string().get(id);
+      if (key == "type")
+        error = field.value().get_string().get(type);
+      else if (key == "id")
+        error = field.value().get_string().get(id);
       if (error) return error;
     }
     if (type == "replied_to") is_reply_ = true;
@@ -184,9 +186,12 @@ error_code x_decoder::read_includes(ondemand::object includes) {
         std::string_view user_key;
         if ((error = std::move(user_field_result).get(user_field))) return error;
         if ((error = user_field.unescaped_key().get(user_key))) return error;
-        if (user_key == "id") error = user_field.value().get_string().get(user.id);
-        else if (user_key == "username") error = user_field.value().get_string().get(user.username);
-        else if (user_key == "name") error = user_field.value().get_string().get(user.name);
+        if (user_key == "id")
+          error = user_field.value().get_string().get(user.id);
+        else if (user_key == "username")
+          error = user_field.value().get_string().get(user.username);
+        else if (user_key == "name")
+          error = user_field.value().get_string().get(user.name);
         if (error) return error;
       }
       users_.push_back(user);

@@ -18,8 +18,9 @@ std::string_view to_string(agenda_status s);
 
 struct segment_state {
   segment_definition definition;
-  std::optional<millis> actual_start;  // when it last became current, cleared if the show moves back before it
-  millis paused_ms = 0;                // time the show stood paused while this segment was current
+  std::optional<millis>
+      actual_start;      // when it last became current, cleared if the show moves back before it
+  millis paused_ms = 0;  // time the show stood paused while this segment was current
 };
 
 class agenda {

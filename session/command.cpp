@@ -18,6 +18,7 @@ struct command_rule {
   bool needs_highlight = false;
   bool needs_segment = false;
   bool needs_author = false;
+  bool needs_open = false;
 };
 
 constexpr std::array<command_rule, 28> command_rules{{
@@ -48,13 +49,66 @@ constexpr std::array<command_rule, 28> command_rules{{
     {"agenda.end", role::producer},
     {"agenda.goto", role::producer, false, false, false, false, true},
     {"announce", role::producer, true},
-    {"qa.set", role::producer},
+    {"qa.set", role::producer, false, false, false, false, false, false, true},
 }};
 
 const command_rule* find_rule(std::string_view type) {
   for (const auto& rule : command_rules)
     if (rule.type == type) return &rule;
   return nullptr;
+}
+
+// Extension fields may nest, but not without bound: the walk below recurses.
+constexpr int max_nesting = 64;
+
+// Reads a value the command does not use, so that malformed JSON inside it is
+// still refused (On-Demand would otherwise skip it unchecked). Returns why the
+// value is refused, or an empty view.
+std::string_view check_unused(od::value& value, int depth) {
+  constexpr std::string_view malformed = "malformed JSON";
+  if (depth > max_nesting) return "JSON nested too deeply";
+  od::json_type type;
+  if (value.type().get(type)) return malformed;
+  switch (type) {
+    case od::json_type::object: {
+      od::object object;
+      if (value.get_object().get(object)) return malformed;
+      for (auto field : object) {
+        std::string_view key;
+        od::value inner;
+        if (field.unescaped_key().get(key) || field.value().get(inner)) return malformed;
+        if (auto why = check_unused(inner, depth + 1); !why.empty()) return why;
+      }
+      return {};
+    }
+    case od::json_type::array: {
+      od::array array;
+      if (value.get_array().get(array)) return malformed;
+      for (auto element : array) {
+        od::value inner;
+        if (element.get(inner)) return malformed;
+        if (auto why = check_unused(inner, depth + 1); !why.empty()) return why;
+      }
+      return {};
+    }
+    case od::json_type::string: {
+      std::string_view text;
+      return value.get_string().get(text) ? malformed : std::string_view();
+    }
+    case od::json_type::number: {
+      od::number number;
+      return value.get_number().get(number) ? malformed : std::string_view();
+    }
+    case od::json_type::boolean: {
+      bool flag = false;
+      return value.get_bool().get(flag) ? malformed : std::string_view();
+    }
+    case od::json_type::null: {
+      bool is_null = false;
+      return value.is_null().get(is_null) || !is_null ? malformed : std::string_view();
+    }
+  }
+  return malformed;
 }
 
 // Reads a string (or, when `nullable`, null) field; records the first type error.
@@ -84,7 +138,8 @@ bool read_string(od::value& value, std::string_view key, std::string& out, std::
 }
 
 // Reads the command id: a string or an integer, kept as JSON text for echoing.
-bool read_id(od::value& value, boost::json::value& id, std::optional<std::string>& as_item, std::string& error) {
+bool read_id(od::value& value, boost::json::value& id, std::optional<std::string>& as_item,
+             std::string& error) {
   od::json_type type;
   if (value.type().get(type)) {
     error = "malformed JSON";
@@ -125,17 +180,28 @@ bool read_resume(od::value& value, std::optional<resume_point>& out, std::string
   bool have_epoch = false, have_seq = false;
   for (auto field : object) {
     std::string_view key;
-    if (field.unescaped_key().get(key)) return false;
     od::value inner;
-    if (field.value().get(inner)) return false;
+    if (field.unescaped_key().get(key) || field.value().get(inner)) {
+      if (error.empty()) error = "malformed JSON";
+      return false;
+    }
     if (key == "epoch") {
       std::string_view epoch;
-      if (inner.get_string().get(epoch)) break;
+      if (inner.get_string().get(epoch)) {
+        have_epoch = false;
+        break;
+      }
       point.epoch = epoch;
       have_epoch = true;
     } else if (key == "seq") {
-      if (inner.get_uint64().get(point.seq)) break;
+      if (inner.get_uint64().get(point.seq)) {
+        have_seq = false;
+        break;
+      }
       have_seq = true;
+    } else if (auto why = check_unused(inner, 2); !why.empty()) {
+      if (error.empty()) error = why;
+      return false;
     }
   }
   if (!have_epoch || !have_seq) {
@@ -155,6 +221,7 @@ std::string missing_field(const command_rule& rule, const command& cmd) {
   if (rule.needs_segment && cmd.segment.empty()) return "segment";
   if (rule.needs_author && cmd.source.empty()) return "source";
   if (rule.needs_author && cmd.handle.empty()) return "handle";
+  if (rule.needs_open && !cmd.kind) return "open";
   return {};
 }
 
@@ -175,7 +242,8 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
 
   od::document doc;
   od::object object;
-  if (parser_.iterate(buffer_.data(), frame.size(), buffer_.size()).get(doc) || doc.get_object().get(object)) {
+  if (parser_.iterate(buffer_.data(), frame.size(), buffer_.size()).get(doc) ||
+      doc.get_object().get(object)) {
     failure.message = "a command must be one JSON object";
     return false;
   }
@@ -184,14 +252,16 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   bool item_given = false;
   std::optional<std::string> id_as_item;
   std::optional<std::string> type;
+  std::optional<bool> open;
+  auto refuse = [&](std::string_view why) {
+    failure.id = out.id;
+    failure.message = why;
+    return false;
+  };
   for (auto field : object) {
     std::string_view key;
     od::value value;
-    if (field.unescaped_key().get(key) || field.value().get(value)) {
-      failure.message = "malformed JSON";
-      return false;
-    }
-    std::optional<std::string> scratch;
+    if (field.unescaped_key().get(key) || field.value().get(value)) return refuse("malformed JSON");
     if (key == "type") {
       read_string(value, key, type, false, error);
     } else if (key == "id") {
@@ -227,15 +297,20 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
       item_given = true;
       read_string(value, key, out.item, true, error);
     } else if (key == "open") {
-      bool open = false;
-      if (value.get_bool().get(open)) {
+      bool flag = false;
+      if (value.get_bool().get(flag)) {
         if (error.empty()) error = "field \"open\" must be a boolean";
       } else {
-        out.kind = open ? "open" : "closed";
+        open = flag;
       }
+    } else if (auto why = check_unused(value, 1); !why.empty()) {
+      // Unknown fields are ignored so clients may send extensions, but they must be JSON.
+      return refuse(why);
     }
-    // Unknown fields are ignored so clients may send extensions.
   }
+  // Text after the object (a second object, a stray bracket) makes the frame malformed.
+  const char* trailing = nullptr;
+  if (!doc.current_location().get(trailing)) return refuse("malformed JSON");
   failure.id = out.id;
   if (!error.empty()) {
     failure.message = std::move(error);
@@ -250,6 +325,11 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   if (!rule) {
     failure.message = "unknown type \"" + out.type + "\"";
     return false;
+  }
+  // qa.set carries its state in `open`; the journal keeps it in `kind`.
+  if (out.type == "qa.set") {
+    out.kind.reset();
+    if (open) out.kind = *open ? "open" : "closed";
   }
   // on_screen.set names its item in `id` (protocol v1) or, preferably, in `item`.
   if (out.type == "on_screen.set" && !item_given) out.item = id_as_item;

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include <simdjson.h>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-#include <simdjson.h>
 
 #include "types.hpp"
 

@@ -74,9 +74,12 @@ social_post post_from_json(const boost::json::object& json) {
 
 std::string_view to_string(post_verdict v) {
   switch (v) {
-    case post_verdict::rejected: return "rejected";
-    case post_verdict::pending: return "pending";
-    case post_verdict::approved: return "approved";
+    case post_verdict::rejected:
+      return "rejected";
+    case post_verdict::pending:
+      return "pending";
+    case post_verdict::approved:
+      return "approved";
   }
   return "pending";
 }
@@ -149,7 +152,8 @@ struct event_engine::state final : publisher {
       if (at > now - minute) ++per_minute[tag];
     boost::json::object tags;
     for (const auto& [tag, total] : tag_totals)
-      tags[tag] = boost::json::object{{"total", total}, {"per_minute", per_minute.contains(tag) ? per_minute.at(tag) : 0}};
+      tags[tag] = boost::json::object{{"total", total},
+                                      {"per_minute", per_minute.contains(tag) ? per_minute.at(tag) : 0}};
     return boost::json::object{{"viewers", viewers}, {"tags", std::move(tags)}};
   }
 
@@ -174,7 +178,8 @@ struct event_engine::state final : publisher {
     }
     const std::string& id = *cmd.item;
     if (*cmd.kind == "question") {
-      if (!questions.is_public(id)) return outcome::failure(error_code::not_found, "no such approved question");
+      if (!questions.is_public(id))
+        return outcome::failure(error_code::not_found, "no such approved question");
     } else if (*cmd.kind == "highlight") {
       if (!wall.is_highlight(id)) return outcome::failure(error_code::not_found, "no such highlight");
     } else {
@@ -190,8 +195,8 @@ struct event_engine::state final : publisher {
   outcome announce(const command& cmd, millis now) {
     std::string text = trim_text(*cmd.text);
     if (count_code_points(text) > max_announcement)
-      return outcome::failure(error_code::bad_request,
-                              "an announcement has at most " + std::to_string(max_announcement) + " characters");
+      return outcome::failure(error_code::bad_request, "an announcement has at most " +
+                                                           std::to_string(max_announcement) + " characters");
     if (has_control_characters(text))
       return outcome::failure(error_code::bad_request, "the announcement contains control characters");
     if (text.empty()) {
@@ -206,13 +211,20 @@ struct event_engine::state final : publisher {
 
   outcome agenda_command(const command& cmd, millis now) {
     outcome result;
-    if (cmd.type == "agenda.start") result = run.start(now);
-    else if (cmd.type == "agenda.next") result = run.next(now);
-    else if (cmd.type == "agenda.previous") result = run.previous(now);
-    else if (cmd.type == "agenda.pause") result = run.pause(now);
-    else if (cmd.type == "agenda.resume") result = run.resume(now);
-    else if (cmd.type == "agenda.end") result = run.end(now);
-    else if (cmd.type == "agenda.goto") result = run.go_to(cmd.segment, now);
+    if (cmd.type == "agenda.start")
+      result = run.start(now);
+    else if (cmd.type == "agenda.next")
+      result = run.next(now);
+    else if (cmd.type == "agenda.previous")
+      result = run.previous(now);
+    else if (cmd.type == "agenda.pause")
+      result = run.pause(now);
+    else if (cmd.type == "agenda.resume")
+      result = run.resume(now);
+    else if (cmd.type == "agenda.end")
+      result = run.end(now);
+    else if (cmd.type == "agenda.goto")
+      result = run.go_to(cmd.segment, now);
     if (result.ok()) change("agenda", run.to_json());
     return result;
   }
@@ -266,7 +278,8 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
     return reply;
   }
   if (!role_allows(who.who, *required)) {
-    reply.result = outcome::failure(error_code::forbidden, std::string(to_string(*required)) + " role required");
+    reply.result =
+        outcome::failure(error_code::forbidden, std::string(to_string(*required)) + " role required");
     return reply;
   }
   state_->reply = &reply;
@@ -279,14 +292,11 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
     reply.ack = {};
     return reply;
   }
-  if (!reply.messages.empty() || cmd.type == "question.vote" || cmd.type == "question.unvote") {
-    reply.journal = boost::json::object{{"kind", "command"},
-                                        {"at", now},
-                                        {"role", to_string(who.who)},
-                                        {"viewer", who.viewer},
-                                        {"subject", who.subject},
-                                        {"cmd", command_to_json(cmd)}};
-  }
+  // Every accepted command is journaled, also those that publish nothing: a vote, or
+  // an author block with no queued posts, changes state that a replay must rebuild.
+  reply.journal = boost::json::object{{"kind", "command"},          {"at", now},
+                                      {"role", to_string(who.who)}, {"viewer", who.viewer},
+                                      {"subject", who.subject},     {"cmd", command_to_json(cmd)}};
   return reply;
 }
 
@@ -382,12 +392,24 @@ bool event_engine::replay(const boost::json::object& record, engine_reply& reply
   return false;
 }
 
-const event_definition& event_engine::definition() const { return state_->definition; }
-const std::string& event_engine::epoch() const { return state_->epoch; }
-std::uint64_t event_engine::seq() const { return state_->seq; }
-const agenda& event_engine::run_of_show() const { return state_->run; }
-const question_board& event_engine::questions() const { return state_->questions; }
-const post_wall& event_engine::wall() const { return state_->wall; }
+const event_definition& event_engine::definition() const {
+  return state_->definition;
+}
+const std::string& event_engine::epoch() const {
+  return state_->epoch;
+}
+std::uint64_t event_engine::seq() const {
+  return state_->seq;
+}
+const agenda& event_engine::run_of_show() const {
+  return state_->run;
+}
+const question_board& event_engine::questions() const {
+  return state_->questions;
+}
+const post_wall& event_engine::wall() const {
+  return state_->wall;
+}
 
 boost::json::object event_engine::public_state() const {
   const state& s = *state_;
@@ -399,7 +421,8 @@ boost::json::object event_engine::public_state() const {
           {"questions", s.questions.public_questions()},
           {"on_screen", s.on_screen},
           {"stats", std::move(stats)},
-          {"qa", boost::json::object{{"open", s.questions.is_open()}, {"premoderated", s.definition.questions_premoderated}}}};
+          {"qa", boost::json::object{{"open", s.questions.is_open()},
+                                     {"premoderated", s.definition.questions_premoderated}}}};
 }
 
 boost::json::object event_engine::queue_snapshot() const {

@@ -42,7 +42,7 @@ struct engine_reply {
   outcome result;
   boost::json::object ack;            // result fields for the ack (the last change's seq, ids...)
   std::vector<message_ptr> messages;  // in publication order
-  // Set when the input changed state: the record to journal before anyone hears of it.
+  // Set when the input was accepted: the record to journal before anyone hears of it.
   std::optional<boost::json::object> journal;
 };
 

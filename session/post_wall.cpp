@@ -13,11 +13,16 @@ boost::json::object queue_removed(const std::string& id) {
 
 std::string_view to_string(post_state s) {
   switch (s) {
-    case post_state::pending: return "pending";
-    case post_state::approved: return "approved";
-    case post_state::rejected: return "rejected";
-    case post_state::removed: return "removed";
-    case post_state::deleted: return "deleted";
+    case post_state::pending:
+      return "pending";
+    case post_state::approved:
+      return "approved";
+    case post_state::rejected:
+      return "rejected";
+    case post_state::removed:
+      return "removed";
+    case post_state::deleted:
+      return "deleted";
   }
   return "pending";
 }
@@ -31,14 +36,23 @@ void post_wall::record(millis at, const std::string& who, std::string action, co
 }
 
 void post_wall::publish_highlight(wall_entry& entry, publisher& out) {
-  entry.approved_order = next_approval_++;
+  // As viewers apply highlight.added: a shown id is replaced in place, a new one goes
+  // on top and the oldest beyond wall_size drops off (a later removal does not bring it back).
+  if (std::find(wall_.begin(), wall_.end(), entry.post.id) == wall_.end()) {
+    wall_.push_front(entry.post.id);
+    if (wall_.size() > limits_.wall_size) wall_.pop_back();
+  }
   out.change("highlight.added", to_highlight_json(entry));
+}
+
+void post_wall::take_down(const std::string& id) {
+  if (auto it = std::find(wall_.begin(), wall_.end(), id); it != wall_.end()) wall_.erase(it);
 }
 
 outcome post_wall::ingest(const social_post& post, const moderation_decision& decision, millis now,
                           publisher& out) {
   if (posts_.contains(post.id)) return outcome::failure(error_code::conflict, "post already known");
-  wall_entry entry{post, decision, post_state::pending, false, now, 0};
+  wall_entry entry{post, decision, post_state::pending, false, now};
   std::pair<std::string, std::string> author{post.source, post.author_handle};
   // Moderators' lists made at runtime outrank the event file's rules.
   if (blocked_.contains(author)) {
@@ -110,7 +124,7 @@ outcome post_wall::feature(const std::string& id, const std::string& who, millis
   entry->featured = true;
   record(now, who, "featured", *entry);
   // A highlight.added for a known id replaces it in place: that is how a wall learns it is featured.
-  out.change("highlight.added", to_highlight_json(*entry));
+  publish_highlight(*entry, out);
   return outcome::success();
 }
 
@@ -120,6 +134,7 @@ outcome post_wall::remove(const std::string& id, const std::string& who, millis 
     return outcome::failure(error_code::not_found, "no such highlight");
   entry->state = post_state::removed;
   entry->featured = false;
+  take_down(id);
   record(now, who, "removed", *entry);
   out.change("highlight.removed", boost::json::object{{"id", id}});
   return outcome::success();
@@ -133,17 +148,22 @@ outcome post_wall::retract(const std::string& id, millis now, publisher& out) {
   entry->state = post_state::deleted;
   record(now, "source", "deleted", *entry);
   if (before == post_state::pending) out.staff(queue_removed(id));
-  if (before == post_state::approved) out.change("highlight.removed", boost::json::object{{"id", id}});
+  if (before == post_state::approved) {
+    take_down(id);
+    out.change("highlight.removed", boost::json::object{{"id", id}});
+  }
   return outcome::success();
 }
 
 outcome post_wall::block_author(const std::string& source, const std::string& handle, const std::string& who,
                                 millis now, publisher& out) {
   std::pair<std::string, std::string> author{source, handle};
-  if (!blocked_.insert(author).second) return outcome::failure(error_code::conflict, "author already blocked");
+  if (!blocked_.insert(author).second)
+    return outcome::failure(error_code::conflict, "author already blocked");
   trusted_.erase(author);
   for (auto& [id, entry] : posts_) {
-    if (entry.state != post_state::pending || entry.post.source != source || entry.post.author_handle != handle)
+    if (entry.state != post_state::pending || entry.post.source != source ||
+        entry.post.author_handle != handle)
       continue;
     entry.state = post_state::rejected;
     entry.decision = {post_verdict::rejected, "blocked_author", "author blocked by " + who};
@@ -156,10 +176,12 @@ outcome post_wall::block_author(const std::string& source, const std::string& ha
 outcome post_wall::trust_author(const std::string& source, const std::string& handle, const std::string& who,
                                 millis now, publisher& out) {
   std::pair<std::string, std::string> author{source, handle};
-  if (!trusted_.insert(author).second) return outcome::failure(error_code::conflict, "author already trusted");
+  if (!trusted_.insert(author).second)
+    return outcome::failure(error_code::conflict, "author already trusted");
   blocked_.erase(author);
   for (auto& [id, entry] : posts_) {
-    if (entry.state != post_state::pending || entry.post.source != source || entry.post.author_handle != handle)
+    if (entry.state != post_state::pending || entry.post.source != source ||
+        entry.post.author_handle != handle)
       continue;
     entry.state = post_state::approved;
     entry.decision = {post_verdict::approved, "trusted_author", "author trusted by " + who};
@@ -192,14 +214,9 @@ std::size_t post_wall::queue_depth() const {
 }
 
 boost::json::array post_wall::highlights() const {
-  std::vector<const wall_entry*> approved;
-  for (const auto& [id, entry] : posts_)
-    if (entry.state == post_state::approved) approved.push_back(&entry);
-  std::sort(approved.begin(), approved.end(),
-            [](const wall_entry* a, const wall_entry* b) { return a->approved_order > b->approved_order; });
-  if (approved.size() > limits_.wall_size) approved.resize(limits_.wall_size);
   boost::json::array out;
-  for (const wall_entry* entry : approved) out.push_back(to_highlight_json(*entry));
+  for (const auto& id : wall_)
+    if (const wall_entry* entry = find(id)) out.push_back(to_highlight_json(*entry));
   return out;
 }
 
@@ -219,7 +236,8 @@ boost::json::object post_wall::to_highlight_json(const wall_entry& entry) {
   return {{"id", post.id},
           {"source", post.source},
           {"url", post.url},
-          {"author", boost::json::object{{"handle", post.author_handle}, {"display_name", post.author_display_name}}},
+          {"author",
+           boost::json::object{{"handle", post.author_handle}, {"display_name", post.author_display_name}}},
           {"text", post.text},
           {"tags", std::move(tags)},
           {"lang", post.lang},
@@ -236,19 +254,23 @@ boost::json::object post_wall::to_queue_json(const wall_entry& entry) {
 }
 
 void post_wall::trim() {
-  // Settled posts (not pending, not on the wall) are the ones safe to forget first.
-  std::size_t budget = arrival_order_.size();
-  while (posts_.size() > limits_.max_posts && budget-- > 0) {
-    const std::string id = arrival_order_.front();
-    arrival_order_.pop_front();
+  if (posts_.size() <= limits_.max_posts) return;
+  // Settled posts (not pending, not on the wall) are the ones safe to forget, oldest
+  // first; the others keep their places so the queue stays oldest first.
+  std::size_t excess = posts_.size() - limits_.max_posts;
+  std::deque<std::string> kept;
+  for (auto& id : arrival_order_) {
     auto it = posts_.find(id);
     if (it == posts_.end()) continue;
-    if (it->second.state == post_state::pending || it->second.state == post_state::approved) {
-      arrival_order_.push_back(id);
+    bool settled = it->second.state != post_state::pending && it->second.state != post_state::approved;
+    if (settled && excess > 0) {
+      posts_.erase(it);
+      --excess;
       continue;
     }
-    posts_.erase(it);
+    kept.push_back(std::move(id));
   }
+  arrival_order_ = std::move(kept);
 }
 
 }  // namespace companion::session

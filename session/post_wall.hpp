@@ -26,14 +26,14 @@ struct wall_entry {
   post_state state = post_state::pending;
   bool featured = false;
   millis received_at = 0;
-  std::uint64_t approved_order = 0;  // approval order: the wall shows the newest approvals first
 };
 
 // One moderation decision, automatic or by a person.
 struct audit_entry {
   millis at = 0;
-  std::string who;     // "auto" or the staff token's subject
-  std::string action;  // auto_approved, auto_rejected, held, approved, rejected, featured, removed, deleted, ...
+  std::string who;  // "auto" or the staff token's subject
+  std::string
+      action;  // auto_approved, auto_rejected, held, approved, rejected, featured, removed, deleted, ...
   std::string post_id;
   std::string author;
   std::string rule;
@@ -41,9 +41,9 @@ struct audit_entry {
 };
 
 struct wall_limits {
-  std::size_t wall_size = 50;        // newest highlights in the public state
-  std::size_t max_posts = 100'000;   // posts kept for moderation and audit; the oldest settled ones go first
-  std::size_t max_audit = 200'000;   // audit entries kept in memory
+  std::size_t wall_size = 50;       // newest highlights in the public state
+  std::size_t max_posts = 100'000;  // posts kept for moderation and audit; the oldest settled ones go first
+  std::size_t max_audit = 200'000;  // audit entries kept in memory
 };
 
 class post_wall {
@@ -59,10 +59,10 @@ class post_wall {
   // The post was deleted at its source.
   outcome retract(const std::string& id, millis now, publisher& out);
   // Moderators' author lists; blocking rejects the author's queued posts, trusting approves them.
-  outcome block_author(const std::string& source, const std::string& handle, const std::string& who, millis now,
-                       publisher& out);
-  outcome trust_author(const std::string& source, const std::string& handle, const std::string& who, millis now,
-                       publisher& out);
+  outcome block_author(const std::string& source, const std::string& handle, const std::string& who,
+                       millis now, publisher& out);
+  outcome trust_author(const std::string& source, const std::string& handle, const std::string& who,
+                       millis now, publisher& out);
 
   const std::set<std::pair<std::string, std::string>>& blocked_authors() const { return blocked_; }
   const std::set<std::pair<std::string, std::string>>& trusted_authors() const { return trusted_; }
@@ -71,7 +71,7 @@ class post_wall {
   bool is_highlight(const std::string& id) const;
   std::size_t queue_depth() const;
 
-  boost::json::array highlights() const;   // newest first, at most wall_size
+  boost::json::array highlights() const;    // newest first, at most wall_size
   boost::json::array queued_posts() const;  // oldest first
   static boost::json::object to_highlight_json(const wall_entry& entry);
   static boost::json::object to_queue_json(const wall_entry& entry);
@@ -80,12 +80,14 @@ class post_wall {
   wall_entry* find_mutable(const std::string& id);
   void record(millis at, const std::string& who, std::string action, const wall_entry& entry);
   void publish_highlight(wall_entry& entry, publisher& out);
+  void take_down(const std::string& id);
   void trim();
 
   wall_limits limits_;
   std::map<std::string, wall_entry> posts_;
   std::deque<std::string> arrival_order_;
-  std::uint64_t next_approval_ = 1;
+  // Ids on the public wall, newest first, exactly as a viewer applying the changes holds it.
+  std::deque<std::string> wall_;
   std::set<std::pair<std::string, std::string>> blocked_;
   std::set<std::pair<std::string, std::string>> trusted_;
   std::deque<audit_entry> audit_;

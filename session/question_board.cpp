@@ -8,13 +8,23 @@ namespace companion::session {
 
 std::string_view to_string(question_status s) {
   switch (s) {
-    case question_status::pending: return "pending";
-    case question_status::open: return "open";
-    case question_status::answered: return "answered";
-    case question_status::rejected: return "rejected";
-    case question_status::merged: return "merged";
+    case question_status::pending:
+      return "pending";
+    case question_status::open:
+      return "open";
+    case question_status::answered:
+      return "answered";
+    case question_status::rejected:
+      return "rejected";
+    case question_status::merged:
+      return "merged";
   }
   return "pending";
+}
+
+bool question_id_less(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return a.size() < b.size();
+  return a < b;
 }
 
 question_board::question_board(bool premoderated, question_limits limits)
@@ -40,6 +50,10 @@ question* question_board::merge_target(const std::string& similarity) {
   return nullptr;
 }
 
+void question_board::publish_visible_to_staff(const question& q, publisher& out) {
+  if (q.status == question_status::pending || q.status == question_status::merged) publish_visible(q, out, false);
+}
+
 void question_board::publish_visible(const question& q, publisher& out, bool added) {
   if (q.status == question_status::open || q.status == question_status::answered) {
     out.change(added ? "question.added" : "question.updated", to_public_json(q));
@@ -52,8 +66,8 @@ void question_board::publish_visible(const question& q, publisher& out, bool add
 }
 
 outcome question_board::ask(const std::string& viewer, std::string_view raw_text,
-                            const std::optional<std::string>& raw_name, const std::string& segment, millis now,
-                            publisher& out, boost::json::object& ack) {
+                            const std::optional<std::string>& raw_name, const std::string& segment,
+                            millis now, publisher& out, boost::json::object& ack) {
   if (!open_) return outcome::failure(error_code::conflict, "Q&A is closed");
   std::string text;
   if (auto checked = validate(raw_text, text); !checked.ok()) return checked;
@@ -139,12 +153,15 @@ outcome question_board::reject(const std::string& id, publisher& out) {
   switch (q->status) {
     case question_status::pending:
     case question_status::merged: {
-      if (q->status == question_status::merged) {
-        // Rejecting a merged question leaves the target as it is, votes included.
-        if (question* target = find_mutable(q->merged_into)) std::erase(target->merged_from, id);
-      }
+      question* target = q->status == question_status::merged ? find_mutable(q->merged_into) : nullptr;
       q->status = question_status::rejected;
       out.staff(boost::json::object{{"type", "queue.removed"}, {"kind", "question"}, {"id", id}});
+      if (target) {
+        // Rejecting a merged question leaves the target as it is, votes included;
+        // staff still see the target's list of merged questions change.
+        std::erase(target->merged_from, id);
+        publish_visible_to_staff(*target, out);
+      }
       return outcome::success();
     }
     case question_status::open:
@@ -183,7 +200,8 @@ outcome question_board::reopen(const std::string& id, publisher& out) {
 
 outcome question_board::edit(const std::string& id, std::string_view raw_text, publisher& out) {
   question* q = find_mutable(id);
-  if (!q || q->status == question_status::rejected) return outcome::failure(error_code::not_found, "no such question");
+  if (!q || q->status == question_status::rejected)
+    return outcome::failure(error_code::not_found, "no such question");
   std::string text;
   if (auto checked = validate(raw_text, text); !checked.ok()) return checked;
   q->text = std::move(text);
@@ -195,8 +213,10 @@ outcome question_board::edit(const std::string& id, std::string_view raw_text, p
 outcome question_board::unmerge(const std::string& id, publisher& out) {
   question* q = find_mutable(id);
   if (!q) return outcome::failure(error_code::not_found, "no such question");
-  if (q->status != question_status::merged) return outcome::failure(error_code::conflict, "the question is not merged");
-  if (question* target = find_mutable(q->merged_into)) {
+  if (q->status != question_status::merged)
+    return outcome::failure(error_code::conflict, "the question is not merged");
+  question* target = find_mutable(q->merged_into);
+  if (target) {
     std::erase(target->merged_from, id);
     if (q->merge_added_vote && target->voters.erase(q->asker) > 0 && target->status == question_status::open)
       dirty_votes_.insert(target->id);
@@ -207,13 +227,17 @@ outcome question_board::unmerge(const std::string& id, publisher& out) {
   out.staff(boost::json::object{{"type", "queue.removed"}, {"kind", "question"}, {"id", id}});
   q->status = premoderated_ ? question_status::pending : question_status::open;
   publish_visible(*q, out, true);
+  // A queued target lost a merged question and perhaps a vote: staff see it updated.
+  if (target) publish_visible_to_staff(*target, out);
   return outcome::success();
 }
 
 outcome question_board::set_open(bool open, publisher& out) {
-  if (open_ == open) return outcome::failure(error_code::conflict, open ? "Q&A is already open" : "Q&A is already closed");
+  if (open_ == open)
+    return outcome::failure(error_code::conflict, open ? "Q&A is already open" : "Q&A is already closed");
   open_ = open;
-  out.change("qa", boost::json::object{{"open", open_}});
+  // The change carries the whole "qa" object of the public state.
+  out.change("qa", boost::json::object{{"open", open_}, {"premoderated", premoderated_}});
   return outcome::success();
 }
 
@@ -249,7 +273,8 @@ boost::json::array question_board::public_questions() const {
     bool a_open = a->status == question_status::open, b_open = b->status == question_status::open;
     if (a_open != b_open) return a_open;
     if (a->voters.size() != b->voters.size()) return a->voters.size() > b->voters.size();
-    return a->asked_at < b->asked_at;
+    if (a->asked_at != b->asked_at) return a->asked_at < b->asked_at;
+    return question_id_less(a->id, b->id);
   });
   boost::json::array out;
   for (const question* q : visible) out.push_back(to_public_json(*q));
@@ -260,8 +285,10 @@ boost::json::array question_board::staff_questions() const {
   std::vector<const question*> queued;
   for (const auto& [id, q] : questions_)
     if (q.status == question_status::pending || q.status == question_status::merged) queued.push_back(&q);
-  std::stable_sort(queued.begin(), queued.end(),
-                   [](const question* a, const question* b) { return a->asked_at < b->asked_at; });
+  std::stable_sort(queued.begin(), queued.end(), [](const question* a, const question* b) {
+    if (a->asked_at != b->asked_at) return a->asked_at < b->asked_at;
+    return question_id_less(a->id, b->id);
+  });
   boost::json::array out;
   for (const question* q : queued) out.push_back(to_staff_json(*q));
   return out;

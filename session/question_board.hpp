@@ -24,6 +24,10 @@ struct question_limits {
 enum class question_status { pending, open, answered, rejected, merged };
 std::string_view to_string(question_status s);
 
+// Orders question ids ("q2" before "q10") as the questions were asked, so that
+// questions asked in the same millisecond rank the same everywhere.
+bool question_id_less(std::string_view a, std::string_view b);
+
 struct question {
   std::string id;
   std::string text;
@@ -80,6 +84,8 @@ class question_board {
   // The open or pending question another one with the same key would merge into.
   question* merge_target(const std::string& similarity);
   void publish_visible(const question& q, publisher& out, bool added);
+  // Republishes a queued (pending or merged) question to staff; public ones are left alone.
+  void publish_visible_to_staff(const question& q, publisher& out);
 
   bool premoderated_;
   bool open_ = true;

@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "frames.hpp"
+#include "question_board.hpp"
 
 namespace companion::session {
 namespace {
@@ -18,7 +19,7 @@ std::string id_of(const boost::json::value& value) {
   if (!value.is_object()) return {};
   auto it = value.get_object().find("id");
   return it != value.get_object().end() && it->value().is_string() ? std::string(it->value().get_string())
-                                                                     : std::string();
+                                                                   : std::string();
 }
 
 std::int64_t number_at(const boost::json::object& object, std::string_view key) {
@@ -29,17 +30,25 @@ std::int64_t number_at(const boost::json::object& object, std::string_view key) 
   return 0;
 }
 
+// By age, then by id for questions asked in the same millisecond (as the engine orders them).
+bool asked_earlier(const boost::json::value& a, const boost::json::value& b) {
+  auto ta = number_at(a.get_object(), "asked_at"), tb = number_at(b.get_object(), "asked_at");
+  if (ta != tb) return ta < tb;
+  return question_id_less(id_of(a), id_of(b));
+}
+
 // Open questions by votes then age, answered ones below: the order viewers see.
 void rank_questions(boost::json::array& questions) {
-  std::stable_sort(questions.begin(), questions.end(), [](const boost::json::value& a, const boost::json::value& b) {
-    const auto& qa = a.get_object();
-    const auto& qb = b.get_object();
-    bool a_open = qa.at("status") == "open", b_open = qb.at("status") == "open";
-    if (a_open != b_open) return a_open;
-    auto va = number_at(qa, "votes"), vb = number_at(qb, "votes");
-    if (va != vb) return va > vb;
-    return number_at(qa, "asked_at") < number_at(qb, "asked_at");
-  });
+  std::stable_sort(questions.begin(), questions.end(),
+                   [](const boost::json::value& a, const boost::json::value& b) {
+                     const auto& qa = a.get_object();
+                     const auto& qb = b.get_object();
+                     bool a_open = qa.at("status") == "open", b_open = qb.at("status") == "open";
+                     if (a_open != b_open) return a_open;
+                     auto va = number_at(qa, "votes"), vb = number_at(qb, "votes");
+                     if (va != vb) return va > vb;
+                     return asked_earlier(a, b);
+                   });
 }
 
 void load_queue(const boost::json::object& snapshot, std::string_view key, std::uint64_t& order,
@@ -58,10 +67,19 @@ boost::json::array ordered(const std::map<std::string, std::pair<std::uint64_t, 
   return out;
 }
 
+// Queued questions as the engine lists them: oldest first.
+boost::json::array oldest_first(const std::map<std::string, std::pair<std::uint64_t, boost::json::value>>& items) {
+  boost::json::array out;
+  for (const auto& [id, entry] : items) out.push_back(entry.second);
+  std::sort(out.begin(), out.end(), asked_earlier);
+  return out;
+}
+
 }  // namespace
 
-event_replica::event_replica(std::string event_id, std::string epoch, std::uint64_t seq, boost::json::object state,
-                             const boost::json::object& queue_snapshot, replica_limits limits)
+event_replica::event_replica(std::string event_id, std::string epoch, std::uint64_t seq,
+                             boost::json::object state, const boost::json::object& queue_snapshot,
+                             replica_limits limits)
     : event_id_(std::move(event_id)),
       epoch_(std::move(epoch)),
       seq_(seq),
@@ -120,7 +138,8 @@ void event_replica::apply_change(const published_message& message) {
   } else if (kind == "votes" && data.is_object()) {
     for (auto& item : array_at(state_, "questions")) {
       auto& question = item.as_object();
-      if (auto it = data.get_object().find(id_of(item)); it != data.get_object().end()) question["votes"] = it->value();
+      if (auto it = data.get_object().find(id_of(item)); it != data.get_object().end())
+        question["votes"] = it->value();
     }
   }
 }
@@ -166,7 +185,7 @@ const std::string& event_replica::queue_snapshot_payload() {
   if (!queue_valid_) {
     boost::json::object frame{{"type", "queue.snapshot"},
                               {"posts", ordered(queued_posts_)},
-                              {"questions", ordered(queued_questions_)}};
+                              {"questions", oldest_first(queued_questions_)}};
     queue_snapshot_ = boost::json::serialize(frame);
     queue_valid_ = true;
   }

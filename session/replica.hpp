@@ -16,7 +16,7 @@
 namespace companion::session {
 
 struct replica_limits {
-  std::size_t ring_changes = 4096;          // resume window, in changes
+  std::size_t ring_changes = 4096;           // resume window, in changes
   std::size_t ring_bytes = 8 * 1024 * 1024;  // and in bytes of frames held
   std::size_t wall_size = 50;
 };

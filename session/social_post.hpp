@@ -10,9 +10,9 @@
 namespace companion::session {
 
 struct social_post {
-  std::string id;      // stable across sources and restarts: "<network>:<native id>"
-  std::string source;  // bluesky | mastodon | webhook | replay
-  std::string url;     // link to the original post, may be empty
+  std::string id;         // stable across sources and restarts: "<network>:<native id>"
+  std::string source;     // bluesky | mastodon | webhook | replay
+  std::string url;        // link to the original post, may be empty
   std::string author_id;  // DID, account URI or numeric id
   std::string author_handle;
   std::string author_display_name;

@@ -4,25 +4,38 @@ namespace companion::session {
 
 std::string_view to_string(error_code code) {
   switch (code) {
-    case error_code::none: return "none";
-    case error_code::bad_request: return "bad_request";
-    case error_code::unauthorized: return "unauthorized";
-    case error_code::forbidden: return "forbidden";
-    case error_code::not_found: return "not_found";
-    case error_code::conflict: return "conflict";
-    case error_code::rate_limited: return "rate_limited";
-    case error_code::too_large: return "too_large";
-    case error_code::internal: return "internal";
+    case error_code::none:
+      return "none";
+    case error_code::bad_request:
+      return "bad_request";
+    case error_code::unauthorized:
+      return "unauthorized";
+    case error_code::forbidden:
+      return "forbidden";
+    case error_code::not_found:
+      return "not_found";
+    case error_code::conflict:
+      return "conflict";
+    case error_code::rate_limited:
+      return "rate_limited";
+    case error_code::too_large:
+      return "too_large";
+    case error_code::internal:
+      return "internal";
   }
   return "internal";
 }
 
 std::string_view to_string(role r) {
   switch (r) {
-    case role::viewer: return "viewer";
-    case role::moderator: return "moderator";
-    case role::producer: return "producer";
-    case role::ingest: return "ingest";
+    case role::viewer:
+      return "viewer";
+    case role::moderator:
+      return "moderator";
+    case role::producer:
+      return "producer";
+    case role::ingest:
+      return "ingest";
   }
   return "viewer";
 }

@@ -13,7 +13,17 @@ namespace companion::session {
 using millis = std::int64_t;
 
 // Maps 1:1 onto the protocol's error codes.
-enum class error_code { none, bad_request, unauthorized, forbidden, not_found, conflict, rate_limited, too_large, internal };
+enum class error_code {
+  none,
+  bad_request,
+  unauthorized,
+  forbidden,
+  not_found,
+  conflict,
+  rate_limited,
+  too_large,
+  internal
+};
 
 std::string_view to_string(error_code code);
 

@@ -52,20 +52,23 @@ struct corpus {
 // Sentence material per language; posts are built from a few of these plus noise.
 const std::vector<std::vector<std::string>> phrases = {
     {"Watching the panel on alliances and deterrence this afternoon", "Interesting point about supply chains",
-     "Not sure I agree with the last speaker, but the data is compelling", "Coffee first, then the livestream",
-     "Thread on what this means for regional security and trade", "The Q&A is where it gets good"},
-    {"今日のパネルディスカッションはとても興味深い", "同盟と抑止についての議論を視聴中", "サプライチェーンの話が面白かった",
-     "質疑応答が楽しみです"},
-    {"오늘 토론은 정말 흥미로웠습니다", "동맹과 억지력에 대한 논의를 보고 있어요", "공급망 이야기가 인상적이었습니다"},
+     "Not sure I agree with the last speaker, but the data is compelling",
+     "Coffee first, then the livestream", "Thread on what this means for regional security and trade",
+     "The Q&A is where it gets good"},
+    {"今日のパネルディスカッションはとても興味深い", "同盟と抑止についての議論を視聴中",
+     "サプライチェーンの話が面白かった", "質疑応答が楽しみです"},
+    {"오늘 토론은 정말 흥미로웠습니다", "동맹과 억지력에 대한 논의를 보고 있어요",
+     "공급망 이야기가 인상적이었습니다"},
     {"Spannende Diskussion über Bündnisse und Abschreckung", "Die Lieferketten waren ein wichtiges Thema",
      "Ich bin gespannt auf die Fragerunde"},
-    {"Discussion passionnante sur les alliances et la dissuasion", "Les chaînes d'approvisionnement étaient au cœur du débat",
-     "Vivement la séance de questions"},
+    {"Discussion passionnante sur les alliances et la dissuasion",
+     "Les chaînes d'approvisionnement étaient au cœur du débat", "Vivement la séance de questions"},
     {"Discussão interessante sobre alianças e dissuasão", "Cadeias de suprimentos em destaque hoje"},
 };
 const std::vector<std::string> languages = {"en", "ja", "ko", "de", "fr", "pt"};
-const std::vector<std::string> other_tags = {"news", "politics", "NATOSummit2024", "Road2NATOX", "ukraine", "security",
-                                             "japan", "korea", "photography", "caturday"};
+const std::vector<std::string> other_tags = {"news",        "politics", "NATOSummit2024", "Road2NATOX",
+                                             "ukraine",     "security", "japan",          "korea",
+                                             "photography", "caturday"};
 // Ways a matching post spells an event tag.
 const std::vector<std::string> event_spellings = {"Road2NATO", "NATOSummit", "road2nato", "NATOSUMMIT",
                                                   "ＮＡＴＯＳｕｍｍｉｔ"};
@@ -82,15 +85,18 @@ std::string did_of(std::size_t n) {
 
 std::string rkey_of(std::size_t n) {
   std::string key = "3kq";
-  for (std::size_t v = n + 1'000'000'000; v > 0; v /= 32) key.push_back("234567abcdefghijklmnopqrstuvwxyz"[v % 32]);
+  for (std::size_t v = n + 1'000'000'000; v > 0; v /= 32)
+    key.push_back("234567abcdefghijklmnopqrstuvwxyz"[v % 32]);
   return key;
 }
 
 std::string iso_of(std::int64_t us) {
   std::int64_t ms = us / 1000, s = ms / 1000;
-  int sec = static_cast<int>(s % 60), min = static_cast<int>((s / 60) % 60), hour = static_cast<int>((s / 3600) % 24);
+  int sec = static_cast<int>(s % 60), min = static_cast<int>((s / 60) % 60),
+      hour = static_cast<int>((s / 3600) % 24);
   char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "2024-04-22T%02d:%02d:%02d.%03dZ", hour, min, sec, static_cast<int>(ms % 1000));
+  std::snprintf(buffer, sizeof buffer, "2024-04-22T%02d:%02d:%02d.%03dZ", hour, min, sec,
+                static_cast<int>(ms % 1000));
   return buffer;
 }
 
@@ -115,7 +121,8 @@ corpus generate(std::size_t count) {
   std::vector<bool> created_matching;
   std::vector<bool> deleted;
   for (std::size_t i = 0; i < count; ++i) {
-    std::int64_t time_us = start_us + static_cast<std::int64_t>(i) * 2700 + static_cast<std::int64_t>(pick(900));
+    std::int64_t time_us =
+        start_us + static_cast<std::int64_t>(i) * 2700 + static_cast<std::int64_t>(pick(900));
     std::size_t author = pick(authors);
     std::string did = did_of(author);
     boost::json::object frame{{"did", did}, {"time_us", time_us}};
@@ -128,44 +135,50 @@ corpus generate(std::size_t count) {
                            {"time", iso_of(time_us)}};
       ++out.identities;
     } else if (roll < 180) {  // like, repost or follow
-      static const char* collections[] = {"app.bsky.feed.like", "app.bsky.feed.repost", "app.bsky.graph.follow"};
+      static const char* collections[] = {"app.bsky.feed.like", "app.bsky.feed.repost",
+                                          "app.bsky.graph.follow"};
       std::string collection = collections[pick(3)];
       boost::json::object record{{"$type", collection}, {"createdAt", iso_of(time_us)}};
-      if (collection == "app.bsky.graph.follow") record["subject"] = did_of(pick(authors));
+      if (collection == "app.bsky.graph.follow")
+        record["subject"] = did_of(pick(authors));
       else
-        record["subject"] = {{"cid", "bafyreib" + std::string(52, 'q')},
-                             {"uri", "at://" + did_of(pick(authors)) + "/app.bsky.feed.post/" + rkey_of(pick(count))}};
+        record["subject"] = {
+            {"cid", "bafyreib" + std::string(52, 'q')},
+            {"uri", "at://" + did_of(pick(authors)) + "/app.bsky.feed.post/" + rkey_of(pick(count))}};
       frame["kind"] = "commit";
-      frame["commit"] = {{"rev", rkey_of(i)}, {"operation", "create"}, {"collection", collection},
-                         {"rkey", rkey_of(i)}, {"record", record}, {"cid", "bafyrei" + std::string(52, 'c')}};
+      frame["commit"] = {{"rev", rkey_of(i)},        {"operation", "create"},
+                         {"collection", collection}, {"rkey", rkey_of(i)},
+                         {"record", record},         {"cid", "bafyrei" + std::string(52, 'c')}};
     } else if (roll < 210 && !created.empty()) {  // delete an earlier post
       std::size_t victim = pick(created.size());
       // Bias towards matching posts so the deletion path is exercised.
       for (std::size_t k = 0; k < 20 && !created_matching[victim]; ++k) victim = pick(created.size());
       frame["did"] = created[victim].first;
       frame["kind"] = "commit";
-      frame["commit"] = {{"rev", rkey_of(i)}, {"operation", "delete"}, {"collection", "app.bsky.feed.post"},
+      frame["commit"] = {{"rev", rkey_of(i)},
+                         {"operation", "delete"},
+                         {"collection", "app.bsky.feed.post"},
                          {"rkey", created[victim].second}};
       // Every deletion of a post the pipeline handed on is passed on, repeats included.
       if (created_matching[victim]) ++out.expected_deletions;
       deleted[victim] = true;
-    } else {  // a post
+    } else {                            // a post
       bool matching = pick(1000) < 12;  // about 1% of all events
       std::size_t language = pick(languages.size());
       const auto& pool = phrases[language];
-      std::string text = pool[pick(pool.size())] + ". " + pool[pick(pool.size())];
-      if (pick(2) == 0) text += " " + pool[pick(pool.size())] + ".";
+      std::string text = pool[pick(pool.size())];
+      if (pick(3) == 0) text += ". " + pool[pick(pool.size())];
       text += " (" + std::to_string(i) + ")";
       boost::json::array facets;
       boost::json::array record_tags;
-      if (pick(4) == 0) {
+      if (pick(6) == 0) {
         std::string url = "https://example.org/articles/" + std::to_string(pick(100000));
         text += " ";
         std::size_t start = text.size();
         text += url;
         facets.push_back(link_facet(start, text.size(), url));
       }
-      int plain_tags = static_cast<int>(pick(3));
+      int plain_tags = pick(3) == 0 ? 1 + static_cast<int>(pick(2)) : 0;
       for (int t = 0; t < plain_tags; ++t) {
         const std::string& tag = other_tags[pick(other_tags.size())];
         text += " ";
@@ -197,20 +210,22 @@ corpus generate(std::size_t count) {
                                  {"text", text}};
       if (!facets.empty()) record["facets"] = facets;
       if (!record_tags.empty()) record["tags"] = record_tags;
-      if (pick(3) == 0) {
+      if (pick(6) == 0) {
         std::string parent = "at://" + did_of(pick(authors)) + "/app.bsky.feed.post/" + rkey_of(pick(count));
         boost::json::object ref{{"cid", "bafyreib" + std::string(52, 'r')}, {"uri", parent}};
         record["reply"] = {{"parent", ref}, {"root", ref}};
       }
       std::string rkey = rkey_of(i);
       frame["kind"] = "commit";
-      frame["commit"] = {{"rev", rkey}, {"operation", "create"}, {"collection", "app.bsky.feed.post"},
-                         {"rkey", rkey}, {"record", record}, {"cid", "bafyrei" + std::string(52, 'p')}};
+      frame["commit"] = {{"rev", rkey},  {"operation", "create"}, {"collection", "app.bsky.feed.post"},
+                         {"rkey", rkey}, {"record", record},      {"cid", "bafyrei" + std::string(52, 'p')}};
       created.emplace_back(did, rkey);
       created_matching.push_back(matching);
       deleted.push_back(false);
-      if (matching) ++out.expected_posts;
-      else ++out.expected_not_matching;
+      if (matching)
+        ++out.expected_posts;
+      else
+        ++out.expected_not_matching;
     }
     out.frames.push_back(boost::json::serialize(frame));
     out.bytes += out.frames.back().size();
@@ -226,7 +241,8 @@ struct pipeline_outcome {
 };
 
 pipeline_outcome run_pipeline(const corpus& c) {
-  companion::tracker::ingest_pipeline pipeline({"Road2NATO", "NATOSummit"}, companion::tracker::moderation_rules{});
+  companion::tracker::ingest_pipeline pipeline({"Road2NATO", "NATOSummit"},
+                                               companion::tracker::moderation_rules{});
   pipeline_outcome out;
   companion::session::millis now = start_us / 1000;
   for (const auto& frame : c.frames) {
@@ -339,10 +355,11 @@ int main(int argc, char** argv) {
   }
 
   corpus c = generate(events);
-  std::printf("corpus: %zu events, %.1f MB, avg %.0f bytes/event, %zu matching posts, %zu deletions of them, "
-              "%zu identity frames\n",
-              c.frames.size(), static_cast<double>(c.bytes) / 1e6, static_cast<double>(c.bytes) / c.frames.size(),
-              c.expected_posts, c.expected_deletions, c.identities);
+  std::printf(
+      "corpus: %zu events, %.1f MB, avg %.0f bytes/event, %zu matching posts, %zu deletions of them, "
+      "%zu identity frames\n",
+      c.frames.size(), static_cast<double>(c.bytes) / 1e6, static_cast<double>(c.bytes) / c.frames.size(),
+      c.expected_posts, c.expected_deletions, c.identities);
   std::printf("simdjson implementation: %s\n", simdjson::get_active_implementation()->name().c_str());
 
   // Check against the generator's ground truth before timing anything.
@@ -351,14 +368,14 @@ int main(int argc, char** argv) {
       check.not_matching != c.expected_not_matching) {
     std::fprintf(stderr,
                  "FAIL: pipeline gave %zu posts, %zu deletions, %llu not matching; expected %zu, %zu, %zu\n",
-                 check.posts, check.deletions, static_cast<unsigned long long>(check.not_matching), c.expected_posts,
-                 c.expected_deletions, c.expected_not_matching);
+                 check.posts, check.deletions, static_cast<unsigned long long>(check.not_matching),
+                 c.expected_posts, c.expected_deletions, c.expected_not_matching);
     return 1;
   }
   std::printf("check: pipeline output matches ground truth (%zu posts, %zu deletions, %llu not matching)\n",
               check.posts, check.deletions, static_cast<unsigned long long>(check.not_matching));
 
-  std::vector<double> pipeline_rates, raw_rates;
+  std::vector<double> pipeline_rates, raw_rates, ratios;
   ondemand::parser parser;
   std::size_t checksum = 0;
   for (std::size_t run = 0; run < runs; ++run) {
@@ -372,13 +389,19 @@ int main(int argc, char** argv) {
     double raw_s = std::chrono::duration<double>(t2 - t1).count();
     pipeline_rates.push_back(static_cast<double>(c.frames.size()) / pipeline_s);
     raw_rates.push_back(static_cast<double>(c.frames.size()) / raw_s);
-    std::printf("run %zu: pipeline %.0f events/s, raw simdjson %.0f events/s\n", run + 1, pipeline_rates.back(),
-                raw_rates.back());
+    ratios.push_back(raw_s / pipeline_s);
+    std::printf("run %zu: pipeline %.0f events/s, raw simdjson %.0f events/s\n", run + 1,
+                pipeline_rates.back(), raw_rates.back());
   }
   double pipeline_median = median(pipeline_rates), raw_median = median(raw_rates);
   double mb = static_cast<double>(c.bytes) / 1e6 / static_cast<double>(c.frames.size());
-  std::printf("median over %zu runs: pipeline %.0f events/s (%.1f MB/s), raw simdjson %.0f events/s (%.1f MB/s)\n",
-              runs, pipeline_median, pipeline_median * mb, raw_median, raw_median * mb);
-  std::printf("ratio pipeline/raw: %.2f (goal >= 0.50)   [checksum %zu]\n", pipeline_median / raw_median, checksum);
+  std::printf(
+      "median over %zu runs: pipeline %.0f events/s (%.1f MB/s), raw simdjson %.0f events/s (%.1f MB/s)\n",
+      runs, pipeline_median, pipeline_median * mb, raw_median, raw_median * mb);
+  // The per-run ratio compares two measurements taken seconds apart, so it suffers less
+  // from other load on the machine than the ratio of medians.
+  std::printf(
+      "ratio pipeline/raw: %.2f of medians, %.2f median of per-run ratios (goal >= 0.50)   [checksum %zu]\n",
+      pipeline_median / raw_median, median(ratios), checksum);
   return 0;
 }

@@ -3,7 +3,7 @@
 // post on the broadcast overlay, and shows what viewers see right now.
 
 import { start_staff_page, make_command_sender } from './staff.js';
-import { t, fmt_duration, fmt_number, fmt_time, kind_label } from './strings.js';
+import { t, fmt_duration, fmt_number, fmt_time, kind_label, segment_label } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon } from './dom.js';
 import { current_segment, next_segment, elapsed_ms, planned_ms } from './agenda.js';
 
@@ -34,7 +34,7 @@ function render_on_air(state) {
   set_text($('now-kind'), seg ? kind_label(seg.kind) : '');
   set_text($('now-title'), seg ? seg.title : t('no_current'));
   const nxt = next_segment(a);
-  set_text($('up-next'), nxt ? `${kind_label(nxt.kind)}: ${nxt.title}` : t('up_next_none'));
+  set_text($('up-next'), nxt ? segment_label(nxt) : t('up_next_none'));
   set_text(
     $('current-announcement'),
     state.announcement && state.announcement.text ? t('announce_current', { text: state.announcement.text }) : t('announce_none'),

@@ -147,7 +147,6 @@ const en = {
   cmd_idle: 'No command sent yet.',
   cmd_sent: '{command}: sent…',
   cmd_acked: '{command}: acknowledged, seq {seq}',
-  cmd_sent_noack: '{command}: sent (no acknowledgement for this command)',
   cmd_acked_noseq: '{command}: acknowledged',
   cmd_error: '{command}: error: {message}',
   keys_help: 'Keys: → or N next · ← or P previous · Space pause/resume',
@@ -160,6 +159,10 @@ const en = {
   pending_questions: 'Pending',
   answered_questions: 'Answered',
   queue_empty: 'The queue is empty.',
+  empty_questions: 'No approved questions yet.',
+  empty_answered: 'No answered questions yet.',
+  empty_pending: 'No questions waiting.',
+  empty_wall: 'No posts on the wall yet.',
   queue_depth: { one: '{n} waiting', other: '{n} waiting' },
   per_minute: '#{tag}: {n}/min',
   held_by: 'Held by {rule}',
@@ -462,13 +465,23 @@ export function kind_label(kind) {
   return v === key ? String(kind || '') : v;
 }
 
+// "Kind: title" for a segment, without repeating the kind when the title
+// already starts with it ("Panel: NATO and ..." stays as it is).
+export function segment_label(seg) {
+  const kind = kind_label(seg.kind);
+  const title = seg.title || '';
+  if (!kind || title.toLowerCase().startsWith(kind.toLowerCase())) return title || kind;
+  return `${kind}: ${title}`;
+}
+
 export function network_label(source) {
   const key = `network_${source}`;
   const v = t(key);
   return v === key ? String(source || '') : v;
 }
 
-// Fills the fixed strings of a page: data-i18n (text), data-i18n-placeholder, data-i18n-label (aria-label).
+// Fills the fixed strings of a page: data-i18n (text), data-i18n-placeholder,
+// data-i18n-label (aria-label), data-i18n-empty (data-empty, what CSS shows in an empty list).
 export function translate_page(root = document) {
   document.documentElement.lang = lang;
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
@@ -476,4 +489,5 @@ export function translate_page(root = document) {
     node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
   }
   for (const node of root.querySelectorAll('[data-i18n-label]')) node.setAttribute('aria-label', t(node.dataset.i18nLabel));
+  for (const node of root.querySelectorAll('[data-i18n-empty]')) node.dataset.empty = t(node.dataset.i18nEmpty);
 }

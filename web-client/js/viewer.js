@@ -4,7 +4,7 @@
 import { Connection, storage_key, event_from_url } from './connection.js';
 import {
   t, translate_page, error_text, fmt_time, fmt_relative, fmt_duration, fmt_number,
-  char_count, kind_label, network_label,
+  char_count, kind_label, network_label, segment_label,
 } from './strings.js';
 import { el, set_text, show, reconcile, network_icon, connection_text } from './dom.js';
 import { current_segment, current_index, next_segment, elapsed_ms, planned_ms, estimated_starts } from './agenda.js';
@@ -187,7 +187,7 @@ function render_up_next(state) {
   show($('up-next'), !ended);
   if (nxt) {
     const names = (nxt.speakers || []).map((s) => s.name).filter(Boolean).join(', ');
-    set_text($('up-next-body'), `${kind_label(nxt.kind)}: ${nxt.title}${names ? ` · ${names}` : ''}`);
+    set_text($('up-next-body'), `${segment_label(nxt)}${names ? ` · ${names}` : ''}`);
   } else set_text($('up-next-body'), t('up_next_none'));
 }
 

@@ -1,7 +1,8 @@
 // Starts the real companion binary on port 0 and talks to it with a real
 // WebSocket client. Shared by every integration and browser test.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +84,7 @@ export class CompanionServer {
 export class Client {
   constructor(url, options = {}) {
     this.frames = [];
+    this.receivedAt = [];
     this.waiters = [];
     this.nextId = 1;
     this.ws = new WebSocket(url, options);
@@ -92,6 +94,7 @@ export class Client {
     this.ws.on('message', (data, isBinary) => {
       const frame = isBinary ? { binary: data } : JSON.parse(data.toString());
       this.frames.push(frame);
+      this.receivedAt.push(Date.now()); // receivedAt[i] is when frames[i] arrived
       this.waiters = this.waiters.filter((waiter) => !waiter(frame));
     });
     this.ws.on('error', () => {});
@@ -147,4 +150,157 @@ export class Client {
     this.ws.close();
     return this.closed;
   }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by the integration tests (added on top of the classes above).
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// An event file of the repository, as an absolute path (the server may run anywhere).
+export function eventFile(relative) {
+  return path.join(repoRoot, relative);
+}
+
+// Starts a server for one test and stops it (SIGKILL) and removes its data when the test ends.
+export async function startServer(t, options = {}) {
+  const server = new CompanionServer(options);
+  t.after(async () => {
+    await server.stop('SIGKILL');
+    if (!options.keepData) server.cleanup();
+  });
+  return server.start();
+}
+
+// Opens a client, says hello and registers it to be closed when the test ends.
+export async function joinClient(t, server, hello = {}, options = {}) {
+  const client = await Client.open(server.wsUrl, options);
+  t.after(() => client.ws.terminate());
+  await client.hello(hello);
+  return client;
+}
+
+// Opens `count` clients in batches, spread round-robin over `localAddresses`, each hello'd.
+export async function openMany(t, server, count, { localAddresses = ['127.0.0.1'], batch = 100, hello = {} } = {}) {
+  const clients = [];
+  t.after(() => {
+    for (const client of clients) client.ws.terminate();
+  });
+  for (let start = 0; start < count; start += batch) {
+    const opening = [];
+    for (let i = start; i < Math.min(count, start + batch); ++i) {
+      const localAddress = localAddresses[i % localAddresses.length];
+      opening.push(
+        Client.open(server.wsUrl, { localAddress, perMessageDeflate: false }).then(async (client) => {
+          clients.push(client);
+          await client.hello(hello);
+          return client;
+        }),
+      );
+    }
+    await Promise.all(opening);
+  }
+  return clients;
+}
+
+// The token signing secret of a data folder.
+export function readSecret(dataDir) {
+  return readFileSync(path.join(dataDir, 'secret'), 'utf8').trim();
+}
+
+const base64url = (input) => Buffer.from(input).toString('base64url');
+
+// A JWT with arbitrary header and claims, HS256-signed with `secret` (or unsigned).
+export function forgeToken(claims, { secret, header = { alg: 'HS256', typ: 'JWT' } } = {}) {
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  const signature = secret ? createHmac('sha256', secret).update(signingInput).digest('base64url') : '';
+  return `${signingInput}.${signature}`;
+}
+
+// GET (or another method) against the server; resolves with status, headers and parsed body.
+export async function http(server, route, { method = 'GET', headers = {}, body } = {}) {
+  const response = await fetch(server.url + route, { method, headers, body });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+// Applies one `change` frame to a public state object, as a client following the protocol would.
+export function applyChange(state, change) {
+  const { kind, data } = change;
+  switch (kind) {
+    case 'agenda':
+    case 'announcement':
+    case 'on_screen':
+    case 'stats':
+      state[kind] = data;
+      break;
+    case 'highlight.added':
+      state.highlights = [data, ...state.highlights.filter((h) => h.id !== data.id)].slice(0, 50);
+      break;
+    case 'highlight.removed':
+      state.highlights = state.highlights.filter((h) => h.id !== data.id);
+      break;
+    case 'question.added':
+      state.questions = [...state.questions.filter((q) => q.id !== data.id), data];
+      break;
+    case 'question.updated':
+      state.questions = state.questions.map((q) => (q.id === data.id ? data : q));
+      break;
+    case 'question.removed':
+      state.questions = state.questions.filter((q) => q.id !== data.id);
+      break;
+    case 'votes':
+      state.questions = state.questions.map((q) => (q.id in data ? { ...q, votes: data[q.id] } : q));
+      break;
+    default:
+      throw new Error(`unknown change kind ${kind}`);
+  }
+  return state;
+}
+
+// Checks that `changes` carry seqs first+1, first+2, ... with none missing or repeated.
+export function contiguousFrom(changes, first) {
+  return changes.every((change, i) => change.seq === first + 1 + i);
+}
+
+// A viewer in its own node process, so that the arrival times it records are not
+// skewed by a test process busy with hundreds of other sockets. Resolves once it
+// has its welcome; `frames` fills with {at, frame} as frames arrive.
+export async function spawnWatcher(t, server, hello = {}) {
+  const script = `
+    import WebSocket from 'ws';
+    const ws = new WebSocket(process.argv[1], { perMessageDeflate: false });
+    ws.on('open', () => ws.send(process.argv[2]));
+    ws.on('message', (data) => process.stdout.write(Date.now() + ' ' + data.toString() + '\\n'));
+    ws.on('close', () => process.exit(0));
+  `;
+  const child = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', script, server.wsUrl, JSON.stringify({ type: 'hello', id: 1, ...hello })],
+    { cwd: path.join(repoRoot, 'tests'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  const watcher = { frames: [], child };
+  let pending = '';
+  child.stdout.on('data', (chunk) => {
+    pending += chunk;
+    let newline;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      const space = line.indexOf(' ');
+      watcher.frames.push({ at: Number(line.slice(0, space)), frame: JSON.parse(line.slice(space + 1)) });
+    }
+  });
+  await waitFor(() => watcher.frames.some(({ frame }) => frame.type === 'snapshot'), {
+    timeout: 10000,
+    what: 'the watcher process to join',
+  });
+  return watcher;
 }

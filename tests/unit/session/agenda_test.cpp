@@ -339,13 +339,13 @@ TEST_F(AgendaTest, JsonBeforeStartHasNullsAndEverySegment) {
     "status": "scheduled", "current": null, "started_at": null, "paused_at": null, "ended_at": null,
     "segments": [
       {"id": "a", "kind": "opening", "title": "Opening", "planned_minutes": 5,
-       "speakers": [{"name": "Ada Host", "role": "host", "title": "Host"}], "actual_start": null},
+       "speakers": [{"name": "Ada Host", "role": "host", "title": "Host"}], "actual_start": null, "paused_ms": 0},
       {"id": "b", "kind": "keynote", "title": "Keynote", "planned_minutes": 20,
-       "speakers": [{"name": "Kim Keynote", "role": "speaker", "title": "Minister"}], "actual_start": null},
+       "speakers": [{"name": "Kim Keynote", "role": "speaker", "title": "Minister"}], "actual_start": null, "paused_ms": 0},
       {"id": "c", "kind": "panel", "title": "Panel", "planned_minutes": 45,
        "speakers": [{"name": "Ada Host", "role": "moderator", "title": "Host"},
-                    {"name": "Pat Panel", "role": "panelist", "title": "Analyst"}], "actual_start": null},
-      {"id": "d", "kind": "closing", "title": "Closing", "planned_minutes": 5, "speakers": [], "actual_start": null}
+                    {"name": "Pat Panel", "role": "panelist", "title": "Analyst"}], "actual_start": null, "paused_ms": 0},
+      {"id": "d", "kind": "closing", "title": "Closing", "planned_minutes": 5, "speakers": [], "actual_start": null, "paused_ms": 0}
     ]})");
   EXPECT_EQ(boost::json::value(show_.to_json()), expected) << boost::json::serialize(show_.to_json());
 }
@@ -374,6 +374,42 @@ TEST_F(AgendaTest, JsonAfterEndHasNoCurrent) {
   EXPECT_EQ(json.at("status"), "ended");
   EXPECT_TRUE(json.at("current").is_null());
   EXPECT_EQ(json.at("ended_at"), t0 + 90 * minute);
+}
+
+}  // namespace
+}  // namespace companion::session
+
+namespace companion::session {
+namespace {
+
+TEST(AgendaPauseTest, ResumeCreditsThePauseToTheCurrentSegment) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(1'000).ok());
+  ASSERT_TRUE(show.pause(5'000).ok());
+  ASSERT_TRUE(show.resume(8'000).ok());
+  EXPECT_EQ(show.segments()[0].paused_ms, 3'000);
+  EXPECT_FALSE(show.paused_at().has_value());
+}
+
+TEST(AgendaPauseTest, MovingWhilePausedSplitsThePauseBetweenSegments) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(1'000).ok());
+  ASSERT_TRUE(show.pause(2'000).ok());
+  ASSERT_TRUE(show.next(5'000).ok());
+  ASSERT_TRUE(show.resume(6'000).ok());
+  EXPECT_EQ(show.segments()[0].paused_ms, 3'000);
+  EXPECT_EQ(show.segments()[1].paused_ms, 1'000);
+}
+
+TEST(AgendaPauseTest, MovingBackClearsThePausedTimeOfLaterSegments) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(1'000).ok());
+  ASSERT_TRUE(show.next(2'000).ok());
+  ASSERT_TRUE(show.pause(3'000).ok());
+  ASSERT_TRUE(show.resume(4'000).ok());
+  ASSERT_TRUE(show.previous(5'000).ok());
+  EXPECT_EQ(show.segments()[1].paused_ms, 0);
+  EXPECT_FALSE(show.segments()[1].actual_start.has_value());
 }
 
 }  // namespace

@@ -13,8 +13,10 @@ TEST(FormatSnifferTest, RecognizesEveryFixtureFormat) {
     EXPECT_EQ(sniffer.sniff(line), wire_format::jetstream);
   for (const auto& line : test::fixture_lines("mastodon-stream.ndjson"))
     EXPECT_EQ(sniffer.sniff(line), wire_format::mastodon);
-  for (const auto& line : test::fixture_lines("x-filtered-stream.ndjson")) EXPECT_EQ(sniffer.sniff(line), wire_format::x);
-  EXPECT_EQ(sniffer.sniff(R"({"id":"1","author":{"handle":"a"},"text":"t","created_at":0})"), wire_format::generic);
+  for (const auto& line : test::fixture_lines("x-filtered-stream.ndjson"))
+    EXPECT_EQ(sniffer.sniff(line), wire_format::x);
+  EXPECT_EQ(sniffer.sniff(R"({"id":"1","author":{"handle":"a"},"text":"t","created_at":0})"),
+            wire_format::generic);
   EXPECT_EQ(sniffer.sniff(R"({"delete":"webhook:1"})"), wire_format::generic);
   EXPECT_EQ(sniffer.sniff(R"({"hello":"world"})"), wire_format::unknown);
   EXPECT_EQ(sniffer.sniff("nonsense"), wire_format::unknown);

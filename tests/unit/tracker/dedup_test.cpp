@@ -8,7 +8,8 @@ namespace {
 
 constexpr session::millis t0 = 1713794400000;
 
-session::social_post make_post(std::string id, std::string handle, std::string text, session::millis created = t0) {
+session::social_post make_post(std::string id, std::string handle, std::string text,
+                               session::millis created = t0) {
   session::social_post post;
   post.id = std::move(id);
   post.source = post.id.substr(0, post.id.find(':'));
@@ -29,7 +30,8 @@ TEST(DedupTest, FirstSightingIsFresh) {
 TEST(DedupTest, SameIdTwiceIsDuplicate) {
   deduplicator dedup;
   dedup.check(make_post("bluesky:1", "a", "hello"), "", t0);
-  EXPECT_EQ(dedup.check(make_post("bluesky:1", "a", "edited text"), "", t0).verdict, dedup_verdict::duplicate_id);
+  EXPECT_EQ(dedup.check(make_post("bluesky:1", "a", "edited text"), "", t0).verdict,
+            dedup_verdict::duplicate_id);
 }
 
 TEST(DedupTest, SamePostFromTwoSourcesIsDuplicate) {
@@ -44,7 +46,8 @@ TEST(DedupTest, SameTextInAnotherMinuteOrByAnotherAuthorIsFresh) {
   dedup.check(make_post("bluesky:1", "desk", "Panel starting", t0), "", t0);
   EXPECT_EQ(dedup.check(make_post("webhook:2", "desk", "Panel starting", t0 + 61'000), "", t0).verdict,
             dedup_verdict::fresh);
-  EXPECT_EQ(dedup.check(make_post("webhook:3", "other", "Panel starting", t0), "", t0).verdict, dedup_verdict::fresh);
+  EXPECT_EQ(dedup.check(make_post("webhook:3", "other", "Panel starting", t0), "", t0).verdict,
+            dedup_verdict::fresh);
 }
 
 TEST(DedupTest, RepostOfSeenPostIsDuplicate) {
@@ -75,7 +78,8 @@ TEST(DedupTest, SameTextFromThreeAuthorsIsLikelySpam) {
 TEST(DedupTest, SameAuthorRepeatingIsNotSpam) {
   deduplicator dedup;
   for (int i = 0; i < 5; ++i) {
-    auto d = dedup.check(make_post("b:" + std::to_string(i), "a", "same words", t0 + i * 120'000), "", t0 + i * 120'000);
+    auto d = dedup.check(make_post("b:" + std::to_string(i), "a", "same words", t0 + i * 120'000), "",
+                         t0 + i * 120'000);
     EXPECT_FALSE(d.likely_spam);
   }
 }
@@ -93,7 +97,8 @@ TEST(DedupTest, MemoryIsBoundedFifo) {
   dedup_limits limits;
   limits.remembered_posts = 3;
   deduplicator dedup(limits);
-  for (int i = 0; i < 4; ++i) dedup.check(make_post("b:" + std::to_string(i), "a", "t" + std::to_string(i)), "", t0);
+  for (int i = 0; i < 4; ++i)
+    dedup.check(make_post("b:" + std::to_string(i), "a", "t" + std::to_string(i)), "", t0);
   EXPECT_FALSE(dedup.seen("b:0"));
   EXPECT_TRUE(dedup.seen("b:1"));
   EXPECT_TRUE(dedup.seen("b:3"));

@@ -39,7 +39,8 @@ TEST_F(GenericDecoderTest, FullPostDecodes) {
 }
 
 TEST_F(GenericDecoderTest, MinimalPostDefaultsToWebhook) {
-  const auto& d = post_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"hi","created_at":1713794700123})"));
+  const auto& d = post_of(
+      decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"hi","created_at":1713794700123})"));
   EXPECT_EQ(d.post.id, "webhook:7");
   EXPECT_EQ(d.post.source, "webhook");
   EXPECT_EQ(d.post.author_id, "a");
@@ -47,9 +48,12 @@ TEST_F(GenericDecoderTest, MinimalPostDefaultsToWebhook) {
 }
 
 TEST_F(GenericDecoderTest, IdAlreadyCarryingSourceIsKept) {
-  EXPECT_EQ(post_of(decoder_.decode(R"({"id":"bluesky:at://x/y","source":"bluesky","author":{"handle":"a"},"text":"t","created_at":0})"))
-                .post.id,
-            "bluesky:at://x/y");
+  EXPECT_EQ(
+      post_of(
+          decoder_.decode(
+              R"({"id":"bluesky:at://x/y","source":"bluesky","author":{"handle":"a"},"text":"t","created_at":0})"))
+          .post.id,
+      "bluesky:at://x/y");
 }
 
 TEST_F(GenericDecoderTest, DeleteLineIsADeletion) {
@@ -59,15 +63,22 @@ TEST_F(GenericDecoderTest, DeleteLineIsADeletion) {
 }
 
 TEST_F(GenericDecoderTest, BadPostsAreSkippedWithReason) {
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"created_at":0})")), skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{},"text":"t","created_at":0})")), skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"t"})")), skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"t","created_at":"later"})")),
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"created_at":0})")),
+            skip_reason::missing_field);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{},"text":"t","created_at":0})")),
+            skip_reason::missing_field);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"t"})")),
+            skip_reason::missing_field);
+  EXPECT_EQ(
+      reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"t","created_at":"later"})")),
+      skip_reason::wrong_type);
+  EXPECT_EQ(reason_of(decoder_.decode(
+                R"({"id":"7","author":{"handle":"a"},"text":"t","created_at":0,"source":"myspace"})")),
             skip_reason::wrong_type);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"t","created_at":0,"source":"myspace"})")),
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":"a","text":"t","created_at":0})")),
             skip_reason::wrong_type);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":"a","text":"t","created_at":0})")), skip_reason::wrong_type);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"id":"7","author":{"handle":"a"},"text":"t","created_at":0,"reply":"yes"})")),
+  EXPECT_EQ(reason_of(decoder_.decode(
+                R"({"id":"7","author":{"handle":"a"},"text":"t","created_at":0,"reply":"yes"})")),
             skip_reason::wrong_type);
   EXPECT_EQ(reason_of(decoder_.decode("")), skip_reason::malformed_json);
 }

@@ -31,11 +31,13 @@ TEST_F(HashtagMatcherTest, LongerTagsDoNotMatch) {
 }
 
 TEST_F(HashtagMatcherTest, OutputsEventSpellingInEventOrderOnce) {
-  EXPECT_EQ(in_text("#natosummit #road2nato #NATOSUMMIT"), (std::vector<std::string>{"Road2NATO", "NATOSummit"}));
+  EXPECT_EQ(in_text("#natosummit #road2nato #NATOSUMMIT"),
+            (std::vector<std::string>{"Road2NATO", "NATOSummit"}));
 }
 
 TEST_F(HashtagMatcherTest, MatchesInsideJapaneseAndKoreanText) {
-  EXPECT_EQ(in_text("NATOとインド太平洋パートナーの議論 #NATOSummit　視聴中"), std::vector<std::string>{"NATOSummit"});
+  EXPECT_EQ(in_text("NATOとインド太平洋パートナーの議論 #NATOSummit　視聴中"),
+            std::vector<std::string>{"NATOSummit"});
   EXPECT_EQ(in_text("좋은 토론 #Road2NATO입니다"), std::vector<std::string>{});  // Hangul continues the tag
   EXPECT_EQ(in_text("좋은 토론 #Road2NATO."), std::vector<std::string>{"Road2NATO"});
 }

@@ -12,14 +12,16 @@ TEST(HtmlTextTest, ParagraphsAndBreaksBecomeLineBreaks) {
 
 TEST(HtmlTextTest, LinksKeepTheirTextAndAreCounted) {
   auto out = html_to_text(
-      "<p>see <a href=\"https://usip.org\"><span class=\"invisible\">https://</span><span>usip.org</span></a> "
+      "<p>see <a href=\"https://usip.org\"><span "
+      "class=\"invisible\">https://</span><span>usip.org</span></a> "
       "<a href=\"https://m.example/tags/x\" class=\"mention hashtag\">#<span>x</span></a></p>");
   EXPECT_EQ(out.text, "see https://usip.org #x");
   EXPECT_EQ(out.link_count, 1);
 }
 
 TEST(HtmlTextTest, DecodesEntitiesAndStripsTags) {
-  EXPECT_EQ(html_to_text("<p>Grande&#x27;s &amp; <b>bold</b> &lt;script&gt;</p>").text, "Grande's & bold <script>");
+  EXPECT_EQ(html_to_text("<p>Grande&#x27;s &amp; <b>bold</b> &lt;script&gt;</p>").text,
+            "Grande's & bold <script>");
 }
 
 TEST(HtmlTextTest, DropsScriptContent) {

@@ -36,13 +36,15 @@ TEST_F(IngestPipelineTest, JetstreamFixtureEndToEnd) {
   ASSERT_EQ(out.posts.size(), 11u);
   EXPECT_EQ(out.posts.front().post.tags, std::vector<std::string>{"Road2NATO"});
   EXPECT_EQ(out.posts.at(1).post.tags, (std::vector<std::string>{"Road2NATO", "NATOSummit"}));
-  EXPECT_EQ(out.posts.at(5).post.tags, std::vector<std::string>{"Road2NATO"}) << "#road2nato spelled as the event spells it";
+  EXPECT_EQ(out.posts.at(5).post.tags, std::vector<std::string>{"Road2NATO"})
+      << "#road2nato spelled as the event spells it";
   for (const auto& p : out.posts) {
     EXPECT_EQ(p.decision.verdict, session::post_verdict::pending);
     EXPECT_EQ(p.decision.rule, "default");
   }
-  EXPECT_EQ(out.deleted, std::vector<std::string>{
-                             "bluesky:at://did:plc:cis2jhtlgmxgedn73u55xtpl/app.bsky.feed.post/3kq0000000001"});
+  EXPECT_EQ(out.deleted,
+            std::vector<std::string>{
+                "bluesky:at://did:plc:cis2jhtlgmxgedn73u55xtpl/app.bsky.feed.post/3kq0000000001"});
 
   const auto& c = pipeline_.counters().source(wire_format::jetstream);
   EXPECT_EQ(c.frames, 18u);
@@ -52,7 +54,8 @@ TEST_F(IngestPipelineTest, JetstreamFixtureEndToEnd) {
   EXPECT_EQ(c.skipped, 1u);
   EXPECT_EQ(c.accepted, 11u);
   EXPECT_EQ(c.deletions, 1u);
-  EXPECT_EQ(pipeline_.counters().skipped_by_reason[static_cast<std::size_t>(skip_reason::unknown_collection)], 1u);
+  EXPECT_EQ(pipeline_.counters().skipped_by_reason[static_cast<std::size_t>(skip_reason::unknown_collection)],
+            1u);
   EXPECT_EQ(pipeline_.counters().pending, 11u);
   EXPECT_EQ(pipeline_.counters().by_rule[static_cast<std::size_t>(moderation_rule::default_rule)], 11u);
   EXPECT_EQ(pipeline_.jetstream_cursor(), 1713794406877935);
@@ -73,7 +76,8 @@ TEST_F(IngestPipelineTest, MastodonFixtureEndToEnd) {
   EXPECT_EQ(out.posts.at(3).post.tags, std::vector<std::string>{"Road2NATO"});
   EXPECT_TRUE(out.posts.at(4).is_edit);
   EXPECT_EQ(out.posts.at(4).post.id, out.posts.at(1).post.id);
-  EXPECT_EQ(out.deleted, std::vector<std::string>{"mastodon:https://sigmoid.social/users/dara/statuses/112100000000000003"});
+  EXPECT_EQ(out.deleted, std::vector<std::string>{
+                             "mastodon:https://sigmoid.social/users/dara/statuses/112100000000000003"});
   EXPECT_EQ(pipeline_.counters().edits, 1u);
 }
 
@@ -102,7 +106,8 @@ TEST_F(IngestPipelineTest, SamePostViaWebhookIsCrossSourceDuplicate) {
 
 TEST_F(IngestPipelineTest, RulesDecideAndNameTheRule) {
   auto rules = moderation_rules::parse(
-      boost::json::parse(R"({"blocked_terms":["optional"],"trusted_authors":["thinktank_dc"],"drop_replies":true})")
+      boost::json::parse(
+          R"({"blocked_terms":["optional"],"trusted_authors":["thinktank_dc"],"drop_replies":true})")
           .as_object());
   ingest_pipeline pipeline({"Road2NATO", "NATOSummit"}, std::get<moderation_rules>(std::move(rules)));
   std::vector<std::string> rules_seen;
@@ -144,7 +149,8 @@ TEST_F(IngestPipelineTest, DeletionOfUnknownPostIsDropped) {
 
 TEST_F(IngestPipelineTest, MalformedLinesAreCountedAndSkipped) {
   EXPECT_TRUE(std::holds_alternative<std::monostate>(pipeline_.ingest("{oops", wire_format::unknown, now)));
-  EXPECT_EQ(pipeline_.counters().skipped_by_reason[static_cast<std::size_t>(skip_reason::malformed_json)], 1u);
+  EXPECT_EQ(pipeline_.counters().skipped_by_reason[static_cast<std::size_t>(skip_reason::malformed_json)],
+            1u);
   EXPECT_EQ(pipeline_.counters().source(wire_format::unknown).skipped, 1u);
 }
 

@@ -32,7 +32,9 @@ class JetstreamDecoderTest : public ::testing::Test {
   jetstream_decoder decoder_;
 };
 
-TEST_F(JetstreamDecoderTest, FixtureHasEighteenFrames) { EXPECT_EQ(lines_.size(), 18u); }
+TEST_F(JetstreamDecoderTest, FixtureHasEighteenFrames) {
+  EXPECT_EQ(lines_.size(), 18u);
+}
 
 TEST_F(JetstreamDecoderTest, IdentityFrameUpdatesHandle) {
   auto result = decode_through(1);
@@ -83,13 +85,17 @@ TEST_F(JetstreamDecoderTest, LowerCaseFacetTagIsKeptAsSpelled) {
   EXPECT_EQ(post_of(decode_through(9)).hashtags, std::vector<std::string>{"road2nato"});
 }
 
-TEST_F(JetstreamDecoderTest, UrlInTextCountsAsLink) { EXPECT_EQ(post_of(decode_through(11)).post.link_count, 1); }
+TEST_F(JetstreamDecoderTest, UrlInTextCountsAsLink) {
+  EXPECT_EQ(post_of(decode_through(11)).post.link_count, 1);
+}
 
 TEST_F(JetstreamDecoderTest, LongerTagIsReportedRaw) {
   EXPECT_EQ(post_of(decode_through(12)).hashtags, std::vector<std::string>{"NATOSummit2024"});
 }
 
-TEST_F(JetstreamDecoderTest, PostWithoutTagsHasNone) { EXPECT_TRUE(post_of(decode_through(13)).hashtags.empty()); }
+TEST_F(JetstreamDecoderTest, PostWithoutTagsHasNone) {
+  EXPECT_TRUE(post_of(decode_through(13)).hashtags.empty());
+}
 
 TEST_F(JetstreamDecoderTest, RecordTagsAreFound) {
   EXPECT_EQ(post_of(decode_through(14)).hashtags, std::vector<std::string>{"Road2NATO"});
@@ -99,7 +105,9 @@ TEST_F(JetstreamDecoderTest, TagTypedWithoutFacetIsFound) {
   EXPECT_EQ(post_of(decode_through(15)).hashtags, std::vector<std::string>{"NATOSummit"});
 }
 
-TEST_F(JetstreamDecoderTest, ReplyIsFlagged) { EXPECT_TRUE(post_of(decode_through(16)).post.is_reply); }
+TEST_F(JetstreamDecoderTest, ReplyIsFlagged) {
+  EXPECT_TRUE(post_of(decode_through(16)).post.is_reply);
+}
 
 TEST_F(JetstreamDecoderTest, LikeIsUnknownCollection) {
   EXPECT_EQ(reason_of(decode_through(17)), skip_reason::unknown_collection);
@@ -148,14 +156,16 @@ TEST_F(JetstreamDecoderTest, MissingCreatedAtFallsBackToTimeUs) {
 }
 
 TEST_F(JetstreamDecoderTest, AccountFrameIsSkipped) {
-  EXPECT_EQ(reason_of(decoder_.decode(
-                R"({"did":"did:plc:a","time_us":5,"kind":"account","account":{"active":false,"did":"did:plc:a"}})")),
-            skip_reason::account_event);
+  EXPECT_EQ(
+      reason_of(decoder_.decode(
+          R"({"did":"did:plc:a","time_us":5,"kind":"account","account":{"active":false,"did":"did:plc:a"}})")),
+      skip_reason::account_event);
   EXPECT_EQ(decoder_.cursor(), 5);
 }
 
 TEST_F(JetstreamDecoderTest, IdentityWithoutHandleIsSkipped) {
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"did":"did:plc:a","time_us":5,"kind":"identity","identity":{"did":"did:plc:a"}})")),
+  EXPECT_EQ(reason_of(decoder_.decode(
+                R"({"did":"did:plc:a","time_us":5,"kind":"identity","identity":{"did":"did:plc:a"}})")),
             skip_reason::identity_event);
 }
 
@@ -163,12 +173,15 @@ TEST_F(JetstreamDecoderTest, BadInputIsSkippedWithReason) {
   EXPECT_EQ(reason_of(decoder_.decode("{\"did\":")), skip_reason::malformed_json);
   EXPECT_EQ(reason_of(decoder_.decode("not json")), skip_reason::malformed_json);
   EXPECT_EQ(reason_of(decoder_.decode("[1,2]")), skip_reason::wrong_type);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"did":"d","time_us":"soon","kind":"commit"})")), skip_reason::wrong_type);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"did":"d","time_us":"soon","kind":"commit"})")),
+            skip_reason::wrong_type);
   EXPECT_EQ(reason_of(decoder_.decode(R"({"did":"d","time_us":1})")), skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(
-                R"({"did":"d","time_us":1,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.feed.post","rkey":"r"}})")),
-            skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"did":"d","time_us":1,"kind":"labels"})")), skip_reason::unknown_event);
+  EXPECT_EQ(
+      reason_of(decoder_.decode(
+          R"({"did":"d","time_us":1,"kind":"commit","commit":{"operation":"create","collection":"app.bsky.feed.post","rkey":"r"}})")),
+      skip_reason::missing_field);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"did":"d","time_us":1,"kind":"labels"})")),
+            skip_reason::unknown_event);
   EXPECT_EQ(reason_of(decoder_.decode("\"\xFF\xFE\"")), skip_reason::malformed_json);
 }
 

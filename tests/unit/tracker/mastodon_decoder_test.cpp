@@ -26,29 +26,33 @@ class MastodonDecoderTest : public ::testing::Test {
 
   // A streaming frame around `status`, with the payload as a JSON string like the real server sends.
   static std::string frame(std::string_view event, const boost::json::value& status) {
-    boost::json::value outer = {{"stream", {"hashtag", "road2nato"}}, {"event", event},
-                                {"payload", boost::json::serialize(status)}};
+    boost::json::value outer = {
+        {"stream", {"hashtag", "road2nato"}}, {"event", event}, {"payload", boost::json::serialize(status)}};
     return boost::json::serialize(outer);
   }
 
   static boost::json::object status(std::string_view id, std::string_view content) {
-    return {{"id", id},
-            {"created_at", "2024-04-22T14:30:00.000Z"},
-            {"in_reply_to_id", nullptr},
-            {"language", "de"},
-            {"uri", "https://social.example/users/erin/statuses/" + std::string(id)},
-            {"url", "https://social.example/@erin/" + std::string(id)},
-            {"content", content},
-            {"reblog", nullptr},
-            {"account", {{"id", "1"}, {"acct", "erin"}, {"display_name", "Erin"}, {"url", "https://social.example/@erin"}}},
-            {"tags", boost::json::array{}}};
+    return {
+        {"id", id},
+        {"created_at", "2024-04-22T14:30:00.000Z"},
+        {"in_reply_to_id", nullptr},
+        {"language", "de"},
+        {"uri", "https://social.example/users/erin/statuses/" + std::string(id)},
+        {"url", "https://social.example/@erin/" + std::string(id)},
+        {"content", content},
+        {"reblog", nullptr},
+        {"account",
+         {{"id", "1"}, {"acct", "erin"}, {"display_name", "Erin"}, {"url", "https://social.example/@erin"}}},
+        {"tags", boost::json::array{}}};
   }
 
   std::vector<std::string> lines_;
   mastodon_decoder decoder_;
 };
 
-TEST_F(MastodonDecoderTest, FixtureHasSixFrames) { EXPECT_EQ(lines_.size(), 6u); }
+TEST_F(MastodonDecoderTest, FixtureHasSixFrames) {
+  EXPECT_EQ(lines_.size(), 6u);
+}
 
 TEST_F(MastodonDecoderTest, UpdateBecomesPlainTextPost) {
   const auto& d = post_of(decoder_.decode(lines_.at(0)));
@@ -69,7 +73,8 @@ TEST_F(MastodonDecoderTest, UpdateBecomesPlainTextPost) {
 
 TEST_F(MastodonDecoderTest, LinkTextIsKeptAndCounted) {
   const auto& d = post_of(decoder_.decode(lines_.at(2)));
-  EXPECT_EQ(d.post.text, "Galic presenting the study group findings https://www.usip.org #Road2NATO #NATOSummit");
+  EXPECT_EQ(d.post.text,
+            "Galic presenting the study group findings https://www.usip.org #Road2NATO #NATOSummit");
   EXPECT_EQ(d.post.link_count, 1);
   EXPECT_EQ(d.post.author_handle, "chen@fediscience.org");
 }
@@ -98,7 +103,9 @@ TEST_F(MastodonDecoderTest, DeleteOfUnseenStatusIsSkipped) {
 }
 
 TEST_F(MastodonDecoderTest, BoostShowsOriginalAndNamesIt) {
-  auto original = status("200", "<p>Original <a href=\"https://m/tags/natosummit\" class=\"mention hashtag\">#<span>NATOSummit</span></a></p>");
+  auto original = status("200",
+                         "<p>Original <a href=\"https://m/tags/natosummit\" class=\"mention "
+                         "hashtag\">#<span>NATOSummit</span></a></p>");
   auto boost = status("201", "");
   boost["account"].as_object()["acct"] = "frank@other.example";
   boost["reblog"] = original;
@@ -122,9 +129,12 @@ TEST_F(MastodonDecoderTest, ReplyIsFlagged) {
 TEST_F(MastodonDecoderTest, BadFramesAreSkippedWithReason) {
   EXPECT_EQ(reason_of(decoder_.decode("{")), skip_reason::malformed_json);
   EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"update"})")), skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"notification","payload":"{}"})")), skip_reason::unknown_event);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"update","payload":"not json"})")), skip_reason::malformed_json);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"update","payload":"{\"id\":\"1\"}"})")), skip_reason::missing_field);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"notification","payload":"{}"})")),
+            skip_reason::unknown_event);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"update","payload":"not json"})")),
+            skip_reason::malformed_json);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"update","payload":"{\"id\":\"1\"}"})")),
+            skip_reason::missing_field);
   EXPECT_EQ(reason_of(decoder_.decode(R"({"event":"update","payload":7})")), skip_reason::wrong_type);
 }
 

@@ -169,7 +169,8 @@ TEST(ModerationRulesTest, InvalidValuesGiveClearErrors) {
   EXPECT_EQ(parse_error(R"({"max_links":"2"})"), "moderation.max_links: must be an integer from 0 to 1000");
   EXPECT_EQ(parse_error(R"({"per_author_per_minute":0})"),
             "moderation.per_author_per_minute: must be an integer from 1 to 10000");
-  EXPECT_EQ(parse_error(R"({"blocked_terms":"war"})"), "moderation.blocked_terms: must be an array of strings");
+  EXPECT_EQ(parse_error(R"({"blocked_terms":"war"})"),
+            "moderation.blocked_terms: must be an array of strings");
   EXPECT_EQ(parse_error(R"({"blocked_terms":["ok",3]})"), "moderation.blocked_terms[1]: must be a string");
   EXPECT_EQ(parse_error(R"({"trusted_authors":[""]})"), "moderation.trusted_authors[0]: must not be empty");
   EXPECT_EQ(parse_error(R"({"drop_replies":"yes"})"), "moderation.drop_replies: must be true or false");

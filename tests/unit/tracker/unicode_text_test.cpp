@@ -13,11 +13,17 @@ std::vector<std::string> hashtags_in(std::string_view text) {
   return {views.begin(), views.end()};
 }
 
-TEST(UnicodeTextTest, FoldCaseLowersAscii) { EXPECT_EQ(fold_case("Road2NATO"), "road2nato"); }
+TEST(UnicodeTextTest, FoldCaseLowersAscii) {
+  EXPECT_EQ(fold_case("Road2NATO"), "road2nato");
+}
 
-TEST(UnicodeTextTest, FoldCaseNormalizesFullWidth) { EXPECT_EQ(fold_case("ＮＡＴＯＳｕｍｍｉｔ"), "natosummit"); }
+TEST(UnicodeTextTest, FoldCaseNormalizesFullWidth) {
+  EXPECT_EQ(fold_case("ＮＡＴＯＳｕｍｍｉｔ"), "natosummit");
+}
 
-TEST(UnicodeTextTest, FoldCaseFoldsGermanSharpS) { EXPECT_EQ(fold_case("STRASSE"), fold_case("straße")); }
+TEST(UnicodeTextTest, FoldCaseFoldsGermanSharpS) {
+  EXPECT_EQ(fold_case("STRASSE"), fold_case("straße"));
+}
 
 TEST(UnicodeTextTest, FoldCaseComposesCombiningMarks) {
   // "e" + combining acute composes to the same bytes as precomposed "é".
@@ -39,7 +45,8 @@ TEST(UnicodeTextTest, TagEndsAtPunctuation) {
 }
 
 TEST(UnicodeTextTest, TagEndsAtEmoji) {
-  EXPECT_EQ(hashtags_in("#Road2NATO\xF0\x9F\x87\xBA\xF0\x9F\x87\xB8 live"), std::vector<std::string>{"Road2NATO"});
+  EXPECT_EQ(hashtags_in("#Road2NATO\xF0\x9F\x87\xBA\xF0\x9F\x87\xB8 live"),
+            std::vector<std::string>{"Road2NATO"});
 }
 
 TEST(UnicodeTextTest, ExtractsTagsBetweenJapaneseText) {
@@ -49,11 +56,13 @@ TEST(UnicodeTextTest, ExtractsTagsBetweenJapaneseText) {
 }
 
 TEST(UnicodeTextTest, FullWidthNumberSignStartsTag) {
-  EXPECT_EQ(hashtags_in("会議 ＃ＮＡＴＯＳｕｍｍｉｔ です"), std::vector<std::string>{"ＮＡＴＯＳｕｍｍｉｔ"});
+  EXPECT_EQ(hashtags_in("会議 ＃ＮＡＴＯＳｕｍｍｉｔ です"),
+            std::vector<std::string>{"ＮＡＴＯＳｕｍｍｉｔ"});
 }
 
 TEST(UnicodeTextTest, CombiningMarksStayInsideTag) {
-  EXPECT_EQ(hashtags_in("#Se\xCC\x81\x63urite\xCC\x81 ok"), std::vector<std::string>{"Se\xCC\x81\x63urite\xCC\x81"});
+  EXPECT_EQ(hashtags_in("#Se\xCC\x81\x63urite\xCC\x81 ok"),
+            std::vector<std::string>{"Se\xCC\x81\x63urite\xCC\x81"});
 }
 
 TEST(UnicodeTextTest, UnderscoreAndDigitsStayInsideTag) {

@@ -25,7 +25,9 @@ class XDecoderTest : public ::testing::Test {
   x_decoder decoder_;
 };
 
-TEST_F(XDecoderTest, FixtureHasThreeObjects) { EXPECT_EQ(lines_.size(), 3u); }
+TEST_F(XDecoderTest, FixtureHasThreeObjects) {
+  EXPECT_EQ(lines_.size(), 3u);
+}
 
 TEST_F(XDecoderTest, PostTakesAuthorFromIncludes) {
   const auto& d = post_of(decoder_.decode(lines_.at(0)));
@@ -42,7 +44,8 @@ TEST_F(XDecoderTest, PostTakesAuthorFromIncludes) {
 }
 
 TEST_F(XDecoderTest, EveryFixtureLineIsAPost) {
-  for (const auto& line : lines_) EXPECT_TRUE(std::holds_alternative<decoded_post>(decoder_.decode(line))) << line;
+  for (const auto& line : lines_)
+    EXPECT_TRUE(std::holds_alternative<decoded_post>(decoder_.decode(line))) << line;
   const auto& d = post_of(decoder_.decode(lines_.at(2)));
   EXPECT_EQ(d.post.lang, "ko");
   EXPECT_EQ(d.post.author_handle, "seoul_policy");
@@ -62,9 +65,11 @@ TEST_F(XDecoderTest, ReferencedTweetsMarkReplyAndRetweet) {
 }
 
 TEST_F(XDecoderTest, BadInputIsSkippedWithReason) {
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"errors":[{"title":"ConnectionException"}]})")), skip_reason::missing_field);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"errors":[{"title":"ConnectionException"}]})")),
+            skip_reason::missing_field);
   EXPECT_EQ(reason_of(decoder_.decode(R"({"data":{"id":"1","author_id":"2"}})")), skip_reason::missing_field);
-  EXPECT_EQ(reason_of(decoder_.decode(R"({"data":{"id":1,"text":"x","author_id":"2"}})")), skip_reason::wrong_type);
+  EXPECT_EQ(reason_of(decoder_.decode(R"({"data":{"id":1,"text":"x","author_id":"2"}})")),
+            skip_reason::wrong_type);
   EXPECT_EQ(reason_of(decoder_.decode(R"({"data":)")), skip_reason::malformed_json);
 }
 
