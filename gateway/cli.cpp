@@ -34,6 +34,8 @@ const char* const serve_help =
     "  --max-connections-per-ip N  WebSockets per client address, 0 for no cap (default 5000)\n"
     "  --allow-origin ORIGIN       an Origin allowed for staff connections; repeatable, '*' for any\n"
     "                              (default: the server's own origin)\n"
+    "  --replay FILE               replay an NDJSON file of posts into the default event\n"
+    "  --replay-speed X            replay pace: 1 real time, 10 ten times faster, 0 as fast as possible\n"
     "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
     "                              server but not of the machine)\n"
     "  --log-format text|json      structured log lines on stderr (default text)\n"
@@ -152,6 +154,16 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
     } else if (flag == "--allow-origin") {
       if (!cursor.take(value)) return cursor.error;
       out.config.allowed_origins.push_back(value);
+    } else if (flag == "--replay") {
+      if (!cursor.take(value)) return cursor.error;
+      out.sources.replay_file = value;
+    } else if (flag == "--replay-speed") {
+      if (!cursor.take(value)) return cursor.error;
+      char* end = nullptr;
+      double speed = std::strtod(value.c_str(), &end);
+      if (end == value.c_str() || *end != '\0' || speed < 0 || speed > 10000)
+        return "--replay-speed wants a number from 0 (as fast as possible) to 10000";
+      out.sources.replay_speed = speed;
     } else if (flag == "--no-fsync") {
       out.config.synchronous_full = false;
     } else if (flag == "--log-format") {

@@ -23,6 +23,7 @@ struct token_request {
 
 struct serve_request {
   server_config config;
+  source_overrides sources;
   std::optional<std::filesystem::path> secret_file;
   bool json_logs = false;
   bool quiet = false;

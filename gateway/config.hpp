@@ -6,10 +6,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace companion::gateway {
+
+// Sources named on the command line, for the default event; they replace the event file's.
+struct source_overrides {
+  std::optional<std::filesystem::path> replay_file;
+  std::optional<double> replay_speed;
+  std::optional<std::string> jetstream_url;
+  std::optional<std::string> mastodon_url;
+  std::optional<std::string> mastodon_token;
+};
 
 struct server_config {
   std::string listen_address = "127.0.0.1";  // loopback unless asked: the consoles carry staff tokens

@@ -10,6 +10,7 @@
 #include "gateway/ws_connection.hpp"
 #include "gateway/ws_frame_writer.hpp"
 #include "session/frames.hpp"
+#include "session/post_wall.hpp"
 
 namespace companion::gateway {
 namespace {
@@ -128,6 +129,26 @@ void engine_host::submit(std::size_t event, session::command cmd, session::actor
               }
               finish(event, std::move(reply), std::move(target));
             });
+}
+
+void engine_host::submit_post(std::size_t event, session::social_post post,
+                              session::moderation_decision decision) {
+  net::post(context_, [this, event, post = std::move(post), decision = std::move(decision)] {
+    session::engine_reply reply = engines_[event]->ingest(post, decision, wall_clock_ms());
+    // A post the wall already holds (a repeat after a restart) changes nothing.
+    if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
+  });
+}
+
+void engine_host::submit_retraction(std::size_t event, std::string post_id) {
+  net::post(context_, [this, event, post_id = std::move(post_id)] {
+    session::engine_reply reply = engines_[event]->retract(post_id, wall_clock_ms());
+    if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
+  });
+}
+
+std::vector<std::string> engine_host::known_posts(std::size_t event) const {
+  return engines_[event]->wall().post_ids();
 }
 
 void engine_host::with_engine(std::size_t event, std::function<void(session::event_engine&)> work) {

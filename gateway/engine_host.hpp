@@ -42,7 +42,12 @@ class engine_host {
 
   // Thread-safe: runs the command on the engine thread.
   void submit(std::size_t event, session::command cmd, session::actor who, reply_target target);
-  // Thread-safe: runs `work` with the engine on the engine thread (exports, ingest).
+  // Thread-safe: a post from the tracker, and a deletion at its source.
+  void submit_post(std::size_t event, session::social_post post, session::moderation_decision decision);
+  void submit_retraction(std::size_t event, std::string post_id);
+  // Before start(): the post ids an event's wall already holds.
+  std::vector<std::string> known_posts(std::size_t event) const;
+  // Thread-safe: runs `work` with the engine on the engine thread (exports).
   void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
   // On the engine thread: commits the reply's journal record, then publishes and answers.
   void finish(std::size_t event, session::engine_reply reply, reply_target target);

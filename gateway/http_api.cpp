@@ -233,6 +233,38 @@ std::string audit_csv(const session::event_engine& engine) {
   return csv;
 }
 
+// POST /api/events/{id}/posts: one JSON post or NDJSON, with an ingest token.
+void ingest_posts(shard& home, std::size_t event, const http_request& request, http_reply reply) {
+  server& owner = home.owner();
+  if (request.method() != http::verb::post)
+    return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use POST"));
+  std::string_view header(request[http::field::authorization].data(),
+                          request[http::field::authorization].size());
+  constexpr std::string_view bearer = "Bearer ";
+  if (!header.starts_with(bearer))
+    return reply(json_error(request, http::status::unauthorized, "unauthorized",
+                            "Authorization: Bearer <ingest token> required"));
+  auto verdict = verify_token(header.substr(bearer.size()), owner.config().secret, owner.event_id(event),
+                              wall_clock_ms(), owner.config().token_leeway_ms);
+  if (!verdict.ok)
+    return reply(
+        json_error(request, http::status::unauthorized, "unauthorized", "invalid token: " + verdict.why));
+  if (verdict.claims.role != session::role::ingest)
+    return reply(json_error(request, http::status::forbidden, "forbidden", "ingest token required"));
+  auto shared_request = std::make_shared<http_request>(request);
+  std::string body = request.body();
+  owner.ingest().ingest_body(event, std::move(body),
+                             [&home, shared_request, reply = std::move(reply)](ingest_tally tally) {
+                               net::post(home.context(), [shared_request, reply, tally] {
+                                 boost::json::object counts{{"accepted", tally.accepted},
+                                                            {"duplicate", tally.duplicate},
+                                                            {"rejected", tally.rejected},
+                                                            {"invalid", tally.invalid}};
+                                 reply(json_response(*shared_request, counts, http::status::accepted));
+                               });
+                             });
+}
+
 }  // namespace
 
 void add_common_headers(http_response& response) {
@@ -265,12 +297,16 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     return reply(json_response(request, boost::json::object{{"status", "ok"}}));
   }
   if (path == "/metrics") {
-    auto response =
-        make_response(request, http::status::ok, "text/plain; version=0.0.4", metrics_text(owner));
+    if (!reading)
+      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    auto response = make_response(request, http::status::ok, "text/plain; version=0.0.4",
+                                  metrics_text(owner) + owner.ingest().metrics_text());
     response.set(http::field::cache_control, "no-store");
     return reply(std::move(response));
   }
   if (path == "/api/events") {
+    if (!reading)
+      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
     boost::json::array events;
     for (std::size_t i = 0; i < owner.event_count(); ++i) {
       const auto& state = home.replica(i).state();
@@ -285,6 +321,7 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     std::size_t event = owner.event_index(event_id);
     if (event == server::npos)
       return reply(json_error(request, http::status::not_found, "not_found", "no such event"));
+    if (rest == "posts") return ingest_posts(home, event, request, std::move(reply));
     if (!reading)
       return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
     if (rest == "state") {

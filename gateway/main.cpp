@@ -78,7 +78,7 @@ int serve(const std::vector<std::string>& args) {
   std::string default_event = events.front().id;
 
   gateway::server server(config);
-  if (!server.prepare(std::move(events), error)) {
+  if (!server.prepare(std::move(events), request.sources, error)) {
     std::cerr << "companion: " << error << "\n";
     return 1;
   }

@@ -15,6 +15,7 @@ server::server(server_config config)
       address_votes_(config_.ip_votes_per_minute) {}
 
 server::~server() {
+  if (ingest_) ingest_->stop();
   if (engines_) engines_->stop();
   if (store_) store_->stop();
 }
@@ -37,14 +38,19 @@ bool server::origin_allowed(std::string_view origin, std::string_view host) cons
   return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
 }
 
-bool server::prepare(std::vector<session::event_definition> events, std::string& error) {
+bool server::prepare(std::vector<session::event_definition> events, const source_overrides& sources,
+                     std::string& error) {
   for (const auto& event : events) event_ids_.push_back(event.id);
+  ingest_ = std::make_unique<ingest_host>(*this);
+  if (!ingest_->configure(events, config_.event_files, sources, error)) return false;
   site_ = std::make_unique<static_site>();
   if (!site_->load(config_.web_root, error)) return false;
   store_ = sqlite_store::open(config_.data_dir, config_.synchronous_full, error);
   if (!store_) return false;
   engines_ = std::make_unique<engine_host>(*this, *store_);
   if (!engines_->load(std::move(events), error)) return false;
+  for (std::size_t event = 0; event < event_ids_.size(); ++event)
+    ingest_->remember(event, engines_->known_posts(event));
 
   unsigned threads =
       config_.io_threads ? config_.io_threads : std::max(1u, std::thread::hardware_concurrency());
@@ -116,6 +122,7 @@ int server::run() {
     begin_shutdown();
   });
   engines_->start();
+  ingest_->start();
   for (auto& s : shards_) s->start_timers();
   accept_next();
   std::vector<std::thread> threads;
@@ -147,6 +154,7 @@ void server::await_drain() {
     });
     return;
   }
+  ingest_->stop();
   engines_->stop();
   store_->stop();
   for (auto& s : shards_) s->context().stop();

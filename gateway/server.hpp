@@ -11,6 +11,7 @@
 #include "gateway/address_limiter.hpp"
 #include "gateway/config.hpp"
 #include "gateway/engine_host.hpp"
+#include "gateway/ingest_host.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/net.hpp"
 #include "gateway/rate_limiter.hpp"
@@ -28,8 +29,9 @@ class server {
   explicit server(server_config config);
   ~server();
 
-  // Loads events, opens the store, replays journals, binds the listener.
-  bool prepare(std::vector<session::event_definition> events, std::string& error);
+  // Loads events, opens the store, replays journals, sets up ingest, binds the listener.
+  bool prepare(std::vector<session::event_definition> events, const source_overrides& sources,
+               std::string& error);
   // Runs until SIGTERM/SIGINT; returns the exit code.
   int run();
   // Stops as on SIGTERM; thread-safe.
@@ -42,6 +44,7 @@ class server {
   const server_config& config() const { return config_; }
   server_metrics& metrics() { return metrics_; }
   engine_host& engines() { return *engines_; }
+  ingest_host& ingest() { return *ingest_; }
   sqlite_store& store() { return *store_; }
   address_limiter& connection_limits() { return addresses_; }
   address_buckets& address_questions() { return address_questions_; }
@@ -69,6 +72,7 @@ class server {
   server_metrics metrics_;
   std::unique_ptr<sqlite_store> store_;
   std::unique_ptr<engine_host> engines_;
+  std::unique_ptr<ingest_host> ingest_;
   std::unique_ptr<static_site> site_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::string> event_ids_;

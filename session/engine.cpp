@@ -101,6 +101,8 @@ struct event_engine::state final : publisher {
         questions(definition.questions_premoderated),
         wall(wall_limits{l.wall_size}) {
     for (const auto& tag : definition.hashtags) tag_totals[tag] = 0;
+    // The state shows only published stats, so that it always equals what followers hold.
+    last_stats = stats_json(0);
   }
 
   event_definition definition;
@@ -117,7 +119,7 @@ struct event_engine::state final : publisher {
   std::map<std::string, std::uint64_t> tag_totals;
   std::deque<std::pair<millis, std::string>> recent_tags;
   std::uint64_t viewers = 0;
-  boost::json::value last_stats;  // what the last `stats` change said
+  boost::json::value last_stats;  // what the last `stats` change said (all zero before the first)
   millis last_stats_at = 0;
   millis last_votes_at = 0;
 
@@ -413,14 +415,13 @@ const post_wall& event_engine::wall() const {
 
 boost::json::object event_engine::public_state() const {
   const state& s = *state_;
-  boost::json::value stats = s.last_stats.is_null() ? s.stats_json(0) : s.last_stats;
   return {{"event", event_to_json(s.definition)},
           {"agenda", s.run.to_json()},
           {"announcement", s.announcement},
           {"highlights", s.wall.highlights()},
           {"questions", s.questions.public_questions()},
           {"on_screen", s.on_screen},
-          {"stats", std::move(stats)},
+          {"stats", s.last_stats},
           {"qa", boost::json::object{{"open", s.questions.is_open()},
                                      {"premoderated", s.definition.questions_premoderated}}}};
 }

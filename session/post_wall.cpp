@@ -213,6 +213,13 @@ std::size_t post_wall::queue_depth() const {
   }));
 }
 
+std::vector<std::string> post_wall::post_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(posts_.size());
+  for (const auto& [id, entry] : posts_) ids.push_back(id);
+  return ids;
+}
+
 boost::json::array post_wall::highlights() const {
   boost::json::array out;
   for (const auto& id : wall_)

@@ -70,6 +70,8 @@ class post_wall {
   const wall_entry* find(const std::string& id) const;
   bool is_highlight(const std::string& id) const;
   std::size_t queue_depth() const;
+  // Every post id held, for sources to skip what the wall already has after a restart.
+  std::vector<std::string> post_ids() const;
 
   boost::json::array highlights() const;    // newest first, at most wall_size
   boost::json::array queued_posts() const;  // oldest first

@@ -51,7 +51,8 @@ question* question_board::merge_target(const std::string& similarity) {
 }
 
 void question_board::publish_visible_to_staff(const question& q, publisher& out) {
-  if (q.status == question_status::pending || q.status == question_status::merged) publish_visible(q, out, false);
+  if (q.status == question_status::pending || q.status == question_status::merged)
+    publish_visible(q, out, false);
 }
 
 void question_board::publish_visible(const question& q, publisher& out, bool added) {

@@ -68,7 +68,8 @@ boost::json::array ordered(const std::map<std::string, std::pair<std::uint64_t, 
 }
 
 // Queued questions as the engine lists them: oldest first.
-boost::json::array oldest_first(const std::map<std::string, std::pair<std::uint64_t, boost::json::value>>& items) {
+boost::json::array oldest_first(
+    const std::map<std::string, std::pair<std::uint64_t, boost::json::value>>& items) {
   boost::json::array out;
   for (const auto& [id, entry] : items) out.push_back(entry.second);
   std::sort(out.begin(), out.end(), asked_earlier);

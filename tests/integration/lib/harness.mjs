@@ -167,7 +167,7 @@ export async function startServer(t, options = {}) {
   const server = new CompanionServer(options);
   t.after(async () => {
     await server.stop('SIGKILL');
-    if (!options.keepData) server.cleanup();
+    server.cleanup();
   });
   return server.start();
 }

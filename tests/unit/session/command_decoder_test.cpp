@@ -44,7 +44,9 @@ struct command_shape {
   std::vector<std::string_view> required;  // string fields the type must carry
 };
 
-std::ostream& operator<<(std::ostream& out, const command_shape& shape) { return out << shape.type; }
+std::ostream& operator<<(std::ostream& out, const command_shape& shape) {
+  return out << shape.type;
+}
 
 const std::vector<command_shape> command_shapes{
     {"hello", {}},
@@ -77,7 +79,8 @@ const std::vector<command_shape> command_shapes{
 
 // A frame of the shape's type carrying every required field, except `skip`; the
 // field named `as_number` is sent as a number instead of a string.
-std::string frame_for(const command_shape& shape, std::string_view skip = {}, std::string_view as_number = {}) {
+std::string frame_for(const command_shape& shape, std::string_view skip = {},
+                      std::string_view as_number = {}) {
   boost::json::object frame{{"type", shape.type}, {"id", 1}};
   for (auto field : shape.required) {
     if (field == skip) continue;
@@ -164,7 +167,8 @@ TEST_P(RequiredFieldTest, IllTypedFieldIsNamed) {
 
 INSTANTIATE_TEST_SUITE_P(EveryType, RequiredFieldTest, ::testing::ValuesIn(every_required_field()),
                          [](const auto& param_info) {
-                           std::string name = std::string(param_info.param.shape.type) + "_" + std::string(param_info.param.field);
+                           std::string name = std::string(param_info.param.shape.type) + "_" +
+                                              std::string(param_info.param.field);
                            for (char& c : name)
                              if (c == '.') c = '_';
                            return name;
@@ -182,7 +186,8 @@ TEST_F(CommandDecoderTest, NullNameMeansNoName) {
 }
 
 TEST_F(CommandDecoderTest, IllTypedNameIsNamed) {
-  EXPECT_EQ(refuse(R"({"type":"question.ask","text":"Why?","name":5})").message, "field \"name\" must be a string");
+  EXPECT_EQ(refuse(R"({"type":"question.ask","text":"Why?","name":5})").message,
+            "field \"name\" must be a string");
 }
 
 TEST_F(CommandDecoderTest, NullTextIsIllTyped) {
@@ -205,6 +210,16 @@ TEST_F(CommandDecoderTest, QaSetWithoutOpenIsNamed) {
 
 TEST_F(CommandDecoderTest, QaSetWithStringOpenIsNamed) {
   EXPECT_EQ(refuse(R"({"type":"qa.set","open":"yes"})").message, "field \"open\" must be a boolean");
+}
+
+TEST_F(CommandDecoderTest, OpenFieldOnOtherCommandsIsIgnored) {
+  command cmd = accept(R"({"type":"on_screen.set","kind":"question","item":"q1","open":true})");
+  EXPECT_EQ(cmd.kind, "question");
+}
+
+TEST_F(CommandDecoderTest, QaSetTakesItsStateOnlyFromOpen) {
+  EXPECT_EQ(refuse(R"({"type":"qa.set","kind":"open"})").message, "field \"open\" is missing");
+  EXPECT_EQ(accept(R"({"type":"qa.set","kind":"open","open":false})").kind, "closed");
 }
 
 TEST_F(CommandDecoderTest, EscapedStringsAreUnescaped) {
@@ -231,6 +246,28 @@ TEST_F(CommandDecoderTest, MalformedValueOfAnUnknownFieldIsRefused) {
   refuse(R"({"type":"ping","extra":[1,2,]})");
   refuse(R"({"type":"ping","extra":{"a":}})");
   refuse(R"({"type":"ping","extra":tru})");
+}
+
+TEST_F(CommandDecoderTest, WhiteSpaceAroundTheObjectIsAccepted) {
+  EXPECT_EQ(accept(" \n{\"type\":\"ping\"}\r\n\t ").type, "ping");
+}
+
+TEST_F(CommandDecoderTest, MalformedValueInsideResumeIsRefused) {
+  refuse(R"({"type":"hello","resume":{"epoch":"e","seq":1,"x":[1,}})");
+}
+
+TEST_F(CommandDecoderTest, DeeplyNestedUnknownFieldIsRefused) {
+  std::string frame = R"({"type":"ping","x":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  EXPECT_EQ(refuse(frame).message, "JSON nested too deeply");
+}
+
+TEST_F(CommandDecoderTest, ModeratelyNestedUnknownFieldIsAccepted) {
+  std::string frame = R"({"type":"ping","x":)" + std::string(20, '[') + std::string(20, ']') + "}";
+  EXPECT_EQ(accept(frame).type, "ping");
+}
+
+TEST_F(CommandDecoderTest, InvalidUtf8IsRefused) {
+  refuse("{\"type\":\"question.ask\",\"text\":\"\xC3\x28\"}");
 }
 
 TEST_F(CommandDecoderTest, NonObjectIsRefused) {
@@ -264,16 +301,22 @@ TEST_F(CommandDecoderTest, UnknownFieldsAreIgnored) {
 
 // ---- Command ids ----
 
-TEST_F(CommandDecoderTest, StringIdIsKept) { EXPECT_EQ(accept(R"({"type":"ping","id":"abc"})").id, boost::json::value("abc")); }
+TEST_F(CommandDecoderTest, StringIdIsKept) {
+  EXPECT_EQ(accept(R"({"type":"ping","id":"abc"})").id, boost::json::value("abc"));
+}
 
 TEST_F(CommandDecoderTest, IntegerIdIsKept) {
   EXPECT_EQ(accept(R"({"type":"ping","id":-12})").id, boost::json::value(-12));
   EXPECT_EQ(accept(R"({"type":"ping","id":9007199254740993})").id, boost::json::value(9007199254740993));
 }
 
-TEST_F(CommandDecoderTest, NullIdMeansNoId) { EXPECT_TRUE(accept(R"({"type":"ping","id":null})").id.is_null()); }
+TEST_F(CommandDecoderTest, NullIdMeansNoId) {
+  EXPECT_TRUE(accept(R"({"type":"ping","id":null})").id.is_null());
+}
 
-TEST_F(CommandDecoderTest, AbsentIdMeansNoId) { EXPECT_TRUE(accept(R"({"type":"ping"})").id.is_null()); }
+TEST_F(CommandDecoderTest, AbsentIdMeansNoId) {
+  EXPECT_TRUE(accept(R"({"type":"ping"})").id.is_null());
+}
 
 TEST_F(CommandDecoderTest, IdBeyondSixtyFourBitsIsRefused) {
   decode_failure failure = refuse(R"({"type":"ping","id":123456789012345678901234567890})");
@@ -354,7 +397,8 @@ TEST_F(CommandDecoderTest, OnScreenWithIllTypedItemIsNamed) {
 }
 
 TEST_F(CommandDecoderTest, OnScreenWithIllTypedKindIsNamed) {
-  EXPECT_EQ(refuse(R"({"type":"on_screen.set","kind":1,"item":"q1"})").message, "field \"kind\" must be a string");
+  EXPECT_EQ(refuse(R"({"type":"on_screen.set","kind":1,"item":"q1"})").message,
+            "field \"kind\" must be a string");
 }
 
 // ---- hello and resume ----
@@ -382,7 +426,8 @@ TEST_F(CommandDecoderTest, ResumeIgnoresExtraFields) {
 }
 
 TEST_F(CommandDecoderTest, ResumeWithoutSeqIsNamed) {
-  EXPECT_NE(refuse(R"({"type":"hello","resume":{"epoch":"e"}})").message.find("\"resume\""), std::string::npos);
+  EXPECT_NE(refuse(R"({"type":"hello","resume":{"epoch":"e"}})").message.find("\"resume\""),
+            std::string::npos);
 }
 
 TEST_F(CommandDecoderTest, ResumeWithNegativeSeqIsNamed) {
@@ -407,7 +452,8 @@ TEST_F(CommandDecoderTest, IllTypedHelloTokenIsNamed) {
 
 TEST_F(CommandDecoderTest, DecoderIsReusableAcrossFramesOfAnySize) {
   std::string long_text(10'000, 'a');
-  command big = accept(boost::json::serialize(boost::json::object{{"type", "announce"}, {"text", long_text}}));
+  command big =
+      accept(boost::json::serialize(boost::json::object{{"type", "announce"}, {"text", long_text}}));
   EXPECT_EQ(big.text, long_text);
   command small = accept(R"({"type":"ping","id":2})");
   EXPECT_EQ(small.type, "ping");
@@ -430,9 +476,9 @@ TEST(RequiredRoleTest, ViewerCommands) {
 }
 
 TEST(RequiredRoleTest, ModeratorCommands) {
-  for (auto type : {"question.approve", "question.reject", "question.answered", "question.edit", "post.approve",
-                    "post.reject", "post.feature", "highlight.remove", "author.block", "author.trust",
-                    "on_screen.set", "token.refresh"})
+  for (auto type : {"question.approve", "question.reject", "question.answered", "question.edit",
+                    "post.approve", "post.reject", "post.feature", "highlight.remove", "author.block",
+                    "author.trust", "on_screen.set", "token.refresh"})
     EXPECT_EQ(required_role(type), role::moderator) << type;
 }
 

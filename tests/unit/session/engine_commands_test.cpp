@@ -21,10 +21,12 @@ class EngineCommandTest : public ::testing::Test {
  protected:
   // Asks as a viewer and approves as a moderator; returns the question id.
   std::string approved_question(const std::string& text) {
-    engine_reply asked = driver_.run(boost::json::object{{"type", "question.ask"}, {"text", text}}, viewer("v-asker"));
+    engine_reply asked =
+        driver_.run(boost::json::object{{"type", "question.ask"}, {"text", text}}, viewer("v-asker"));
     EXPECT_TRUE(asked.result.ok()) << asked.result.message;
     std::string id(asked.ack.at("question").as_string());
-    EXPECT_TRUE(driver_.run(boost::json::object{{"type", "question.approve"}, {"question", id}}, moderator()).result.ok());
+    EXPECT_TRUE(driver_.run(boost::json::object{{"type", "question.approve"}, {"question", id}}, moderator())
+                    .result.ok());
     return id;
   }
 
@@ -56,17 +58,19 @@ TEST_F(EngineCommandTest, ForbiddenMessageNamesTheRequiredRole) {
 }
 
 TEST_F(EngineCommandTest, ModeratorCannotDriveTheAgenda) {
-  for (auto json : {R"({"type":"agenda.start"})", R"({"type":"agenda.next"})", R"({"type":"agenda.previous"})",
-                    R"({"type":"agenda.pause"})", R"({"type":"agenda.resume"})", R"({"type":"agenda.end"})",
-                    R"({"type":"agenda.goto","segment":"qa"})", R"({"type":"announce","text":"hi"})"})
+  for (auto json :
+       {R"({"type":"agenda.start"})", R"({"type":"agenda.next"})", R"({"type":"agenda.previous"})",
+        R"({"type":"agenda.pause"})", R"({"type":"agenda.resume"})", R"({"type":"agenda.end"})",
+        R"({"type":"agenda.goto","segment":"qa"})", R"({"type":"announce","text":"hi"})"})
     expect_refused(json, moderator(), error_code::forbidden);
 }
 
 TEST_F(EngineCommandTest, ViewerCannotModerate) {
   std::string id = approved_question("Why?");
-  expect_refused(boost::json::object{{"type", "question.reject"}, {"question", id}}, viewer("v1"), error_code::forbidden);
-  expect_refused(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}}, viewer("v1"),
+  expect_refused(boost::json::object{{"type", "question.reject"}, {"question", id}}, viewer("v1"),
                  error_code::forbidden);
+  expect_refused(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}},
+                 viewer("v1"), error_code::forbidden);
 }
 
 TEST_F(EngineCommandTest, ProducerCanModerate) {
@@ -77,7 +81,8 @@ TEST_F(EngineCommandTest, ProducerCanModerate) {
 }
 
 TEST_F(EngineCommandTest, IngestRoleCannotSendCommands) {
-  expect_refused(R"({"type":"question.ask","text":"Why?"})", actor{role::ingest, "", "bot"}, error_code::forbidden);
+  expect_refused(R"({"type":"question.ask","text":"Why?"})", actor{role::ingest, "", "bot"},
+                 error_code::forbidden);
 }
 
 TEST_F(EngineCommandTest, ConnectionCommandsAreNotEventCommands) {
@@ -140,9 +145,11 @@ TEST_F(EngineCommandTest, GotoUnknownSegmentIsNotFound) {
 // ---- Announcements ----
 
 TEST_F(EngineCommandTest, AnnouncementIsPublished) {
-  engine_reply reply = driver_.run(R"({"type":"announce","text":"  Back in 5 minutes  "})", producer(), t0 + 7);
+  engine_reply reply =
+      driver_.run(R"({"type":"announce","text":"  Back in 5 minutes  "})", producer(), t0 + 7);
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"announcement"}));
-  EXPECT_EQ(reply.messages.front()->data, boost::json::value(boost::json::object{{"text", "Back in 5 minutes"}, {"at", t0 + 7}}));
+  EXPECT_EQ(reply.messages.front()->data,
+            boost::json::value(boost::json::object{{"text", "Back in 5 minutes"}, {"at", t0 + 7}}));
   EXPECT_EQ(driver_.engine().public_state().at("announcement").at("text"), "Back in 5 minutes");
 }
 
@@ -168,7 +175,8 @@ TEST_F(EngineCommandTest, AnnouncementOf500CharactersIsAccepted) {
 
 TEST_F(EngineCommandTest, AnnouncementOf501CharactersIsBadRequest) {
   std::string text(501, 'a');
-  expect_refused(boost::json::object{{"type", "announce"}, {"text", text}}, producer(), error_code::bad_request);
+  expect_refused(boost::json::object{{"type", "announce"}, {"text", text}}, producer(),
+                 error_code::bad_request);
 }
 
 TEST_F(EngineCommandTest, AnnouncementWithControlCharactersIsBadRequest) {
@@ -180,34 +188,40 @@ TEST_F(EngineCommandTest, AnnouncementWithControlCharactersIsBadRequest) {
 
 TEST_F(EngineCommandTest, ApprovedQuestionCanGoOnScreen) {
   std::string id = approved_question("Why?");
-  engine_reply reply = driver_.run(boost::json::object{{"type", "on_screen.set"}, {"id", 3}, {"kind", "question"}, {"item", id}},
-                                   moderator());
+  engine_reply reply = driver_.run(
+      boost::json::object{{"type", "on_screen.set"}, {"id", 3}, {"kind", "question"}, {"item", id}},
+      moderator());
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"on_screen"}));
-  EXPECT_EQ(reply.messages.front()->data, boost::json::value(boost::json::object{{"kind", "question"}, {"id", id}}));
+  EXPECT_EQ(reply.messages.front()->data,
+            boost::json::value(boost::json::object{{"kind", "question"}, {"id", id}}));
   EXPECT_EQ(driver_.engine().public_state().at("on_screen").at("id"), boost::json::value(id));
 }
 
 TEST_F(EngineCommandTest, QuestionCanBeNamedByIdAsInVersionOne) {
   std::string id = approved_question("Why?");
-  engine_reply reply = driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"id", id}}, moderator());
+  engine_reply reply = driver_.run(
+      boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"id", id}}, moderator());
   ASSERT_TRUE(reply.result.ok()) << reply.result.message;
   EXPECT_EQ(reply.messages.front()->data.at("id"), boost::json::value(id));
 }
 
 TEST_F(EngineCommandTest, HighlightCanGoOnScreen) {
   driver_.ingest(make_post("bluesky:1"), approved);
-  engine_reply reply = driver_.run(R"({"type":"on_screen.set","kind":"highlight","item":"bluesky:1"})", moderator());
+  engine_reply reply =
+      driver_.run(R"({"type":"on_screen.set","kind":"highlight","item":"bluesky:1"})", moderator());
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"on_screen"}));
   EXPECT_EQ(reply.messages.front()->data.at("kind"), "highlight");
 }
 
 TEST_F(EngineCommandTest, PendingQuestionCannotGoOnScreen) {
   driver_.run(R"({"type":"question.ask","text":"Why?"})", viewer("v1"));
-  expect_refused(R"({"type":"on_screen.set","kind":"question","item":"q1"})", moderator(), error_code::not_found);
+  expect_refused(R"({"type":"on_screen.set","kind":"question","item":"q1"})", moderator(),
+                 error_code::not_found);
 }
 
 TEST_F(EngineCommandTest, UnknownQuestionCannotGoOnScreen) {
-  expect_refused(R"({"type":"on_screen.set","kind":"question","item":"q404"})", moderator(), error_code::not_found);
+  expect_refused(R"({"type":"on_screen.set","kind":"question","item":"q404"})", moderator(),
+                 error_code::not_found);
 }
 
 TEST_F(EngineCommandTest, QueuedPostCannotGoOnScreen) {
@@ -233,7 +247,8 @@ TEST_F(EngineCommandTest, SettingTheSameItemAgainPublishesNothing) {
 
 TEST_F(EngineCommandTest, ScreenIsClearedOnRequest) {
   std::string id = approved_question("Why?");
-  driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}}, moderator());
+  driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}},
+              moderator());
   engine_reply reply = driver_.run(R"({"type":"on_screen.set","kind":null,"item":null})", moderator());
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"on_screen"}));
   EXPECT_TRUE(reply.messages.front()->data.is_null());
@@ -241,8 +256,10 @@ TEST_F(EngineCommandTest, ScreenIsClearedOnRequest) {
 
 TEST_F(EngineCommandTest, ScreenClearsWhenTheShownQuestionIsRejected) {
   std::string id = approved_question("Why?");
-  driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}}, moderator());
-  engine_reply reply = driver_.run(boost::json::object{{"type", "question.reject"}, {"question", id}}, moderator());
+  driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}},
+              moderator());
+  engine_reply reply =
+      driver_.run(boost::json::object{{"type", "question.reject"}, {"question", id}}, moderator());
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"question.removed", "on_screen"}));
   EXPECT_TRUE(reply.messages.back()->data.is_null());
   EXPECT_EQ(reply.ack.at("seq"), reply.messages.back()->seq);
@@ -251,8 +268,10 @@ TEST_F(EngineCommandTest, ScreenClearsWhenTheShownQuestionIsRejected) {
 
 TEST_F(EngineCommandTest, ScreenStaysWhenTheShownQuestionIsAnswered) {
   std::string id = approved_question("Why?");
-  driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}}, moderator());
-  engine_reply reply = driver_.run(boost::json::object{{"type", "question.answered"}, {"question", id}}, moderator());
+  driver_.run(boost::json::object{{"type", "on_screen.set"}, {"kind", "question"}, {"item", id}},
+              moderator());
+  engine_reply reply =
+      driver_.run(boost::json::object{{"type", "question.answered"}, {"question", id}}, moderator());
   EXPECT_EQ(kinds_of(reply), (std::vector<std::string>{"question.updated"}));
 }
 

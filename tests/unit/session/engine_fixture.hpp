@@ -48,9 +48,15 @@ inline command frame(std::string_view json) {
   return out;
 }
 
-inline actor viewer(std::string id) { return {role::viewer, std::move(id), {}}; }
-inline actor moderator(std::string subject = "mod-ana") { return {role::moderator, {}, std::move(subject)}; }
-inline actor producer(std::string subject = "prod-joe") { return {role::producer, {}, std::move(subject)}; }
+inline actor viewer(std::string id) {
+  return {role::viewer, std::move(id), {}};
+}
+inline actor moderator(std::string subject = "mod-ana") {
+  return {role::moderator, {}, std::move(subject)};
+}
+inline actor producer(std::string subject = "prod-joe") {
+  return {role::producer, {}, std::move(subject)};
+}
 
 inline social_post make_post(const std::string& id, const std::string& handle = "ana.example",
                              std::vector<std::string> tags = {"Road2NATO"}) {
@@ -70,7 +76,8 @@ inline social_post make_post(const std::string& id, const std::string& handle = 
 }
 
 inline const moderation_decision held{post_verdict::pending, "default", "held for review"};
-inline const moderation_decision approved{post_verdict::approved, "trusted_author", "listed in the event file"};
+inline const moderation_decision approved{post_verdict::approved, "trusted_author",
+                                          "listed in the event file"};
 inline const moderation_decision rejected{post_verdict::rejected, "blocked_term", "blocked term"};
 
 inline std::vector<std::string> kinds_of(const engine_reply& reply) {

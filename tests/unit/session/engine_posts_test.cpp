@@ -16,7 +16,9 @@ namespace {
 
 using namespace testing;
 
-boost::json::object on_post(std::string_view type, const std::string& id) { return {{"type", type}, {"post", id}}; }
+boost::json::object on_post(std::string_view type, const std::string& id) {
+  return {{"type", type}, {"post", id}};
+}
 boost::json::object on_author(std::string_view type, const std::string& handle) {
   return {{"type", type}, {"source", "bluesky"}, {"handle", handle}};
 }
@@ -25,14 +27,14 @@ class EnginePostTest : public ::testing::Test {
  protected:
   std::vector<std::string> wall_ids() {
     std::vector<std::string> out;
-    for (const auto& h : driver_.engine().public_state().at("highlights").as_array())
-      out.emplace_back(h.at("id").as_string());
+    boost::json::object state = driver_.engine().public_state();
+    for (const auto& h : state.at("highlights").as_array()) out.emplace_back(h.at("id").as_string());
     return out;
   }
   std::vector<std::string> queue_ids() {
     std::vector<std::string> out;
-    for (const auto& p : driver_.engine().queue_snapshot().at("posts").as_array())
-      out.emplace_back(p.at("id").as_string());
+    boost::json::object state = driver_.engine().queue_snapshot();
+    for (const auto& p : state.at("posts").as_array()) out.emplace_back(p.at("id").as_string());
     return out;
   }
 
@@ -122,7 +124,8 @@ TEST_F(EnginePostTest, RemovingAnUnknownHighlightIsNotFound) {
 
 TEST_F(EnginePostTest, ViewerCannotApprovePosts) {
   driver_.ingest(make_post("bluesky:1"), held);
-  EXPECT_EQ(driver_.run(on_post("post.approve", "bluesky:1"), viewer("v1")).result.code, error_code::forbidden);
+  EXPECT_EQ(driver_.run(on_post("post.approve", "bluesky:1"), viewer("v1")).result.code,
+            error_code::forbidden);
 }
 
 // ---- Deleted at the source ----
@@ -198,8 +201,10 @@ TEST_F(EngineStatsTest, StatsCarryViewersAndEveryEventHashtag) {
   boost::json::value stats = stats_of(driver_.tick(t0, 12));
   ASSERT_TRUE(stats.is_object());
   EXPECT_EQ(stats.at("viewers"), 12);
-  EXPECT_EQ(stats.at("tags").at("Road2NATO"), boost::json::value(boost::json::object{{"total", 0}, {"per_minute", 0}}));
-  EXPECT_EQ(stats.at("tags").at("NATOSummit"), boost::json::value(boost::json::object{{"total", 0}, {"per_minute", 0}}));
+  EXPECT_EQ(stats.at("tags").at("Road2NATO"),
+            boost::json::value(boost::json::object{{"total", 0}, {"per_minute", 0}}));
+  EXPECT_EQ(stats.at("tags").at("NATOSummit"),
+            boost::json::value(boost::json::object{{"total", 0}, {"per_minute", 0}}));
 }
 
 TEST_F(EngineStatsTest, PostsCountPerHashtagWhateverTheVerdict) {
@@ -208,8 +213,10 @@ TEST_F(EngineStatsTest, PostsCountPerHashtagWhateverTheVerdict) {
   driver_.ingest(make_post("bluesky:3", "c", {"NATOSummit", "Unrelated"}), rejected, t0);
   boost::json::value stats = stats_of(driver_.tick(t0 + 1000));
   ASSERT_TRUE(stats.is_object());
-  EXPECT_EQ(stats.at("tags").at("Road2NATO"), boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 2}}));
-  EXPECT_EQ(stats.at("tags").at("NATOSummit"), boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 2}}));
+  EXPECT_EQ(stats.at("tags").at("Road2NATO"),
+            boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 2}}));
+  EXPECT_EQ(stats.at("tags").at("NATOSummit"),
+            boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 2}}));
   EXPECT_FALSE(stats.at("tags").as_object().contains("Unrelated"));
 }
 
@@ -218,10 +225,12 @@ TEST_F(EngineStatsTest, PerMinuteCountsOnlyTheLastMinute) {
   driver_.ingest(make_post("bluesky:2"), approved, t0 + 30'000);
   boost::json::value stats = stats_of(driver_.tick(t0 + 61'000));
   ASSERT_TRUE(stats.is_object());
-  EXPECT_EQ(stats.at("tags").at("Road2NATO"), boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 1}}));
+  EXPECT_EQ(stats.at("tags").at("Road2NATO"),
+            boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 1}}));
   stats = stats_of(driver_.tick(t0 + 91'000));
   ASSERT_TRUE(stats.is_object());
-  EXPECT_EQ(stats.at("tags").at("Road2NATO"), boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 0}}));
+  EXPECT_EQ(stats.at("tags").at("Road2NATO"),
+            boost::json::value(boost::json::object{{"total", 2}, {"per_minute", 0}}));
 }
 
 TEST_F(EngineStatsTest, StatsChangeAtMostOnceASecond) {

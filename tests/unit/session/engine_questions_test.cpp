@@ -16,14 +16,17 @@ namespace {
 
 using namespace testing;
 
-boost::json::object ask(const std::string& text) { return {{"type", "question.ask"}, {"text", text}}; }
+boost::json::object ask(const std::string& text) {
+  return {{"type", "question.ask"}, {"text", text}};
+}
 boost::json::object on_question(std::string_view type, const std::string& id) {
   return {{"type", type}, {"question", id}};
 }
 
 class EngineQuestionTest : public ::testing::Test {
  protected:
-  std::string approved_question(const std::string& text, const std::string& asker = "v-asker", millis at = t0) {
+  std::string approved_question(const std::string& text, const std::string& asker = "v-asker",
+                                millis at = t0) {
     engine_reply asked = driver_.run(ask(text), viewer(asker), at);
     EXPECT_TRUE(asked.result.ok()) << asked.result.message;
     std::string id(asked.ack.at("question").as_string());
@@ -38,8 +41,8 @@ class EngineQuestionTest : public ::testing::Test {
 
   std::vector<std::string> public_ids() {
     std::vector<std::string> out;
-    for (const auto& q : driver_.engine().public_state().at("questions").as_array())
-      out.emplace_back(q.at("id").as_string());
+    boost::json::object state = driver_.engine().public_state();
+    for (const auto& q : state.at("questions").as_array()) out.emplace_back(q.at("id").as_string());
     return out;
   }
 
@@ -68,7 +71,7 @@ TEST_F(EngineQuestionTest, AskedQuestionWaitsForStaffOutsideTheSeq) {
 
 TEST_F(EngineQuestionTest, PendingQuestionIsInTheQueueSnapshot) {
   driver_.run(ask("Why?"), viewer("v1"));
-  const auto& questions = driver_.engine().queue_snapshot().at("questions").as_array();
+  boost::json::array questions = driver_.engine().queue_snapshot().at("questions").as_array();
   ASSERT_EQ(questions.size(), 1u);
   EXPECT_EQ(questions[0].at("id"), "q1");
 }
@@ -261,8 +264,8 @@ TEST_F(EngineQuestionTest, RejectingAPublicQuestionRemovesIt) {
 
 TEST_F(EngineQuestionTest, EditPublishesTheNewText) {
   std::string id = approved_question("Wy?");
-  engine_reply reply =
-      driver_.run(boost::json::object{{"type", "question.edit"}, {"question", id}, {"text", "Why?"}}, moderator());
+  engine_reply reply = driver_.run(
+      boost::json::object{{"type", "question.edit"}, {"question", id}, {"text", "Why?"}}, moderator());
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"question.updated"}));
   EXPECT_EQ(reply.messages.front()->data.at("text"), "Why?");
 }

@@ -9,11 +9,14 @@
 namespace companion::session {
 namespace {
 
-boost::json::value parsed(const std::string& text) { return boost::json::parse(text); }
+boost::json::value parsed(const std::string& text) {
+  return boost::json::parse(text);
+}
 
 TEST(FramesTest, AckEchoesTheIdWithItsType) {
   EXPECT_EQ(parsed(ack_frame(7)), boost::json::value(boost::json::object{{"type", "ack"}, {"id", 7}}));
-  EXPECT_EQ(parsed(ack_frame("c-7")), boost::json::value(boost::json::object{{"type", "ack"}, {"id", "c-7"}}));
+  EXPECT_EQ(parsed(ack_frame("c-7")),
+            boost::json::value(boost::json::object{{"type", "ack"}, {"id", "c-7"}}));
 }
 
 TEST(FramesTest, AckCarriesResultFields) {
@@ -22,18 +25,21 @@ TEST(FramesTest, AckCarriesResultFields) {
 }
 
 TEST(FramesTest, ErrorNamesTheCode) {
-  EXPECT_EQ(parsed(error_frame(nullptr, error_code::forbidden, "producer role required")),
-            (boost::json::object{
-                {"type", "error"}, {"id", nullptr}, {"code", "forbidden"}, {"message", "producer role required"}}));
+  EXPECT_EQ(
+      parsed(error_frame(nullptr, error_code::forbidden, "producer role required")),
+      (boost::json::object{
+          {"type", "error"}, {"id", nullptr}, {"code", "forbidden"}, {"message", "producer role required"}}));
 }
 
 TEST(FramesTest, MessagesAreEscaped) {
   std::string message = "quote \" backslash \\ newline \n <script>";
-  EXPECT_EQ(parsed(error_frame(1, error_code::bad_request, message)).at("message"), boost::json::value(message));
+  EXPECT_EQ(parsed(error_frame(1, error_code::bad_request, message)).at("message"),
+            boost::json::value(message));
 }
 
 TEST(FramesTest, PongWithoutIdHasNoId) {
-  EXPECT_EQ(parsed(pong_frame(nullptr, 42)), boost::json::value(boost::json::object{{"type", "pong"}, {"server_time", 42}}));
+  EXPECT_EQ(parsed(pong_frame(nullptr, 42)),
+            boost::json::value(boost::json::object{{"type", "pong"}, {"server_time", 42}}));
 }
 
 TEST(FramesTest, ChangeCarriesEveryField) {
@@ -50,14 +56,14 @@ TEST(FramesTest, SnapshotCarriesSeqAndState) {
 TEST(FramesTest, WelcomeCarriesTheSession) {
   welcome_fields fields{role::moderator, "demo", "v1", "e1", 57, 1000, true};
   EXPECT_EQ(parsed(welcome_frame(1, fields)), boost::json::value(boost::json::object{{"type", "welcome"},
-                                                                    {"id", 1},
-                                                                    {"role", "moderator"},
-                                                                    {"event", "demo"},
-                                                                    {"viewer", "v1"},
-                                                                    {"epoch", "e1"},
-                                                                    {"seq", 57},
-                                                                    {"server_time", 1000},
-                                                                    {"recovered", true}}));
+                                                                                     {"id", 1},
+                                                                                     {"role", "moderator"},
+                                                                                     {"event", "demo"},
+                                                                                     {"viewer", "v1"},
+                                                                                     {"epoch", "e1"},
+                                                                                     {"seq", 57},
+                                                                                     {"server_time", 1000},
+                                                                                     {"recovered", true}}));
 }
 
 }  // namespace

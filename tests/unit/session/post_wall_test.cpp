@@ -45,7 +45,8 @@ class PostWallTest : public ::testing::Test {
  protected:
   explicit PostWallTest(wall_limits limits = {}) : wall_(limits) {}
 
-  void ingest(const std::string& id, const moderation_decision& decision, const std::string& handle = "ana.example") {
+  void ingest(const std::string& id, const moderation_decision& decision,
+              const std::string& handle = "ana.example") {
     ASSERT_TRUE(wall_.ingest(make_post(id, handle), decision, t0, out_).ok());
   }
 
@@ -323,7 +324,8 @@ TEST_F(SmallPostWallTest, ForgettingSettledPostsKeepsTheQueueOldestFirst) {
 
 TEST_F(PostWallTest, AuditIsBounded) {
   post_wall small(wall_limits{50, 100, 3});
-  for (auto id : {"p1", "p2", "p3", "p4", "p5"}) ASSERT_TRUE(small.ingest(make_post(id), blocked, t0, out_).ok());
+  for (auto id : {"p1", "p2", "p3", "p4", "p5"})
+    ASSERT_TRUE(small.ingest(make_post(id), blocked, t0, out_).ok());
   ASSERT_EQ(small.audit().size(), 3u);
   EXPECT_EQ(small.audit().front().post_id, "p3");
 }

@@ -37,8 +37,8 @@ class QuestionBoardTest : public ::testing::Test {
  protected:
   explicit QuestionBoardTest(bool premoderated = true) : board_(premoderated) {}
 
-  outcome ask(const std::string& viewer, const std::string& text, std::optional<std::string> name = std::nullopt,
-              millis at = t0) {
+  outcome ask(const std::string& viewer, const std::string& text,
+              std::optional<std::string> name = std::nullopt, millis at = t0) {
     ack_ = {};
     return board_.ask(viewer, text, name, "keynote", at, out_, ack_);
   }
@@ -64,7 +64,9 @@ class OpenQuestionBoardTest : public QuestionBoardTest {
 
 // ---- Limits ----
 
-TEST_F(QuestionBoardTest, QuestionOf280CharactersIsAccepted) { EXPECT_TRUE(ask("v1", std::string(280, 'a')).ok()); }
+TEST_F(QuestionBoardTest, QuestionOf280CharactersIsAccepted) {
+  EXPECT_TRUE(ask("v1", std::string(280, 'a')).ok());
+}
 
 TEST_F(QuestionBoardTest, QuestionOf281CharactersIsRejected) {
   outcome result = ask("v1", std::string(281, 'a'));
@@ -202,7 +204,8 @@ TEST_F(QuestionBoardTest, AskingWhileClosedIsConflict) {
 TEST_F(QuestionBoardTest, QaChangeCarriesOpenAndPremoderated) {
   ASSERT_TRUE(board_.set_open(false, out_).ok());
   ASSERT_EQ(out_.kinds(), (std::vector<std::string>{"qa"}));
-  EXPECT_EQ(out_.last().data, boost::json::value(boost::json::object{{"open", false}, {"premoderated", true}}));
+  EXPECT_EQ(out_.last().data,
+            boost::json::value(boost::json::object{{"open", false}, {"premoderated", true}}));
 }
 
 TEST_F(QuestionBoardTest, ClosingTwiceIsConflict) {
@@ -366,14 +369,16 @@ TEST_F(OpenQuestionBoardTest, OpenQuestionsRankByVotesThenAgeWithAnsweredBelow) 
 }
 
 TEST_F(OpenQuestionBoardTest, QuestionsAskedInTheSameMillisecondRankInAskingOrder) {
-  for (int i = 0; i < 12; ++i) ASSERT_TRUE(ask("v1", "Question number " + std::string(1, char('a' + i))).ok());
+  for (int i = 0; i < 12; ++i)
+    ASSERT_TRUE(ask("v1", "Question number " + std::string(1, char('a' + i))).ok());
   auto ids = ids_of(board_.public_questions());
   ASSERT_EQ(ids.size(), 12u);
   for (int i = 0; i < 12; ++i) EXPECT_EQ(ids[i], "q" + std::to_string(i + 1));
 }
 
 TEST_F(QuestionBoardTest, StaffQueueIsOldestFirst) {
-  for (int i = 0; i < 11; ++i) ASSERT_TRUE(ask("v1", "Question number " + std::string(1, char('a' + i))).ok());
+  for (int i = 0; i < 11; ++i)
+    ASSERT_TRUE(ask("v1", "Question number " + std::string(1, char('a' + i))).ok());
   auto ids = ids_of(board_.staff_questions());
   ASSERT_EQ(ids.size(), 11u);
   for (int i = 0; i < 11; ++i) EXPECT_EQ(ids[i], "q" + std::to_string(i + 1));

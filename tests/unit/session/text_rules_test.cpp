@@ -9,12 +9,16 @@
 namespace companion::session {
 namespace {
 
-const std::string ideographic_space = "\xE3\x80\x80";  // U+3000
+const std::string ideographic_space = "\xE3\x80\x80";                                           // U+3000
 const std::string konnichiwa = "\xE3\x81\x93\xE3\x82\x93\xE3\x81\xAB\xE3\x81\xA1\xE3\x81\xAF";  // こんにちは
 
-TEST(TrimTextTest, StripsAsciiWhiteSpaceOnBothSides) { EXPECT_EQ(trim_text(" \t\r\nhello world \n\t "), "hello world"); }
+TEST(TrimTextTest, StripsAsciiWhiteSpaceOnBothSides) {
+  EXPECT_EQ(trim_text(" \t\r\nhello world \n\t "), "hello world");
+}
 
-TEST(TrimTextTest, KeepsInnerWhiteSpace) { EXPECT_EQ(trim_text("a  b"), "a  b"); }
+TEST(TrimTextTest, KeepsInnerWhiteSpace) {
+  EXPECT_EQ(trim_text("a  b"), "a  b");
+}
 
 TEST(TrimTextTest, StripsIdeographicSpaceOnBothSides) {
   EXPECT_EQ(trim_text(ideographic_space + konnichiwa + ideographic_space + ideographic_space), konnichiwa);
@@ -41,16 +45,22 @@ TEST(TrimTextTest, KeepsCharactersThatOnlyShareBytesWithIdeographicSpace) {
   EXPECT_EQ(trim_text("a\xE0\xA0\x80"), "a\xE0\xA0\x80");
 }
 
-TEST(CountCodePointsTest, CountsAsciiBytes) { EXPECT_EQ(count_code_points("hello"), 5u); }
+TEST(CountCodePointsTest, CountsAsciiBytes) {
+  EXPECT_EQ(count_code_points("hello"), 5u);
+}
 
 TEST(CountCodePointsTest, CountsJapaneseByCodePoint) {
   EXPECT_EQ(konnichiwa.size(), 15u);
   EXPECT_EQ(count_code_points(konnichiwa), 5u);
 }
 
-TEST(CountCodePointsTest, CountsFourByteCharactersOnce) { EXPECT_EQ(count_code_points("\xF0\x9F\x98\x80!"), 2u); }
+TEST(CountCodePointsTest, CountsFourByteCharactersOnce) {
+  EXPECT_EQ(count_code_points("\xF0\x9F\x98\x80!"), 2u);
+}
 
-TEST(CountCodePointsTest, EmptyTextHasNone) { EXPECT_EQ(count_code_points(""), 0u); }
+TEST(CountCodePointsTest, EmptyTextHasNone) {
+  EXPECT_EQ(count_code_points(""), 0u);
+}
 
 TEST(ControlCharactersTest, PlainTextHasNone) {
   EXPECT_FALSE(has_control_characters("Will NATO expand?"));
@@ -64,7 +74,9 @@ TEST(ControlCharactersTest, FindsC0Controls) {
   EXPECT_TRUE(has_control_characters("\x1B[31m"));
 }
 
-TEST(ControlCharactersTest, FindsDelete) { EXPECT_TRUE(has_control_characters("a\x7F")); }
+TEST(ControlCharactersTest, FindsDelete) {
+  EXPECT_TRUE(has_control_characters("a\x7F"));
+}
 
 TEST(ControlCharactersTest, FindsC1Controls) {
   EXPECT_TRUE(has_control_characters("a\xC2\x80"));
@@ -84,9 +96,13 @@ TEST(SimilarityKeyTest, DifferentWordsDiffer) {
   EXPECT_NE(similarity_key("What about Taiwan?"), similarity_key("What about Japan?"));
 }
 
-TEST(SimilarityKeyTest, KeepsNonAsciiCharacters) { EXPECT_EQ(similarity_key(konnichiwa + "!"), konnichiwa); }
+TEST(SimilarityKeyTest, KeepsNonAsciiCharacters) {
+  EXPECT_EQ(similarity_key(konnichiwa + "!"), konnichiwa);
+}
 
-TEST(SimilarityKeyTest, PunctuationOnlyGivesAnEmptyKey) { EXPECT_EQ(similarity_key("?!? ..."), ""); }
+TEST(SimilarityKeyTest, PunctuationOnlyGivesAnEmptyKey) {
+  EXPECT_EQ(similarity_key("?!? ..."), "");
+}
 
 }  // namespace
 }  // namespace companion::session

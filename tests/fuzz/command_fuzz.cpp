@@ -1,0 +1,77 @@
+// Fuzzes client frame decoding: any bytes give either a command that keeps the
+// decoder's promises (a known type, its required fields, valid JSON, a journal
+// round trip that loses nothing) or a refusal with a message and a usable id.
+#include <boost/json/parse.hpp>
+#include <boost/json/parse_options.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "session/command.hpp"
+
+namespace {
+
+using namespace companion::session;
+
+void check(bool condition) {
+  if (!condition) std::abort();
+}
+
+bool same_payload(const command& a, const command& b) {
+  return a.type == b.type && a.event == b.event && a.viewer == b.viewer && a.text == b.text &&
+         a.name == b.name && a.question == b.question && a.post == b.post && a.highlight == b.highlight &&
+         a.segment == b.segment && a.source == b.source && a.handle == b.handle && a.kind == b.kind &&
+         a.item == b.item;
+}
+
+void check_accepted(std::string_view text, const command& cmd) {
+  // Only valid JSON objects are accepted, however deep the parts the decoder ignores.
+  boost::json::parse_options options;
+  options.max_depth = 128;
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec, {}, options);
+  check(!ec && parsed.is_object());
+
+  check(required_role(cmd.type).has_value());
+  check(cmd.id.is_null() || cmd.id.is_string() || cmd.id.is_int64());
+  if (cmd.type == "question.ask" || cmd.type == "announce" || cmd.type == "question.edit")
+    check(cmd.text.has_value());
+  if (cmd.type == "on_screen.set") check(cmd.kind.has_value() == cmd.item.has_value());
+  if (cmd.type == "qa.set") check(cmd.kind == "open" || cmd.kind == "closed");
+  if (cmd.type == "author.block" || cmd.type == "author.trust")
+    check(!cmd.source.empty() && !cmd.handle.empty());
+
+  // The journal keeps everything the engine needs.
+  boost::json::value stored = boost::json::parse(boost::json::serialize(command_to_json(cmd)));
+  command restored;
+  check(command_from_json(stored.as_object(), restored));
+  check(same_payload(cmd, restored));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static command_decoder decoder;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  command first;
+  decode_failure failure;
+  bool accepted = decoder.decode(text, first, failure);
+  if (accepted) {
+    check_accepted(text, first);
+  } else {
+    check(!failure.message.empty());
+    check(failure.id.is_null() || failure.id.is_string() || failure.id.is_int64());
+  }
+  // The decoder is reused for every frame of a connection: a second pass must agree.
+  command second;
+  decode_failure second_failure;
+  check(decoder.decode(text, second, second_failure) == accepted);
+  if (accepted) {
+    check(same_payload(first, second) && first.id == second.id);
+  } else {
+    check(second_failure.message == failure.message && second_failure.id == failure.id);
+  }
+  return 0;
+}
