@@ -34,6 +34,11 @@ const char* const serve_help =
     "  --max-connections-per-ip N  WebSockets per client address, 0 for no cap (default 5000)\n"
     "  --allow-origin ORIGIN       an Origin allowed for staff connections; repeatable, '*' for any\n"
     "                              (default: the server's own origin)\n"
+    "  --max-unauthenticated N     connections allowed to wait for hello at once (default 20000)\n"
+    "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
+    "  --idle-timeout SECONDS      close a WebSocket silent this long (default 60)\n"
+    "  --tls-cert FILE             PEM certificate chain: serve https:// and wss:// (needs --tls-key)\n"
+    "  --tls-key FILE              PEM private key of --tls-cert\n"
     "  --replay FILE               replay an NDJSON file of posts into the default event\n"
     "  --replay-speed X            replay pace: 1 real time, 10 ten times faster, 0 as fast as possible\n"
     "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
@@ -151,6 +156,23 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.max_connections_per_ip))
         return "--max-connections-per-ip wants a number";
+    } else if (flag == "--max-unauthenticated") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_count(value, out.config.max_unauthenticated) || out.config.max_unauthenticated == 0)
+        return "--max-unauthenticated wants a positive number";
+    } else if (flag == "--ping-interval" || flag == "--idle-timeout") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t seconds = 0;
+      if (!parse_count(value, seconds) || seconds == 0 || seconds > 3600)
+        return flag + " wants 1..3600 seconds";
+      (flag == "--ping-interval" ? out.config.ping_interval : out.config.idle_timeout) =
+          std::chrono::seconds(seconds);
+    } else if (flag == "--tls-cert") {
+      if (!cursor.take(value)) return cursor.error;
+      out.config.tls_cert = value;
+    } else if (flag == "--tls-key") {
+      if (!cursor.take(value)) return cursor.error;
+      out.config.tls_key = value;
     } else if (flag == "--allow-origin") {
       if (!cursor.take(value)) return cursor.error;
       out.config.allowed_origins.push_back(value);
@@ -176,6 +198,8 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       return "unknown option '" + flag + "' (see companion serve --help)";
     }
   }
+  if (out.config.tls_cert.empty() != out.config.tls_key.empty())
+    return "--tls-cert and --tls-key go together";
   return {};
 }
 

@@ -56,10 +56,16 @@ struct server_config {
   // Rate limits (token buckets).
   double commands_per_second = 20;  // per connection, sustained; bursts up to the burst size
   double command_burst = 40;
+  double staff_commands_per_second = 500;  // producers and moderators: a few people driving the show
+  double staff_command_burst = 1000;
   double questions_per_minute = 3;       // per connection
   double votes_per_minute = 60;          // per connection
   double ip_questions_per_minute = 600;  // per address: hundreds of viewers behind one NAT
   double ip_votes_per_minute = 12000;
+
+  // TLS: both set serves https:// and wss:// (TLS 1.2+) on the listening port; neither, plain.
+  std::filesystem::path tls_cert;  // PEM certificate chain
+  std::filesystem::path tls_key;   // PEM private key
 
   // Durability.
   bool synchronous_full = true;  // fsync every group commit: an ack survives power loss too

@@ -9,15 +9,65 @@
 #include "gateway/ws_handshake.hpp"
 
 namespace companion::gateway {
+namespace {
+
+constexpr std::string_view hsts_value = "max-age=31536000";
+
+std::variant<beast::tcp_stream, tls_stream> make_stream(shard& home, tcp::socket socket) {
+  if (net::ssl::context* tls = home.owner().tls())
+    return std::variant<beast::tcp_stream, tls_stream>(std::in_place_index<1>, std::move(socket), *tls);
+  return std::variant<beast::tcp_stream, tls_stream>(std::in_place_index<0>, std::move(socket));
+}
+
+}  // namespace
 
 http_session::http_session(shard& home, tcp::socket socket, std::string address)
-    : home_(home), stream_(std::move(socket)), address_(std::move(address)) {}
+    : home_(home), stream_(make_stream(home, std::move(socket))), address_(std::move(address)) {}
 
 http_session::~http_session() = default;
 
+tcp::socket& http_session::socket() {
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) return plain->socket();
+  return std::get<tls_stream>(stream_).next_layer();
+}
+
+void http_session::expires_after(steady_clock::duration timeout) {
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) return plain->expires_after(timeout);
+  if (!tls_deadline_) tls_deadline_.emplace(home_.context());
+  tls_deadline_->expires_after(timeout);
+  // Weak: a pending deadline must not keep a finished session (and its socket) alive.
+  tls_deadline_->async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) {
+      boost::system::error_code ignored;
+      self->socket().close(ignored);
+    }
+  });
+}
+
+void http_session::expires_never() {
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) return plain->expires_never();
+  if (tls_deadline_) tls_deadline_->cancel();
+}
+
 void http_session::start() {
   boost::system::error_code ignored;
-  stream_.socket().set_option(tcp::no_delay(true), ignored);
+  socket().set_option(tcp::no_delay(true), ignored);
+  auto* tls = std::get_if<tls_stream>(&stream_);
+  if (!tls) return read_request();
+  // A client that never finishes its handshake is cut off like a slow header.
+  expires_after(home_.owner().config().http_header_timeout);
+  tls->async_handshake(
+      net::ssl::stream_base::server,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
+}
+
+void http_session::on_handshake(const boost::system::error_code& ec) {
+  if (ec) {
+    boost::system::error_code ignored;
+    socket().close(ignored);
+    return;
+  }
   read_request();
 }
 
@@ -27,10 +77,14 @@ void http_session::read_request() {
   parser_->header_limit(static_cast<std::uint32_t>(config.max_http_header_bytes));
   parser_->body_limit(config.max_http_body_bytes);
   // A client that trickles its headers (slowloris) is cut off at the deadline.
-  stream_.expires_after(config.http_header_timeout);
-  http::async_read_header(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) { self->on_header(ec); });
+  expires_after(config.http_header_timeout);
+  std::visit(
+      [this](auto& stream) {
+        http::async_read_header(stream, buffer_, *parser_,
+                                [self = shared_from_this()](const boost::system::error_code& ec,
+                                                            std::size_t) { self->on_header(ec); });
+      },
+      stream_);
 }
 
 void http_session::on_header(const boost::system::error_code& ec) {
@@ -45,11 +99,15 @@ void http_session::on_header(const boost::system::error_code& ec) {
   const http_request& request = parser_->get();
   if (beast::iequals(request[http::field::upgrade], "websocket")) return upgrade(request);
   if (parser_->is_done()) return on_body({});
-  stream_.expires_after(home_.owner().config().http_body_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](const boost::system::error_code& read_ec, std::size_t) {
-                     self->on_body(read_ec);
-                   });
+  expires_after(home_.owner().config().http_body_timeout);
+  std::visit(
+      [this](auto& stream) {
+        http::async_read(stream, buffer_, *parser_,
+                         [self = shared_from_this()](const boost::system::error_code& read_ec, std::size_t) {
+                           self->on_body(read_ec);
+                         });
+      },
+      stream_);
 }
 
 void http_session::on_body(const boost::system::error_code& ec) {
@@ -61,7 +119,7 @@ void http_session::on_body(const boost::system::error_code& ec) {
     return send(std::move(response));
   }
   if (ec) return;
-  stream_.expires_never();
+  expires_never();
   server_metrics::add(home_.owner().metrics().http_requests);
   http_request request = parser_->release();
   handle_http(home_, request, address_,
@@ -72,40 +130,56 @@ void http_session::send(http_response response) {
   auto shared = std::make_shared<http_response>(std::move(response));
   bool keep_alive = shared->keep_alive() && !home_.owner().draining();
   shared->keep_alive(keep_alive);
-  stream_.expires_after(home_.owner().config().http_body_timeout);
-  http::async_write(
-      stream_, *shared,
-      [self = shared_from_this(), shared, keep_alive](const boost::system::error_code& ec, std::size_t) {
-        self->on_write(ec, keep_alive);
-      });
+  if (std::holds_alternative<tls_stream>(stream_))
+    shared->set(http::field::strict_transport_security, hsts_value);
+  expires_after(home_.owner().config().http_body_timeout);
+  std::visit(
+      [&](auto& stream) {
+        http::async_write(
+            stream, *shared,
+            [self = shared_from_this(), shared, keep_alive](const boost::system::error_code& ec,
+                                                            std::size_t) { self->on_write(ec, keep_alive); });
+      },
+      stream_);
 }
 
 void http_session::on_write(const boost::system::error_code& ec, bool keep_alive) {
   if (ec) return;
   if (!keep_alive) {
+    expires_never();
     boost::system::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket().shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
   read_request();
 }
 
-void http_session::upgrade(const http_request& request) {
-  server& owner = home_.owner();
+std::optional<upgrade_refusal> check_upgrade_request(const http_request& request) {
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
+  if (path != "/ws")
+    return upgrade_refusal{http::status::not_found, "not_found", "WebSocket endpoint is /ws"};
+  if (request.method() != http::verb::get)
+    return upgrade_refusal{http::status::method_not_allowed, "bad_request", "WebSocket upgrade needs GET"};
+  std::string_view key(request[http::field::sec_websocket_key].data(),
+                       request[http::field::sec_websocket_key].size());
+  if (request[http::field::sec_websocket_version] != "13" || !is_valid_websocket_key(key))
+    return upgrade_refusal{http::status::bad_request, "bad_request",
+                           "WebSocket version 13 with a valid key required"};
+  return std::nullopt;
+}
+
+void http_session::upgrade(const http_request& request) {
+  server& owner = home_.owner();
   auto refuse = [&](http::status status, std::string_view code, std::string_view message) {
     auto response = json_error(request, status, code, message);
     response.keep_alive(false);
     send(std::move(response));
   };
-  if (path != "/ws") return refuse(http::status::not_found, "not_found", "WebSocket endpoint is /ws");
-  if (request.method() != http::verb::get)
-    return refuse(http::status::method_not_allowed, "bad_request", "WebSocket upgrade needs GET");
+  if (auto refusal = check_upgrade_request(request))
+    return refuse(refusal->status, refusal->code, refusal->message);
   std::string_view key(request[http::field::sec_websocket_key].data(),
                        request[http::field::sec_websocket_key].size());
-  if (request[http::field::sec_websocket_version] != "13" || !is_valid_websocket_key(key))
-    return refuse(http::status::bad_request, "bad_request", "WebSocket version 13 with a valid key required");
   if (owner.draining()) return refuse(http::status::service_unavailable, "internal", "server shutting down");
   if (owner.unauthenticated().load(std::memory_order_relaxed) >= owner.config().max_unauthenticated)
     return refuse(http::status::service_unavailable, "rate_limited",
@@ -116,14 +190,25 @@ void http_session::upgrade(const http_request& request) {
   // Bytes the client sent after its request (early frames) belong to the WebSocket.
   auto early = buffer_.data();
   std::string early_bytes(static_cast<const char*>(early.data()), early.size());
-  stream_.expires_never();
-  tcp::socket socket = stream_.release_socket();
+  expires_never();
   handed_over_ = true;
-  auto connection = std::make_shared<ws_connection>(home_, std::move(socket), std::move(early_bytes), client);
+  std::shared_ptr<ws_connection> connection;
   std::string accept =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
       "Sec-WebSocket-Accept: " +
-      websocket_accept_key(key) + "\r\n\r\n";
+      websocket_accept_key(key) + "\r\n";
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
+    connection =
+        std::make_shared<ws_connection>(home_, plain->release_socket(), std::move(early_bytes), client);
+  } else {
+    accept += "Strict-Transport-Security: ";
+    accept += hsts_value;
+    accept += "\r\n";
+    connection = std::make_shared<ws_connection>(
+        home_, std::make_unique<tls_stream>(std::move(std::get<tls_stream>(stream_))), std::move(early_bytes),
+        client);
+  }
+  accept += "\r\n";
   connection->send(std::make_shared<const std::string>(std::move(accept)));
   bool within_cap = owner.connection_limits().try_acquire(address_);
   if (within_cap) connection->hold_address_slot();

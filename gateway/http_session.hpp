@@ -1,10 +1,13 @@
-// One HTTP/1.1 connection: reads requests with header and body deadlines,
-// answers them (see http_api), and hands WebSocket upgrades to ws_connection.
+// One HTTP/1.1 connection, plain or TLS: reads requests with header and body
+// deadlines, answers them (see http_api), and hands WebSocket upgrades to
+// ws_connection. Over TLS every response carries HSTS.
 #pragma once
 
+#include <boost/asio/ssl/stream.hpp>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "gateway/net.hpp"
 
@@ -14,23 +17,40 @@ class shard;
 
 using http_request = http::request<http::string_body>;
 using http_response = http::response<http::string_body>;
+using tls_stream = net::ssl::stream<tcp::socket>;
+
+// Why a WebSocket upgrade request is refused on its own merits (path, method, version,
+// key), or nullopt when it is well-formed. No sockets, so it is fuzzed on its own.
+struct upgrade_refusal {
+  http::status status;
+  std::string_view code;
+  std::string_view message;
+};
+std::optional<upgrade_refusal> check_upgrade_request(const http_request& request);
 
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
+  // Speaks TLS when the server has a TLS context.
   http_session(shard& home, tcp::socket socket, std::string address);
   ~http_session();
   void start();
 
  private:
+  void on_handshake(const boost::system::error_code& ec);
   void read_request();
   void on_header(const boost::system::error_code& ec);
   void on_body(const boost::system::error_code& ec);
   void send(http_response response);
   void on_write(const boost::system::error_code& ec, bool keep_alive);
   void upgrade(const http_request& request);
+  // Deadlines: Beast's tcp_stream keeps them for plain connections, a timer for TLS ones.
+  void expires_after(steady_clock::duration timeout);
+  void expires_never();
+  tcp::socket& socket();
 
   shard& home_;
-  beast::tcp_stream stream_;
+  std::variant<beast::tcp_stream, tls_stream> stream_;
+  std::optional<net::steady_timer> tls_deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string address_;

@@ -1,6 +1,9 @@
 #include "gateway/server.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <iostream>
 
 #include "gateway/http_session.hpp"
@@ -43,6 +46,7 @@ bool server::prepare(std::vector<session::event_definition> events, const source
   for (const auto& event : events) event_ids_.push_back(event.id);
   ingest_ = std::make_unique<ingest_host>(*this);
   if (!ingest_->configure(events, config_.event_files, sources, error)) return false;
+  if (!config_.tls_cert.empty() && !load_tls(error)) return false;
   site_ = std::make_unique<static_site>();
   if (!site_->load(config_.web_root, error)) return false;
   store_ = sqlite_store::open(config_.data_dir, config_.synchronous_full, error);
@@ -81,6 +85,29 @@ bool server::prepare(std::vector<session::event_definition> events, const source
     return false;
   }
   bound_ = acceptor_->local_endpoint();
+  return true;
+}
+
+bool server::load_tls(std::string& error) {
+  auto context = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+  // TLS 1.2 and later only; older versions have known downgrade and padding attacks.
+  context->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                       net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+                       net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(config_.tls_cert.string(), ec);
+  if (ec) {
+    error = "cannot load the TLS certificate " + config_.tls_cert.string() + ": " + ec.message();
+    return false;
+  }
+  context->use_private_key_file(config_.tls_key.string(), net::ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(context->native_handle()) != 1) {
+    error = "cannot load the TLS key " + config_.tls_key.string() +
+            " (or it does not match the certificate)" + (ec ? ": " + ec.message() : "");
+    return false;
+  }
+  tls_ = std::move(context);
   return true;
 }
 

@@ -20,6 +20,10 @@
 #include "gateway/static_site.hpp"
 #include "session/event_definition.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace companion::gateway {
 
 class server {
@@ -50,6 +54,8 @@ class server {
   address_buckets& address_questions() { return address_questions_; }
   address_buckets& address_votes() { return address_votes_; }
   const static_site& site() const { return *site_; }
+  // The TLS context when --tls-cert/--tls-key are set; null for plain HTTP.
+  net::ssl::context* tls() const { return tls_.get(); }
   std::vector<std::unique_ptr<shard>>& shards() { return shards_; }
 
   std::size_t event_count() const { return event_ids_.size(); }
@@ -64,6 +70,7 @@ class server {
   void broadcast(std::size_t event, std::shared_ptr<const delivery> batch);
 
  private:
+  bool load_tls(std::string& error);
   void accept_next();
   void begin_shutdown();
   void await_drain();
@@ -74,6 +81,7 @@ class server {
   std::unique_ptr<engine_host> engines_;
   std::unique_ptr<ingest_host> ingest_;
   std::unique_ptr<static_site> site_;
+  std::unique_ptr<net::ssl::context> tls_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::string> event_ids_;
   std::unique_ptr<tcp::acceptor> acceptor_;

@@ -39,12 +39,7 @@ void shard::deliver(std::size_t event, const std::shared_ptr<const delivery>& ba
   auto& list = members_[event];
   for (std::size_t i = 0; i < list.size();) {
     ws_connection* connection = list[i];
-    bool staff = connection->is_staff();
-    for (std::size_t m = 0; m < batch->messages.size(); ++m) {
-      if (batch->messages[m]->staff_only && !staff) continue;
-      if (!connection->send(batch->frames[m])) break;
-    }
-    connection->flush();
+    connection->deliver(*batch);
     // A connection closed as too slow leaves the list; its slot now holds another.
     if (i < list.size() && list[i] == connection) ++i;
   }

@@ -44,9 +44,18 @@ ws_connection::ws_connection(shard& home, tcp::socket socket, std::string early_
       early_bytes_(std::move(early_bytes)) {
   const server_config& config = home.owner().config();
   commands_ = token_bucket(config.commands_per_second, config.command_burst);
+  staff_commands_ = token_bucket(config.staff_commands_per_second, config.staff_command_burst);
   questions_ = token_bucket(config.questions_per_minute / 60.0, config.questions_per_minute);
   votes_ = token_bucket(config.votes_per_minute / 60.0, config.votes_per_minute / 4);
   opened_at_ = last_read_ = last_ping_ = steady_clock::now();
+}
+
+ws_connection::ws_connection(shard& home, std::unique_ptr<net::ssl::stream<tcp::socket>> tls,
+                             std::string early_bytes, client_info client)
+    : ws_connection(home, tcp::socket(tls->get_executor()), std::move(early_bytes), std::move(client)) {
+  tls_ = std::move(tls);
+  // One TLS record carries at most 16 KiB of plaintext, so a read never returns more.
+  tls_read_buffer_.resize(16 * 1024);
 }
 
 ws_connection::~ws_connection() {
@@ -64,8 +73,8 @@ ws_connection::~ws_connection() {
 
 void ws_connection::start() {
   boost::system::error_code ec;
-  socket_.non_blocking(true, ec);
-  socket_.set_option(tcp::no_delay(true), ec);
+  if (!tls_) socket_.non_blocking(true, ec);
+  socket().set_option(tcp::no_delay(true), ec);
   home_.adopt(this);
   server_metrics& m = home_.owner().metrics();
   server_metrics::add(m.connections_total);
@@ -77,7 +86,28 @@ void ws_connection::start() {
     consume(early);
   }
   flush();
-  if (!terminated_) wait_readable();
+  if (terminated_) return;
+  if (tls_)
+    read_tls();
+  else
+    wait_readable();
+}
+
+void ws_connection::read_tls() {
+  tls_->async_read_some(net::buffer(tls_read_buffer_),
+                        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                          self->on_tls_read(ec, n);
+                        });
+}
+
+void ws_connection::on_tls_read(const boost::system::error_code& ec, std::size_t n) {
+  if (ec || terminated_) return terminate();
+  last_read_ = steady_clock::now();
+  home_.count_in(n);
+  if (!closing_) consume(std::string_view(tls_read_buffer_.data(), n));
+  if (terminated_) return;
+  flush();
+  if (!terminated_) read_tls();
 }
 
 void ws_connection::wait_readable() {
@@ -155,7 +185,8 @@ bool ws_connection::check_rate(const session::command& cmd) {
   server& owner = home_.owner();
   auto now = steady_clock::now();
   long retry_ms = 0;
-  bool allowed = commands_.take(now, retry_ms);
+  // Staff drive the show and are few: their budget is far larger than a viewer's.
+  bool allowed = is_staff() ? staff_commands_.take(now, retry_ms) : commands_.take(now, retry_ms);
   if (allowed && cmd.type == "question.ask")
     allowed =
         questions_.take(now, retry_ms) && owner.address_questions().take(client_.address, now, retry_ms);
@@ -284,8 +315,14 @@ bool ws_connection::send(const shared_frame& frame) {
     server_metrics::add(home_.owner().metrics().queue_drops, queue_.size());
     log_event("slow_consumer",
               {{"conn", std::to_string(id)}, {"queued_bytes", std::to_string(queued_bytes_)}});
-    queue_.clear();
-    queued_bytes_ = 0;
+    // A frame already partly on the wire is finished first, or the peer would read garbage.
+    if (head_offset_ > 0) {
+      queue_.resize(1);
+      queued_bytes_ = queue_.front()->size();
+    } else {
+      queue_.clear();
+      queued_bytes_ = 0;
+    }
     close(4008, "slow consumer: reconnect and resume");
     return false;
   }
@@ -294,19 +331,63 @@ bool ws_connection::send(const shared_frame& frame) {
   return true;
 }
 
+void ws_connection::deliver(const delivery& batch) {
+  if (closing_ || terminated_) return;
+  const bool staff = is_staff();
+  // TLS connections always queue: their bytes are encrypted into one buffer per write.
+  if (writing_ || !queue_.empty() || tls_) {
+    for (std::size_t i = 0; i < batch.messages.size(); ++i)
+      if ((!batch.messages[i]->staff_only || staff) && !send(batch.frames[i])) return;
+    return flush();
+  }
+  // Idle connection, the common case: write straight from the shared frames, touching no
+  // reference count; only what the socket does not take now is queued.
+  buffers_.clear();
+  std::size_t bytes = 0;
+  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
+    if (batch.messages[i]->staff_only && !staff) continue;
+    buffers_.emplace_back(batch.frames[i]->data(), batch.frames[i]->size());
+    bytes += batch.frames[i]->size();
+  }
+  if (bytes == 0) return;
+  home_.count_out(buffers_.size(), bytes);
+  boost::system::error_code ec;
+  std::size_t written = socket_.write_some(buffers_, ec);
+  if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
+  if (written == bytes) return;
+  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
+    if (batch.messages[i]->staff_only && !staff) continue;
+    std::size_t size = batch.frames[i]->size();
+    if (written >= size) {
+      written -= size;
+      continue;
+    }
+    if (queue_.empty()) head_offset_ = written;
+    written = 0;
+    if (!send(batch.frames[i])) return;
+  }
+  // Counted above already; flush() counts again only what it sends later.
+  flush(false);
+}
+
 void ws_connection::send_text(std::string_view payload) {
   send(std::make_shared<const std::string>(make_frame(ws_opcode::text, payload)));
 }
 
-void ws_connection::flush() {
+void ws_connection::flush(bool count) {
   if (writing_ || queue_.empty() || terminated_) return;
+  if (tls_) return write_tls();
   buffers_.clear();
   std::size_t bytes = 0;
   for (const auto& frame : queue_) {
     buffers_.emplace_back(frame->data(), frame->size());
     bytes += frame->size();
   }
-  home_.count_out(queue_.size(), bytes);
+  // The head frame may be partly written already (a direct write that fell short).
+  buffers_.front() += head_offset_;
+  bytes -= head_offset_;
+  head_offset_ = 0;
+  if (count) home_.count_out(queue_.size(), bytes);
   // Most writes fit in the socket's send buffer: try at once, without an async operation.
   boost::system::error_code ec;
   std::size_t written = socket_.write_some(buffers_, ec);
@@ -332,10 +413,25 @@ void ws_connection::flush() {
                    });
 }
 
+void ws_connection::write_tls() {
+  // An SSL stream writes each buffer of a sequence as its own record: copy into one instead.
+  tls_write_buffer_.clear();
+  for (const auto& frame : queue_) tls_write_buffer_ += *frame;
+  home_.count_out(queue_.size(), tls_write_buffer_.size());
+  queue_.clear();
+  queued_bytes_ = 0;
+  writing_ = true;
+  close_in_flight_ = close_queued_;
+  net::async_write(*tls_, net::buffer(tls_write_buffer_),
+                   [self = shared_from_this()](const boost::system::error_code& write_ec, std::size_t n) {
+                     self->on_write(write_ec, n);
+                   });
+}
+
 void ws_connection::half_close() {
   // Our close frame is out: half-close, and let the peer's FIN (or the linger) end it.
   boost::system::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 void ws_connection::on_write(const boost::system::error_code& ec, std::size_t) {
@@ -383,7 +479,7 @@ void ws_connection::terminate() {
   closing_ = true;
   home_.leave(this);
   boost::system::error_code ignored;
-  socket_.close(ignored);
+  socket().close(ignored);
   queue_.clear();
 }
 

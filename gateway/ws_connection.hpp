@@ -1,8 +1,11 @@
-// One WebSocket after the HTTP upgrade. Reads wait for readiness and then read
-// into the shard's shared buffer; writes gather every queued frame into one
-// write; frames shared with other connections are never copied.
+// One WebSocket after the HTTP upgrade. Plain connections wait for readiness and
+// then read into the shard's shared buffer, and write every queued frame with one
+// gathered write; frames shared with other connections are never copied. TLS
+// connections read with async_read_some into their own buffer and copy queued
+// frames into one buffer per write, so each write makes few TLS records.
 #pragma once
 
+#include <boost/asio/ssl/stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,6 +34,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
   ws_connection(shard& home, tcp::socket socket, std::string early_bytes, client_info client);
+  ws_connection(shard& home, std::unique_ptr<net::ssl::stream<tcp::socket>> tls, std::string early_bytes,
+                client_info client);
   ~ws_connection();
 
   void start();
@@ -39,7 +44,9 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   // Sends a private reply (ack, error, welcome...).
   void send_text(std::string_view payload);
   // Starts a write of everything queued, unless one is in flight.
-  void flush();
+  void flush(bool count = true);
+  // Sends a committed batch (staff-only frames only to staff), directly when idle.
+  void deliver(const delivery& batch);
   // Sends a close frame after what is queued (or instead of it, for 4008) and closes.
   void close(std::uint16_t code, std::string_view reason);
   // Called by the shard about once a second: pings, idle and hello timeouts, close linger.
@@ -60,6 +67,10 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
 
  private:
   void wait_readable();
+  void read_tls();
+  void on_tls_read(const boost::system::error_code& ec, std::size_t n);
+  void write_tls();
+  tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
   void on_readable(const boost::system::error_code& ec);
   void consume(std::string_view input);
   void handle_message(ws_message& message);
@@ -72,7 +83,10 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   void terminate();
 
   shard& home_;
-  tcp::socket socket_;
+  tcp::socket socket_;                                  // plain connections
+  std::unique_ptr<net::ssl::stream<tcp::socket>> tls_;  // TLS connections (socket_ unused)
+  std::vector<char> tls_read_buffer_;
+  std::string tls_write_buffer_;
   client_info client_;
   ws_frame_parser parser_;
   ws_message message_;
@@ -82,6 +96,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   std::vector<shared_frame> in_flight_;
   std::vector<net::const_buffer> buffers_;
   std::size_t queued_bytes_ = 0;
+  std::size_t head_offset_ = 0;  // bytes of queue_.front() already written
   bool writing_ = false;
   bool close_in_flight_ = false;
   bool close_queued_ = false;
@@ -101,6 +116,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   steady_clock::time_point close_started_;
 
   token_bucket commands_;
+  token_bucket staff_commands_;
   token_bucket questions_;
   token_bucket votes_;
 };

@@ -39,9 +39,11 @@ export function storage_key(event, what) {
 }
 
 export class CommandError extends Error {
-  constructor(code, message) {
+  // `frame` is the server's error frame, for extra fields such as retry_after_ms.
+  constructor(code, message, frame = null) {
     super(message || code);
     this.code = code;
+    this.retry_after_ms = frame && typeof frame.retry_after_ms === 'number' ? frame.retry_after_ms : null;
   }
 }
 
@@ -396,7 +398,7 @@ export class Connection {
     this.pending_.delete(frame.id);
     clearTimeout(p.timer);
     if (ok) p.resolve(frame);
-    else p.reject(new CommandError(frame.code || 'internal', frame.message || frame.code));
+    else p.reject(new CommandError(frame.code || 'internal', frame.message || frame.code, frame));
   }
 
   // ---- clock ----
@@ -478,6 +480,8 @@ export function normalize_state(s) {
   if (state.on_screen === undefined) state.on_screen = null;
   state.stats = state.stats || { viewers: 0, tags: {} };
   if (!state.stats.tags) state.stats.tags = {};
+  // Servers without the qa extension always take questions.
+  if (!state.qa || typeof state.qa !== 'object') state.qa = { open: true, premoderated: true };
   return state;
 }
 
@@ -522,6 +526,9 @@ export function apply_change(state, kind, data) {
     case 'stats':
       state.stats = { ...state.stats, ...(data || {}) };
       if (!state.stats.tags) state.stats.tags = {};
+      break;
+    case 'qa':
+      if (data && typeof data === 'object') state.qa = { ...state.qa, ...data };
       break;
     default:
       // A kind this client does not know yet; seq still advances.

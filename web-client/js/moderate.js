@@ -1,10 +1,11 @@
 // The moderator console (/moderate): the moderation queue (posts and
 // questions, oldest first, with the rule that held each), what is live (wall
-// and approved questions), one-key actions on the selected item, and undo for
-// the last action when the protocol has an inverse for it.
+// and approved questions), questions merged into others (with undo), one-key
+// actions on the selected item, undo for the last action when the protocol has
+// an inverse for it, and CSV downloads of the questions and the audit log.
 
 import { start_staff_page, make_command_sender } from './staff.js';
-import { t, fmt_number, fmt_relative, fmt_time, network_label } from './strings.js';
+import { t, fmt_number, fmt_relative, fmt_time, network_label, error_text } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -22,10 +23,24 @@ let last_action = null;
 // ---- models ----
 // A row is {key, kind: 'post'|'question', where: 'queue'|'live', data}.
 
+// Questions merged into another wait in the staff queue with status "merged";
+// they are shown under their target, not as work to do.
+function is_merged(q) {
+  return q.status === 'merged';
+}
+
+function pending_questions() {
+  return conn.queue.questions.filter((q) => !is_merged(q));
+}
+
+function merged_into(id) {
+  return conn.queue.questions.filter((q) => is_merged(q) && q.merged_into === id);
+}
+
 function queue_rows() {
   const rows = [
     ...conn.queue.posts.map((p, i) => ({ kind: 'post', data: p, at: p.created_at, order: i })),
-    ...conn.queue.questions.map((q, i) => ({ kind: 'question', data: q, at: q.asked_at, order: 1e6 + i })),
+    ...pending_questions().map((q, i) => ({ kind: 'question', data: q, at: q.asked_at, order: 1e6 + i })),
   ];
   rows.sort((a, b) => (a.at || 0) - (b.at || 0) || a.order - b.order);
   return rows.map((r) => ({ key: `queue:${r.kind}:${r.data.id}`, kind: r.kind, where: 'queue', data: r.data }));
@@ -122,7 +137,11 @@ const actions = {
   },
   answered(row) {
     if (row.kind !== 'question' || row.where !== 'live' || row.data.status === 'answered') return;
-    act(`answered ${row.data.id}`, { type: 'question.answered', question: row.data.id }, null);
+    act(`answered ${row.data.id}`, { type: 'question.answered', question: row.data.id }, { type: 'question.reopen', question: row.data.id });
+  },
+  reopen(row) {
+    if (row.kind !== 'question' || row.where !== 'live' || row.data.status !== 'answered') return;
+    act(`reopen ${row.data.id}`, { type: 'question.reopen', question: row.data.id }, { type: 'question.answered', question: row.data.id });
   },
   block(row) {
     if (row.kind !== 'post' || !row.data.author) return;
@@ -231,6 +250,16 @@ function create_item(row) {
     el('p', { class: 'item-reason', testid: 'reason' }),
     el('p', { class: 'item-text', dir: 'auto' }),
   );
+  if (row.kind === 'question') {
+    li.append(
+      el(
+        'details',
+        { class: 'merged', testid: 'merged' },
+        el('summary', { testid: 'merged-summary' }),
+        el('ol', { class: 'merged-list' }),
+      ),
+    );
+  }
   const bar = el('div', { class: 'item-actions' });
   if (row.where === 'queue') {
     bar.append(
@@ -249,6 +278,7 @@ function create_item(row) {
   } else {
     bar.append(button(t('act_screen'), 'screen', actions.screen, { 'aria-keyshortcuts': 'S' }));
     if (row.data.status !== 'answered') bar.append(button(t('act_answered'), 'answered', actions.answered, { 'aria-keyshortcuts': 'M' }));
+    else bar.append(button(t('act_reopen'), 'reopen', actions.reopen, { 'aria-keyshortcuts': 'O' }));
     bar.append(
       button(t('act_edit'), 'edit', actions.edit, { 'aria-keyshortcuts': 'E' }),
       button(t('act_reject'), 'reject', actions.reject, { 'aria-keyshortcuts': 'R' }),
@@ -302,6 +332,34 @@ function update_item(li, row) {
   if (screen_btn && row.where === 'live') set_text(screen_btn, on ? t('screen_clear') : t('act_screen'));
   li.classList.toggle('selected', row.key === selected_key);
   li.setAttribute('aria-selected', row.key === selected_key ? 'true' : 'false');
+  if (row.kind === 'question') update_merged(li.querySelector('.merged'), merged_into(d.id));
+}
+
+// The questions merged into one, each with its own undo (question.unmerge).
+function update_merged(details, children) {
+  show(details, children.length > 0);
+  set_text(details.firstElementChild, t('merged_count', { n: children.length }));
+  reconcile(
+    details.lastElementChild,
+    children,
+    (q) => q.id,
+    () => {
+      const undo_btn = el('button', { type: 'button', class: 'btn btn-small', testid: 'unmerge', text: t('act_unmerge') });
+      const li = el('li', { class: 'merged-item', testid: 'merged-item' }, el('span', { class: 'merged-text', dir: 'auto' }), el('span', { class: 'merged-meta' }), undo_btn);
+      undo_btn.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        const id = li.dataset.id;
+        act(`undo merge ${id}`, { type: 'question.unmerge', question: id }, null);
+      });
+      return li;
+    },
+    (li, q) => {
+      li.dataset.id = q.id;
+      const [text, meta] = li.children;
+      set_text(text, q.text || '');
+      set_text(meta, ` · ${q.author || t('anonymous')} · ${typeof q.asked_at === 'number' ? fmt_relative(q.asked_at, conn.server_now()) : ''}`);
+    },
+  );
 }
 
 function render_lists() {
@@ -318,7 +376,7 @@ function render_lists() {
 }
 
 function render_counters() {
-  const depth = conn.queue.posts.length + conn.queue.questions.length;
+  const depth = conn.queue.posts.length + pending_questions().length;
   set_text($('queue-depth'), t('queue_depth', { n: depth }));
   $('queue-depth').dataset.count = String(depth);
   if (!conn.state) return;
@@ -400,6 +458,46 @@ function select_view(name) {
   fix_selection();
 }
 
+// ---- CSV downloads ----
+
+// The CSV needs the staff token in a header, so a plain link cannot fetch it:
+// fetch it here and hand the browser a blob: URL to save.
+async function download_csv(what) {
+  const event = conn.event || (conn.state && conn.state.event.id);
+  const line = $('last-command');
+  if (!event || !conn.token) return;
+  try {
+    const response = await fetch(`/api/events/${encodeURIComponent(event)}/${what}.csv`, {
+      headers: { Authorization: `Bearer ${conn.token}` },
+      cache: 'no-store',
+    });
+    if (!response.ok) {
+      let message = `HTTP ${response.status}`;
+      try {
+        const body = await response.json();
+        if (body && body.error && body.error.message) message = body.error.message;
+      } catch (e) {
+        // Not JSON: keep the status.
+      }
+      throw new Error(message);
+    }
+    const blob = await response.blob();
+    const href = URL.createObjectURL(blob);
+    const link = el('a', { href, download: `${event}-${what}.csv`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // The download has started by now; the URL is no longer needed.
+    setTimeout(() => URL.revokeObjectURL(href), 60000);
+  } catch (err) {
+    line.dataset.state = 'error';
+    set_text(line, t('download_failed', { message: err.message || error_text(err) }));
+  }
+}
+
+$('download-questions').addEventListener('click', () => download_csv('questions'));
+$('download-audit').addEventListener('click', () => download_csv('audit'));
+
 $('tab-queue').addEventListener('click', () => select_view('queue'));
 $('tab-questions').addEventListener('click', () => select_view('questions'));
 $('undo').addEventListener('click', undo);
@@ -420,7 +518,7 @@ document.addEventListener('keydown', (ev) => {
     ev.preventDefault();
     return undo();
   }
-  const map = { a: 'approve', r: 'reject', f: 'feature', e: 'edit', s: 'screen', m: 'answered' };
+  const map = { a: 'approve', r: 'reject', f: 'feature', e: 'edit', s: 'screen', m: 'answered', o: 'reopen' };
   if (!map[key] || !selected_key) return;
   const row = find_row(selected_key);
   if (!row) return;

@@ -1,6 +1,7 @@
 // The producer console (/produce): drives the run of show (start, next,
-// previous, pause/resume, end, jump), sends announcements, puts a question or
-// post on the broadcast overlay, and shows what viewers see right now.
+// previous, pause/resume, end, jump), sends announcements, opens and closes
+// audience Q&A, puts a question or post on the broadcast overlay, and shows
+// what viewers see right now.
 
 import { start_staff_page, make_command_sender } from './staff.js';
 import { t, fmt_duration, fmt_number, fmt_time, kind_label, segment_label } from './strings.js';
@@ -77,6 +78,7 @@ function render_controls() {
   $('announce-send').disabled = !connected;
   $('announce-clear').disabled = !connected;
   $('screen-clear').disabled = !connected || !(conn.state && conn.state.on_screen);
+  $('qa-toggle').disabled = !connected;
   for (const b of document.querySelectorAll('.jump-list button, .pick-list button')) b.disabled = !connected || b.dataset.current === 'true';
 }
 
@@ -173,9 +175,38 @@ function render_screen_panel(state) {
   reconcile($('screen-highlights'), state.highlights, (h) => h.id, pick_item('highlight'), update('highlight'));
 }
 
+// ---- Q&A open/closed ----
+
+function qa_open() {
+  return Boolean(conn.state && conn.state.qa && conn.state.qa.open);
+}
+
+function render_qa() {
+  const node = $('qa-state');
+  const btn = $('qa-toggle');
+  if (!conn.state) {
+    node.dataset.open = 'unknown';
+    set_text(node, '');
+    set_text(btn, t('qa_close'));
+    return;
+  }
+  const open = qa_open();
+  node.dataset.open = open ? 'true' : 'false';
+  set_text(node, open ? t('qa_state_open') : t('qa_state_closed'));
+  set_text(btn, open ? t('qa_close') : t('qa_open'));
+  btn.classList.toggle('btn-primary', !open);
+}
+
+$('qa-toggle').addEventListener('click', () => {
+  if (!conn.state) return;
+  const open = !qa_open();
+  run({ type: 'qa.set', open }, open ? 'open Q&A' : 'close Q&A').catch(() => {});
+});
+
 // ---- wiring ----
 
 function render_all(state) {
+  render_qa();
   render_on_air(state);
   render_jump_list(state);
   render_screen_panel(state);
@@ -247,4 +278,5 @@ document.addEventListener('keydown', (ev) => {
 setInterval(() => {
   if (conn.state) render_timer(conn.state);
 }, 1000);
+render_qa();
 render_controls();

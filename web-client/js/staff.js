@@ -1,13 +1,19 @@
 // What both staff consoles share: the token gate (fragment, sessionStorage or
-// paste box), the connection with that token, the loud lost-connection banner,
-// and a "last command" line that follows one command from sent to ack or error.
+// paste box), the connection with that token, refreshing the token before it
+// expires, the loud lost-connection banner, and a "last command" line that
+// follows one command from sent to ack or error.
 
 import { Connection, event_from_url } from './connection.js';
-import { load_token, save_token, forget_token } from './token.js';
+import { load_token, save_token, forget_token, token_expires_at } from './token.js';
 import { t, error_text, translate_page } from './strings.js';
 import { set_text, show, connection_text } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
+
+// A token with less than this left is exchanged for a fresh one (token.refresh),
+// so a console left open through a long event never drops to the sign-in form.
+const REFRESH_BEFORE_MS = 10 * 60 * 1000;
+const REFRESH_CHECK_MS = 30 * 1000;
 
 // Expects in the page: #token-gate (form with #token-input, #token-submit, #token-error),
 // #console (hidden until a token is present), #conn-banner, #conn-text, #connection-state.
@@ -76,6 +82,31 @@ export function start_staff_page() {
 
   conn.on_status(render_status);
   setInterval(() => render_status(conn.status), 1000);
+
+  let refreshing = false;
+  async function refresh_token_if_due() {
+    if (!token || refreshing || conn.status.state !== 'connected') return;
+    const expires_at = token_expires_at(token);
+    if (expires_at === null || expires_at - conn.server_now() > REFRESH_BEFORE_MS) return;
+    refreshing = true;
+    try {
+      const ack = await conn.send({ type: 'token.refresh' });
+      if (typeof ack.token === 'string' && ack.token && token) {
+        // The open socket stays as it is; the new token serves the next hello.
+        token = ack.token;
+        conn.token = ack.token;
+        save_token(ack.token);
+      }
+    } catch (err) {
+      // Tried again at the next check; an expired token ends at the sign-in form.
+    } finally {
+      refreshing = false;
+    }
+  }
+  conn.on_status((status) => {
+    if (status.state === 'connected') refresh_token_if_due();
+  });
+  setInterval(refresh_token_if_due, REFRESH_CHECK_MS);
 
   if (token) {
     show_console();

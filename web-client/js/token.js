@@ -43,3 +43,19 @@ export function forget_token() {
     // Nothing stored.
   }
 }
+
+// The token's expiry (`exp` claim) in ms since the epoch, or null when the
+// token cannot be read. Only the payload is decoded; the server checks the signature.
+export function token_expires_at(token) {
+  if (typeof token !== 'string') return null;
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+    const claims = JSON.parse(atob(padded));
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch (e) {
+    return null;
+  }
+}

@@ -327,17 +327,19 @@ function create_post() {
       ),
       el('time', { class: 'post-time rel-time' }),
     ),
+    el('p', { class: 'post-featured', testid: 'post-featured', text: t('featured') }),
     el('p', { class: 'post-text', dir: 'auto' }),
     el('a', { class: 'post-link', target: '_blank', rel: 'noopener noreferrer' }),
   );
 }
 
 function update_post(li, h) {
-  const [head, text, link] = li.children;
+  const [head, featured, text, link] = li.children;
   const [net, author, time] = head.children;
   const [name, handle] = author.children;
   li.dataset.id = h.id;
   li.classList.toggle('featured', Boolean(h.featured));
+  show(featured, Boolean(h.featured));
   const label = network_label(h.source);
   if (net.dataset.source !== h.source) {
     net.dataset.source = h.source || '';
@@ -507,7 +509,17 @@ function update_ask_button() {
   const counter = $('ask-counter');
   set_text(counter, `${raw}/${ASK_MAX}`);
   counter.classList.toggle('over', raw > ASK_MAX);
-  $('ask-submit').disabled = asking || text === 0 || text > ASK_MAX || name > NAME_MAX || conn.status.state !== 'connected';
+  const closed = qa_closed();
+  $('ask-submit').disabled = closed || asking || text === 0 || text > ASK_MAX || name > NAME_MAX || conn.status.state !== 'connected';
+  // Closed Q&A: the box stays readable (a half-typed question is kept) but takes no input.
+  $('ask-text').disabled = closed;
+  $('ask-name').disabled = closed;
+  $('ask-form').classList.toggle('closed', closed);
+  show($('qa-closed'), closed);
+}
+
+function qa_closed() {
+  return Boolean(conn.state && conn.state.qa && conn.state.qa.open === false);
 }
 
 async function submit_question(ev) {
@@ -527,14 +539,24 @@ async function submit_question(ev) {
   try {
     const ack = await conn.send(command);
     const status = ack.status || 'pending';
+    const merged = ack.merged_into !== undefined && ack.merged_into !== null;
     if (status === 'pending' && ack.question !== undefined) {
       my_questions.push({ id: String(ack.question), text, name: name || null, asked_at: Date.now() });
       save_json('asked', my_questions);
     }
+    if (merged) {
+      // The server counted the asker's vote for the question theirs was merged into.
+      my_votes.add(String(ack.merged_into));
+      save_votes();
+    }
     $('ask-text').value = '';
-    set_text(feedback, status === 'pending' ? t('ask_sent_pending') : t('ask_sent_open'));
+    if (merged) set_text(feedback, t('ask_sent_merged'));
+    else set_text(feedback, status === 'pending' ? t('ask_sent_pending') : t('ask_sent_open'));
   } catch (err) {
-    set_text(feedback, t('ask_failed', { message: error_text(err) }));
+    if (err.code === 'conflict') set_text(feedback, t('ask_closed'));
+    else if (err.code === 'rate_limited' && err.retry_after_ms) {
+      set_text(feedback, t('ask_rate_limited', { s: Math.max(1, Math.ceil(err.retry_after_ms / 1000)) }));
+    } else set_text(feedback, t('ask_failed', { message: error_text(err) }));
   } finally {
     asking = false;
     set_text($('ask-submit'), t('ask_submit'));
@@ -606,6 +628,7 @@ function render_all(state) {
   render_agenda(state);
   render_wall(state);
   render_questions(state);
+  update_ask_button();
 }
 
 let first_state = true;
@@ -633,6 +656,9 @@ conn.on_state((state, change) => {
       break;
     case 'stats':
       render_topbar(state);
+      break;
+    case 'qa':
+      update_ask_button();
       break;
     default:
       render_all(state);
