@@ -41,6 +41,12 @@ const char* const serve_help =
     "  --tls-key FILE              PEM private key of --tls-cert\n"
     "  --replay FILE               replay an NDJSON file of posts into the default event\n"
     "  --replay-speed X            replay pace: 1 real time, 10 ten times faster, 0 as fast as possible\n"
+    "  --jetstream URL             follow Bluesky Jetstream into the default event\n"
+    "                              (e.g. wss://jetstream2.us-east.bsky.network/subscribe)\n"
+    "  --mastodon URL              follow the event hashtags on a Mastodon server (e.g. https://mastodon.social)\n"
+    "  --mastodon-token T          its user access token (else the event file's token_env variable)\n"
+    "  --did-resolver URL          where Bluesky handles are looked up (default the public profile API;\n"
+    "                              'off' for none)\n"
     "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
     "                              server but not of the machine)\n"
     "  --log-format text|json      structured log lines on stderr (default text)\n"
@@ -186,6 +192,18 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (end == value.c_str() || *end != '\0' || speed < 0 || speed > 10000)
         return "--replay-speed wants a number from 0 (as fast as possible) to 10000";
       out.sources.replay_speed = speed;
+    } else if (flag == "--jetstream") {
+      if (!cursor.take(value)) return cursor.error;
+      out.sources.jetstream_url = value;
+    } else if (flag == "--mastodon") {
+      if (!cursor.take(value)) return cursor.error;
+      out.sources.mastodon_url = value;
+    } else if (flag == "--mastodon-token") {
+      if (!cursor.take(value)) return cursor.error;
+      out.sources.mastodon_token = value;
+    } else if (flag == "--did-resolver") {
+      if (!cursor.take(value)) return cursor.error;
+      out.sources.did_resolver_url = value == "off" ? std::string() : value;
     } else if (flag == "--no-fsync") {
       out.config.synchronous_full = false;
     } else if (flag == "--log-format") {

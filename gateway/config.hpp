@@ -19,6 +19,7 @@ struct source_overrides {
   std::optional<std::string> jetstream_url;
   std::optional<std::string> mastodon_url;
   std::optional<std::string> mastodon_token;
+  std::optional<std::string> did_resolver_url;  // the Bluesky profile API; "" turns lookups off
 };
 
 struct server_config {

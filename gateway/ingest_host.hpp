@@ -3,6 +3,7 @@
 // the I/O shards or the engines. Accepted posts go on to the event's engine.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <filesystem>
 #include <functional>
@@ -49,8 +50,11 @@ class ingest_host {
 
   // --- on the ingest thread ---
   // One frame or line from a source or a webhook body; returns what became of it.
+  // `unnamed_author`, when given, receives the author id of an accepted post that has
+  // no handle yet (a Bluesky DID no identity frame has named), so the source can look it up.
   enum class line_outcome { accepted, duplicate, rejected, invalid, other };
-  line_outcome feed(std::size_t event, std::string_view line, tracker::wire_format format);
+  line_outcome feed(std::size_t event, std::string_view line, tracker::wire_format format,
+                    std::string* unnamed_author = nullptr);
   tracker::ingest_pipeline& pipeline(std::size_t event) { return *pipelines_[event]; }
 
   // Thread-safe: ingests an NDJSON (or single JSON) body, then calls `done` on the ingest thread.
@@ -58,6 +62,9 @@ class ingest_host {
 
   // Thread-safe snapshots for /metrics.
   std::string metrics_text() const;
+  // Thread-safe: each source's status() of `event`, as of the last metrics tick (for the
+  // moderator console).
+  boost::json::array sources_status(std::size_t event) const;
 
  private:
   void publish_metrics();
@@ -69,6 +76,7 @@ class ingest_host {
   net::steady_timer metrics_timer_;
   mutable std::mutex metrics_mutex_;
   std::string metrics_text_;
+  std::vector<boost::json::array> sources_status_;
   std::thread thread_;
   bool started_ = false;
 };

@@ -10,4 +10,5 @@ cmake --build --preset release --target companion -j2
 
 event=events/nato-indo-pacific-2024.json
 exec build/release/gateway/companion serve --listen "${COMPANION_LISTEN:-127.0.0.1:8080}" --data "${COMPANION_DATA:-data}" \
-  --event "$event" --replay-speed "${COMPANION_REPLAY_SPEED:-6}" "$@"
+  --event "$event" --replay events/nato-indo-pacific-2024.posts.ndjson \
+  --replay-speed "${COMPANION_REPLAY_SPEED:-6}" "$@"
