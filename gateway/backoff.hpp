@@ -13,8 +13,8 @@
 namespace companion::gateway {
 
 struct backoff_policy {
-  std::chrono::milliseconds base{500};         // first retry soon: most drops are one-off
-  std::chrono::milliseconds cap{30'000};       // a down service is still retried twice a minute
+  std::chrono::milliseconds base{500};             // first retry soon: most drops are one-off
+  std::chrono::milliseconds cap{30'000};           // a down service is still retried twice a minute
   std::chrono::milliseconds stable_after{30'000};  // up this long: the next drop starts from base again
 };
 

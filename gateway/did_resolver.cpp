@@ -28,7 +28,10 @@ class did_resolver::request : public std::enable_shared_from_this<did_resolver::
 
   request(net::io_context& context, std::shared_ptr<ssl::context> tls, const remote_endpoint& endpoint,
           std::string target, const did_resolver_options& options, done_handler done)
-      : resolver_(context), endpoint_(endpoint), tls_(std::move(tls)), timeout_(options.timeout),
+      : resolver_(context),
+        endpoint_(endpoint),
+        tls_(std::move(tls)),
+        timeout_(options.timeout),
         done_(std::move(done)) {
     if (endpoint_.tls)
       secure_.emplace(context, *tls_);
@@ -130,8 +133,8 @@ class did_resolver::request : public std::enable_shared_from_this<did_resolver::
   done_handler done_;
 };
 
-did_resolver::did_resolver(net::io_context& context, did_resolver_options options, resolved_handler on_resolved,
-                           std::shared_ptr<ssl::context> tls)
+did_resolver::did_resolver(net::io_context& context, did_resolver_options options,
+                           resolved_handler on_resolved, std::shared_ptr<ssl::context> tls)
     : context_(context),
       options_(std::move(options)),
       on_resolved_(std::move(on_resolved)),
@@ -169,12 +172,12 @@ void did_resolver::next() {
   target += target.find('?') == std::string::npos ? '?' : '&';
   target += "actor=" + url_encode(did);
   std::weak_ptr<bool> alive = alive_;
-  in_flight_ = std::make_shared<request>(
-      context_, tls_, *endpoint_, std::move(target), options_,
-      [this, alive, did](bool ok, std::string handle, std::string_view failure) {
-        if (alive.expired() || !*alive.lock()) return;
-        on_answer(did, ok, std::move(handle), failure);
-      });
+  in_flight_ =
+      std::make_shared<request>(context_, tls_, *endpoint_, std::move(target), options_,
+                                [this, alive, did](bool ok, std::string handle, std::string_view failure) {
+                                  if (alive.expired() || !*alive.lock()) return;
+                                  on_answer(did, ok, std::move(handle), failure);
+                                });
   in_flight_->start();
 }
 
@@ -202,7 +205,8 @@ void did_resolver::on_answer(std::string did, bool ok, std::string handle, std::
   if (!failing_) {
     // Once per outage: offline is a normal state for this server, not an alarm per DID.
     failing_ = true;
-    log_event("did_resolver_unavailable", {{"url", endpoint_->display(false)}, {"failed", std::string(failure)}});
+    log_event("did_resolver_unavailable",
+              {{"url", endpoint_->display(false)}, {"failed", std::string(failure)}});
   }
   if (++attempts_[did] >= options_.max_attempts) {
     queue_.pop_front();

@@ -25,12 +25,12 @@ namespace companion::gateway {
 struct did_resolver_options {
   // The endpoint; "?actor=<did>" is added. Configurable so that tests can use a local fake.
   std::string url = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile";
-  std::size_t max_pending = 1000;             // DIDs waiting; more are left unresolved (shown as DIDs)
-  std::size_t max_settled = 10'000;          // DIDs answered without a handle, not asked again
-  unsigned max_attempts = 4;                  // per DID, then it stays a DID until it posts again
-  std::chrono::seconds timeout{10};           // one whole request: connect, TLS, answer
-  std::size_t max_body_bytes = 64 * 1024;     // a profile is a few hundred bytes
-  backoff_policy retry;                       // after a failed request, before the next one
+  std::size_t max_pending = 1000;          // DIDs waiting; more are left unresolved (shown as DIDs)
+  std::size_t max_settled = 10'000;        // DIDs answered without a handle, not asked again
+  unsigned max_attempts = 4;               // per DID, then it stays a DID until it posts again
+  std::chrono::seconds timeout{10};        // one whole request: connect, TLS, answer
+  std::size_t max_body_bytes = 64 * 1024;  // a profile is a few hundred bytes
+  backoff_policy retry;                    // after a failed request, before the next one
 };
 
 class did_resolver {

@@ -9,6 +9,7 @@
 #include "gateway/sqlite_store.hpp"
 #include "gateway/ws_connection.hpp"
 #include "gateway/ws_frame_writer.hpp"
+#include "hashtag-tracker/moderation_rules.hpp"
 #include "session/frames.hpp"
 #include "session/post_wall.hpp"
 
@@ -27,12 +28,15 @@ constexpr auto tick_interval = std::chrono::milliseconds(250);
 // Runs on the target's shard: hands a private frame to the connection, if it is still there.
 void answer(const reply_target& target, std::string payload) {
   if (!target.home) return;
-  net::post(target.home->context(), [connection = target.connection, payload = std::move(payload)] {
-    if (auto alive = connection.lock()) {
-      alive->send_text(payload);
-      alive->flush();
-    }
-  });
+  net::post(target.home->context(),
+            [home = target.home, connection = target.connection, payload = std::move(payload)] {
+              // Changes committed before this answer go out first, so an ack never overtakes its change.
+              home->send_pending();
+              if (auto alive = connection.lock()) {
+                alive->send_text(payload);
+                alive->flush();
+              }
+            });
 }
 
 }  // namespace
@@ -122,13 +126,34 @@ void engine_host::schedule_tick() {
 void engine_host::submit(std::size_t event, session::command cmd, session::actor who, reply_target target) {
   net::post(context_,
             [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
+              // New auto-moderation rules are checked by the tracker that will apply them.
+              std::optional<tracker::moderation_rules> rules;
+              if (cmd.type == "moderation.set") {
+                rules = checked_rules(cmd.rules_json, target);
+                if (!rules) return;
+              }
               session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
               if (!reply.result.ok()) {
                 answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
                 return;
               }
+              if (rules) owner_.ingest().set_rules(event, std::move(*rules));
               finish(event, std::move(reply), std::move(target));
             });
+}
+
+std::optional<tracker::moderation_rules> engine_host::checked_rules(const std::string& rules_json,
+                                                                    const reply_target& target) {
+  boost::system::error_code ec;
+  auto json = boost::json::parse(rules_json, ec);
+  auto parsed =
+      tracker::moderation_rules::parse(!ec && json.is_object() ? json.get_object() : boost::json::object{});
+  if (auto* refused = std::get_if<tracker::rules_error>(&parsed)) {
+    answer(target,
+           session::error_frame(target.id, session::error_code::bad_request, "rules." + refused->message()));
+    return std::nullopt;
+  }
+  return std::move(std::get<tracker::moderation_rules>(parsed));
 }
 
 void engine_host::submit_post(std::size_t event, session::social_post post,
@@ -145,6 +170,10 @@ void engine_host::submit_retraction(std::size_t event, std::string post_id) {
     session::engine_reply reply = engines_[event]->retract(post_id, wall_clock_ms());
     if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
   });
+}
+
+boost::json::object engine_host::moderation_rules(std::size_t event) const {
+  return engines_[event]->moderation_rules();
 }
 
 std::vector<std::string> engine_host::known_posts(std::size_t event) const {

@@ -10,6 +10,7 @@
 
 #include "gateway/delivery.hpp"
 #include "gateway/net.hpp"
+#include "hashtag-tracker/moderation_rules.hpp"
 #include "session/engine.hpp"
 #include "session/replica.hpp"
 
@@ -47,6 +48,8 @@ class engine_host {
   void submit_retraction(std::size_t event, std::string post_id);
   // Before start(): the post ids an event's wall already holds.
   std::vector<std::string> known_posts(std::size_t event) const;
+  // Before start(): the auto-moderation rules in force after replaying the journal.
+  boost::json::object moderation_rules(std::size_t event) const;
   // Thread-safe: runs `work` with the engine on the engine thread (exports).
   void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
   // On the engine thread: commits the reply's journal record, then publishes and answers.
@@ -57,6 +60,9 @@ class engine_host {
 
  private:
   void schedule_tick();
+  // moderation.set: the rules as the tracker reads them, or nullopt after answering bad_request.
+  std::optional<tracker::moderation_rules> checked_rules(const std::string& rules_json,
+                                                         const reply_target& target);
   void rebuild(std::size_t event);
   std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;
 

@@ -95,6 +95,8 @@ void http_session::on_header(const boost::system::error_code& ec) {
     response.keep_alive(false);
     return send(std::move(response));
   }
+  // A declared Content-Length over the limit is refused as soon as the header says so.
+  if (ec == http::error::body_limit) return on_body(ec);
   if (ec) return;  // closed, timed out or garbage: nothing useful to answer
   const http_request& request = parser_->get();
   if (beast::iequals(request[http::field::upgrade], "websocket")) return upgrade(request);
@@ -149,9 +151,24 @@ void http_session::on_write(const boost::system::error_code& ec, bool keep_alive
     expires_never();
     boost::system::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_send, ignored);
-    return;
+    return drain();
   }
   read_request();
+}
+
+void http_session::drain() {
+  // The client may still be sending a body we refused (413): read it away, bounded, so the
+  // close does not reset the connection before the client has read our answer.
+  if (!drain_buffer_) drain_buffer_ = std::make_unique<std::array<char, 4096>>();
+  expires_after(std::chrono::seconds(2));
+  std::visit(
+      [&](auto& stream) {
+        stream.async_read_some(net::buffer(*drain_buffer_),
+                               [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                                 if (!ec) self->drain();
+                               });
+      },
+      stream_);
 }
 
 std::optional<upgrade_refusal> check_upgrade_request(const http_request& request) {

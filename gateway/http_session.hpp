@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/ssl/stream.hpp>
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_body(const boost::system::error_code& ec);
   void send(http_response response);
   void on_write(const boost::system::error_code& ec, bool keep_alive);
+  void drain();
   void upgrade(const http_request& request);
   // Deadlines: Beast's tcp_stream keeps them for plain connections, a timer for TLS ones.
   void expires_after(steady_clock::duration timeout);
@@ -50,6 +52,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
 
   shard& home_;
   std::variant<beast::tcp_stream, tls_stream> stream_;
+  std::unique_ptr<std::array<char, 4096>> drain_buffer_;  // only while draining a refused body
   std::optional<net::steady_timer> tls_deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

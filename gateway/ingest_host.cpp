@@ -1,6 +1,12 @@
 #include "gateway/ingest_host.hpp"
 
+#include <cstdlib>
+#include <future>
+
+#include "gateway/cursor_file.hpp"
+#include "gateway/jetstream_source.hpp"
 #include "gateway/log.hpp"
+#include "gateway/mastodon_source.hpp"
 #include "gateway/replay_source.hpp"
 #include "gateway/server.hpp"
 
@@ -23,6 +29,18 @@ double number_or(const boost::json::object& object, std::string_view key, double
   if (it->value().is_int64()) return static_cast<double>(it->value().get_int64());
   return fallback;
 }
+
+// A string setting of an object, or nullopt when absent; false when present but not a string.
+bool string_setting(const boost::json::object& object, std::string_view key, std::optional<std::string>& out) {
+  auto it = object.find(key);
+  if (it == object.end()) return true;
+  if (!it->value().is_string()) return false;
+  out = std::string(it->value().get_string());
+  return true;
+}
+
+// How long stop() waits for the sources to close and write their cursors.
+constexpr auto stop_grace = std::chrono::seconds(2);
 
 }  // namespace
 
@@ -66,7 +84,80 @@ bool ingest_host::configure(const std::vector<session::event_definition>& events
       if (!source) return false;
       sources_[event].push_back(std::move(source));
     }
+    if (!configure_streams(event, definition, event_files[event], event == 0 ? &overrides : nullptr, error))
+      return false;
   }
+  return true;
+}
+
+bool ingest_host::configure_streams(std::size_t event, const session::event_definition& definition,
+                                    const std::filesystem::path& event_file, const source_overrides* overrides,
+                                    std::string& error) {
+  auto settings_of = [&](std::string_view kind, boost::json::object& out) {
+    auto it = definition.sources.find(kind);
+    if (it == definition.sources.end()) return true;
+    if (!it->value().is_object()) {
+      error = event_file.string() + ": sources." + std::string(kind) + ": needs an object";
+      return false;
+    }
+    out = it->value().get_object();
+    return true;
+  };
+
+  // Jetstream: {"url": "wss://...", "did_resolver": "https://..." | ""}
+  boost::json::object jetstream;
+  bool has_jetstream = definition.sources.contains("jetstream");
+  if (!settings_of("jetstream", jetstream)) return false;
+  std::optional<std::string> jetstream_url, resolver_url;
+  if (!string_setting(jetstream, "url", jetstream_url) ||
+      !string_setting(jetstream, "did_resolver", resolver_url)) {
+    error = event_file.string() + ": sources.jetstream: url and did_resolver are strings";
+    return false;
+  }
+  if (overrides && overrides->jetstream_url) {
+    has_jetstream = true;
+    jetstream_url = overrides->jetstream_url;
+  }
+  if (overrides && overrides->did_resolver_url) resolver_url = overrides->did_resolver_url;
+  if (has_jetstream) {
+    jetstream_settings settings;
+    if (jetstream_url) settings.url = *jetstream_url;
+    if (resolver_url) settings.did_resolver_url = *resolver_url;
+    auto path = cursor_file::path_for(owner_.config().data_dir, owner_.event_id(event), "jetstream");
+    auto source = jetstream_source::create(*this, event, std::move(settings), std::move(path), error);
+    if (!source) return false;
+    sources_[event].push_back(std::move(source));
+  }
+
+  // Mastodon: {"url": "https://server", "token_env": "NAME", "token_in_query": false}
+  boost::json::object mastodon;
+  bool has_mastodon = definition.sources.contains("mastodon");
+  if (!settings_of("mastodon", mastodon)) return false;
+  std::optional<std::string> mastodon_url, token_env;
+  if (!string_setting(mastodon, "url", mastodon_url) || !string_setting(mastodon, "token_env", token_env)) {
+    error = event_file.string() + ": sources.mastodon: url and token_env are strings";
+    return false;
+  }
+  if (overrides && overrides->mastodon_url) {
+    has_mastodon = true;
+    mastodon_url = overrides->mastodon_url;
+  }
+  if (!has_mastodon) return true;
+  if (!mastodon_url) {
+    error = event_file.string() + ": sources.mastodon: needs {\"url\": \"https://server\", \"token_env\": \"NAME\"}";
+    return false;
+  }
+  mastodon_settings settings;
+  settings.url = *mastodon_url;
+  // The token itself never sits in the event file, which is shared and versioned.
+  if (token_env)
+    if (const char* value = std::getenv(token_env->c_str())) settings.token = value;
+  if (overrides && overrides->mastodon_token) settings.token = *overrides->mastodon_token;
+  if (auto it = mastodon.find("token_in_query"); it != mastodon.end() && it->value().is_bool())
+    settings.token_in_query = it->value().get_bool();
+  auto source = mastodon_source::create(*this, event, std::move(settings), definition.hashtags, error);
+  if (!source) return false;
+  sources_[event].push_back(std::move(source));
   return true;
 }
 
@@ -85,22 +176,28 @@ void ingest_host::start() {
 void ingest_host::stop() {
   if (!started_) return;
   started_ = false;
-  net::post(context_, [this] {
+  // The sources stop on their own thread (close frames, cursor files) before the loop ends.
+  auto stopped = std::make_shared<std::promise<void>>();
+  auto done = stopped->get_future();
+  net::post(context_, [this, stopped] {
     metrics_timer_.cancel();
     for (auto& event_sources : sources_)
       for (auto& source : event_sources) source->stop();
+    stopped->set_value();
   });
+  if (thread_.joinable()) done.wait_for(stop_grace);
   context_.stop();
   if (thread_.joinable()) thread_.join();
 }
 
 ingest_host::line_outcome ingest_host::feed(std::size_t event, std::string_view line,
-                                            tracker::wire_format format) {
+                                            tracker::wire_format format, std::string* unnamed_author) {
   tracker::ingest_pipeline& pipeline = *pipelines_[event];
   const auto before = pipeline.counters();
   tracker::ingest_result result = pipeline.ingest(line, format, wall_clock_ms());
   if (auto* post = std::get_if<tracker::accepted_post>(&result)) {
     bool rejected = post->decision.verdict == session::post_verdict::rejected;
+    if (unnamed_author && post->post.author_handle == post->post.author_id) *unnamed_author = post->post.author_id;
     owner_.engines().submit_post(event, std::move(post->post), std::move(post->decision));
     return rejected ? line_outcome::rejected : line_outcome::accepted;
   }
@@ -163,6 +260,7 @@ void ingest_host::publish_metrics() {
   auto line = [&text](const std::string& name, const std::string& labels, std::uint64_t value) {
     text += name + "{" + labels + "} " + std::to_string(value) + "\n";
   };
+  std::vector<boost::json::array> statuses(pipelines_.size());
   for (std::size_t event = 0; event < pipelines_.size(); ++event) {
     std::string event_label = "event=\"" + owner_.event_id(event) + "\"";
     for (const auto& sample : pipelines_[event]->counters().samples()) {
@@ -176,17 +274,31 @@ void ingest_host::publish_metrics() {
       std::string labels = event_label + ",source=\"" + kind + "\"";
       if (auto it = status.find("accepted"); it != status.end() && it->value().is_uint64())
         line("companion_source_accepted_total", labels, it->value().get_uint64());
+      if (auto it = status.find("frames"); it != status.end() && it->value().is_uint64())
+        line("companion_source_frames_total", labels, it->value().get_uint64());
+      if (auto it = status.find("reconnects"); it != status.end() && it->value().is_uint64())
+        line("companion_source_reconnects_total", labels, it->value().get_uint64());
+      if (auto it = status.find("cursor"); it != status.end() && it->value().is_int64())
+        line("companion_source_cursor", labels,
+             static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->value().get_int64())));
+      // One series per known state, 1 for the current one, so dashboards can plot transitions.
+      if (auto it = status.find("state"); it != status.end() && it->value().is_string() && kind != "replay")
+        for (std::string_view state : {"connecting", "connected", "backoff", "stopped"})
+          line("companion_source_state", labels + ",state=\"" + std::string(state) + "\"",
+               it->value().get_string() == state ? 1 : 0);
       if (auto it = status.find("lag_ms"); it != status.end() && it->value().is_int64())
         line("companion_source_lag_ms", labels,
              static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->value().get_int64())));
       if (auto it = status.find("state"); it != status.end() && it->value().is_string())
         line("companion_source_up", labels,
              it->value().get_string() == "connected" || it->value().get_string() == "replaying" ? 1 : 0);
+      statuses[event].push_back(std::move(status));
     }
   }
   {
     std::lock_guard lock(metrics_mutex_);
     metrics_text_ = std::move(text);
+    sources_status_ = std::move(statuses);
   }
   metrics_timer_.expires_after(metrics_interval);
   metrics_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -197,6 +309,15 @@ void ingest_host::publish_metrics() {
 std::string ingest_host::metrics_text() const {
   std::lock_guard lock(metrics_mutex_);
   return metrics_text_;
+}
+
+boost::json::array ingest_host::sources_status(std::size_t event) const {
+  std::lock_guard lock(metrics_mutex_);
+  return event < sources_status_.size() ? sources_status_[event] : boost::json::array();
+}
+
+void ingest_host::set_rules(std::size_t event, tracker::moderation_rules rules) {
+  net::post(context_, [this, event, rules = std::move(rules)]() mutable { pipelines_[event]->rules() = std::move(rules); });
 }
 
 }  // namespace companion::gateway

@@ -60,6 +60,9 @@ class ingest_host {
   // Thread-safe: ingests an NDJSON (or single JSON) body, then calls `done` on the ingest thread.
   void ingest_body(std::size_t event, std::string body, std::function<void(ingest_tally)> done);
 
+  // Thread-safe: replaces an event's auto-moderation rules (moderation.set).
+  void set_rules(std::size_t event, tracker::moderation_rules rules);
+
   // Thread-safe snapshots for /metrics.
   std::string metrics_text() const;
   // Thread-safe: each source's status() of `event`, as of the last metrics tick (for the
@@ -68,6 +71,10 @@ class ingest_host {
 
  private:
   void publish_metrics();
+  // The event's Jetstream and Mastodon sources, from its file and (default event) the flags.
+  bool configure_streams(std::size_t event, const session::event_definition& definition,
+                         const std::filesystem::path& event_file, const source_overrides* overrides,
+                         std::string& error);
 
   server& owner_;
   net::io_context context_{1};

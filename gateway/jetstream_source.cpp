@@ -32,7 +32,9 @@ std::unique_ptr<jetstream_source> jetstream_source::create(ingest_host& host, st
     tracker::ingest_pipeline& pipeline = host.pipeline(event);
     source->resolver_ = std::make_unique<did_resolver>(
         host.context(), std::move(options),
-        [&pipeline](const std::string& did, const std::string& handle) { pipeline.handles().put(did, handle); },
+        [&pipeline](const std::string& did, const std::string& handle) {
+          pipeline.handles().put(did, handle);
+        },
         source->tls_);
     if (!source->resolver_->valid(error)) return nullptr;
   }
@@ -122,15 +124,20 @@ void jetstream_source::on_closed(boost::system::error_code ec, std::string_view 
   if (!cursor_file_.flush())
     log_event("cursor_write_failed", {{"kind", "jetstream"}, {"error", cursor_file_.error()}});
   if (state_ == state::stopped) return;
+  bool was_connected = state_ == state::connected;
   backoff_.disconnected(backoff::clock::now());
   last_error_ = std::string(what) + ": " + ec.message();
   auto wait = backoff_.next();
+  unsigned failures = backoff_.failures();
   state_ = state::backoff;
-  log_event("source_disconnected", {{"kind", "jetstream"},
-                                    {"url", endpoint_.display()},
-                                    {"failed", std::string(what)},
-                                    {"error", ec.message()},
-                                    {"retry_ms", std::to_string(wait.count())}});
+  // Every drop of a connection logs; an outage logs its first failure and every tenth.
+  if (was_connected || failures <= 1 || failures % 10 == 0)
+    log_event("source_disconnected", {{"kind", "jetstream"},
+                                      {"url", endpoint_.display()},
+                                      {"failed", std::string(what)},
+                                      {"error", ec.message()},
+                                      {"retry_ms", std::to_string(wait.count())},
+                                      {"failures", std::to_string(failures)}});
   retry_timer_.expires_after(wait);
   retry_timer_.async_wait([this](const boost::system::error_code& wait_ec) {
     if (!wait_ec && state_ == state::backoff) connect();
@@ -149,12 +156,9 @@ void jetstream_source::stop() {
 
 boost::json::object jetstream_source::status() const {
   static constexpr const char* names[] = {"connecting", "connecting", "connected", "backoff", "stopped"};
-  boost::json::object out{{"kind", "jetstream"},
-                          {"state", names[static_cast<int>(state_)]},
-                          {"url", endpoint_.display()},
-                          {"frames", frames_},
-                          {"accepted", accepted_},
-                          {"reconnects", reconnects_},
+  boost::json::object out{{"kind", "jetstream"},        {"state", names[static_cast<int>(state_)]},
+                          {"url", endpoint_.display()}, {"frames", frames_},
+                          {"accepted", accepted_},      {"reconnects", reconnects_},
                           {"cursor", cursor_us_}};
   if (cursor_us_ > 0) out["lag_ms"] = (wall_clock_us() - cursor_us_) / 1000;
   if (!last_error_.empty()) out["last_error"] = last_error_;

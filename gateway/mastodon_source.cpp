@@ -115,16 +115,21 @@ void mastodon_source::on_text(std::string_view frame) {
 void mastodon_source::on_closed(stream& s, boost::system::error_code ec, std::string_view what) {
   s.client.reset();
   if (stopped_) return;
+  bool was_connected = s.current == state::connected;
   s.retry.disconnected(backoff::clock::now());
   s.last_error = std::string(what) + ": " + ec.message();
   auto wait = s.retry.next();
+  unsigned failures = s.retry.failures();
   s.current = state::backoff;
-  log_event("source_disconnected", {{"kind", "mastodon"},
-                                    {"url", endpoint_.display()},
-                                    {"tag", s.tag},
-                                    {"failed", std::string(what)},
-                                    {"error", ec.message()},
-                                    {"retry_ms", std::to_string(wait.count())}});
+  // Every drop of a connection logs; an outage logs its first failure and every tenth.
+  if (was_connected || failures <= 1 || failures % 10 == 0)
+    log_event("source_disconnected", {{"kind", "mastodon"},
+                                      {"url", endpoint_.display()},
+                                      {"tag", s.tag},
+                                      {"failed", std::string(what)},
+                                      {"error", ec.message()},
+                                      {"retry_ms", std::to_string(wait.count())},
+                                      {"failures", std::to_string(failures)}});
   s.retry_timer.expires_after(wait);
   s.retry_timer.async_wait([this, target = &s](const boost::system::error_code& wait_ec) {
     if (!wait_ec && !stopped_) connect(*target);
@@ -146,20 +151,17 @@ boost::json::object mastodon_source::status() const {
   int overall = static_cast<int>(state::connected);
   boost::json::array streams;
   for (const auto& s : streams_) {
-    if (s->current != state::connected && (overall == static_cast<int>(state::connected) ||
-                                            static_cast<int>(s->current) > overall))
+    if (s->current != state::connected &&
+        (overall == static_cast<int>(state::connected) || static_cast<int>(s->current) > overall))
       overall = static_cast<int>(s->current);
     boost::json::object one{{"tag", s->tag}, {"state", state_name(static_cast<int>(s->current))}};
     if (!s->last_error.empty()) one["last_error"] = s->last_error;
     streams.push_back(std::move(one));
   }
   if (stopped_) overall = static_cast<int>(state::stopped);
-  return {{"kind", "mastodon"},
-          {"state", state_name(overall)},
-          {"url", endpoint_.display()},
-          {"frames", frames_},
-          {"accepted", accepted_},
-          {"reconnects", reconnects_},
+  return {{"kind", "mastodon"},           {"state", state_name(overall)},
+          {"url", endpoint_.display()},   {"frames", frames_},
+          {"accepted", accepted_},        {"reconnects", reconnects_},
           {"streams", std::move(streams)}};
 }
 

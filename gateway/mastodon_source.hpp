@@ -17,16 +17,19 @@
 namespace companion::gateway {
 
 struct mastodon_settings {
-  std::string url;    // the server (https://mastodon.social) or its streaming endpoint (wss://.../api/v1/streaming)
-  std::string token;  // a user access token; never logged or shown
+  std::string
+      url;  // the server (https://mastodon.social) or its streaming endpoint (wss://.../api/v1/streaming)
+  std::string token;            // a user access token; never logged or shown
   bool token_in_query = false;  // access_token= in the URL, for servers that ignore the header
 };
 
 class mastodon_source final : public ingest_source {
  public:
   // One stream per hashtag; false with `error` when the URL cannot be used.
-  static std::unique_ptr<mastodon_source> create(ingest_host& host, std::size_t event, mastodon_settings settings,
-                                                 const std::vector<std::string>& hashtags, std::string& error);
+  static std::unique_ptr<mastodon_source> create(ingest_host& host, std::size_t event,
+                                                 mastodon_settings settings,
+                                                 const std::vector<std::string>& hashtags,
+                                                 std::string& error);
 
   void start() override;
   void stop() override;
@@ -42,7 +45,8 @@ class mastodon_source final : public ingest_source {
  private:
   enum class state { connecting, connected, backoff, stopped };
   struct stream {
-    explicit stream(net::io_context& context, std::string name) : tag(std::move(name)), retry_timer(context) {}
+    explicit stream(net::io_context& context, std::string name)
+        : tag(std::move(name)), retry_timer(context) {}
     std::string tag;
     std::shared_ptr<ws_client> client;
     backoff retry;

@@ -44,8 +44,7 @@ bool server::origin_allowed(std::string_view origin, std::string_view host) cons
 bool server::prepare(std::vector<session::event_definition> events, const source_overrides& sources,
                      std::string& error) {
   for (const auto& event : events) event_ids_.push_back(event.id);
-  ingest_ = std::make_unique<ingest_host>(*this);
-  if (!ingest_->configure(events, config_.event_files, sources, error)) return false;
+  auto definitions = events;
   if (!config_.tls_cert.empty() && !load_tls(error)) return false;
   site_ = std::make_unique<static_site>();
   if (!site_->load(config_.web_root, error)) return false;
@@ -53,6 +52,12 @@ bool server::prepare(std::vector<session::event_definition> events, const source
   if (!store_) return false;
   engines_ = std::make_unique<engine_host>(*this, *store_);
   if (!engines_->load(std::move(events), error)) return false;
+  // Ingest starts from the rules in force (moderators may have changed the file's) and
+  // skips the posts the walls already hold.
+  for (std::size_t event = 0; event < definitions.size(); ++event)
+    definitions[event].moderation = engines_->moderation_rules(event);
+  ingest_ = std::make_unique<ingest_host>(*this);
+  if (!ingest_->configure(definitions, config_.event_files, sources, error)) return false;
   for (std::size_t event = 0; event < event_ids_.size(); ++event)
     ingest_->remember(event, engines_->known_posts(event));
 

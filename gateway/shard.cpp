@@ -13,6 +13,7 @@ shard::~shard() = default;
 void shard::install(std::vector<session::event_replica> replicas) {
   replicas_ = std::move(replicas);
   members_.resize(replicas_.size());
+  pending_.resize(replicas_.size());
   joined_counts_ = std::vector<std::atomic<std::uint64_t>>(replicas_.size());
   snapshot_frames_.resize(replicas_.size());
 }
@@ -33,15 +34,31 @@ void shard::sweep() {
   for (std::size_t i = 0; i < all_.size(); ++i) all_[i]->sweep(now);
 }
 
-void shard::deliver(std::size_t event, const std::shared_ptr<const delivery>& batch) {
-  session::event_replica& replica = replicas_[event];
-  for (const auto& message : batch->messages) replica.apply(message);
-  auto& list = members_[event];
-  for (std::size_t i = 0; i < list.size();) {
-    ws_connection* connection = list[i];
-    connection->deliver(*batch);
-    // A connection closed as too slow leaves the list; its slot now holds another.
-    if (i < list.size() && list[i] == connection) ++i;
+void shard::deliver(std::size_t event, std::shared_ptr<const delivery> batch) {
+  pending_[event].push_back(std::move(batch));
+  if (send_scheduled_) return;
+  // Sent from a posted handler: whatever else arrives before it runs joins the same writes.
+  // Idle, that is at once; backed up, many broadcasts share one write per connection.
+  send_scheduled_ = true;
+  net::post(context_, [this] { send_pending(); });
+}
+
+void shard::send_pending() {
+  send_scheduled_ = false;
+  for (std::size_t event = 0; event < pending_.size(); ++event) {
+    auto& batches = pending_[event];
+    if (batches.empty()) continue;
+    session::event_replica& replica = replicas_[event];
+    for (const auto& batch : batches)
+      for (const auto& message : batch->messages) replica.apply(message);
+    auto& list = members_[event];
+    for (std::size_t i = 0; i < list.size();) {
+      ws_connection* connection = list[i];
+      connection->deliver(batches);
+      // A connection closed as too slow leaves the list; its slot now holds another.
+      if (i < list.size() && list[i] == connection) ++i;
+    }
+    batches.clear();
   }
 }
 

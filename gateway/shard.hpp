@@ -33,7 +33,12 @@ class shard {
   void start_timers();
 
   // --- everything below runs on this shard's thread ---
-  void deliver(std::size_t event, const std::shared_ptr<const delivery>& batch);
+  // Queues a committed batch; batches that arrive while the shard is busy go out together.
+  void deliver(std::size_t event, std::shared_ptr<const delivery> batch);
+  // Sends queued batches now (before an answer that must follow them).
+  void send_pending();
+  // Scratch space for one gathered write at a time.
+  std::vector<net::const_buffer>& scratch_buffers() { return scratch_buffers_; }
   session::event_replica& replica(std::size_t event) { return replicas_[event]; }
   // The snapshot frame of the event as of its replica's seq, framed once per seq.
   const shared_frame& snapshot_frame(std::size_t event);
@@ -86,6 +91,9 @@ class shard {
   std::vector<std::pair<std::uint64_t, shared_frame>> snapshot_frames_;
   session::command_decoder decoder_;
   std::vector<char> read_buffer_;
+  std::vector<std::vector<std::shared_ptr<const delivery>>> pending_;  // per event, not yet sent
+  bool send_scheduled_ = false;
+  std::vector<net::const_buffer> scratch_buffers_;
   bool shutting_down_ = false;
   alignas(64) traffic traffic_;
 };

@@ -38,7 +38,8 @@ std::optional<remote_endpoint> parse_endpoint(std::string_view url, std::string&
   auto authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
   std::string_view target = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
-  if (auto fragment = target.find('#'); fragment != std::string_view::npos) target = target.substr(0, fragment);
+  if (auto fragment = target.find('#'); fragment != std::string_view::npos)
+    target = target.substr(0, fragment);
   if (authority.find('@') != std::string_view::npos) {
     error = "credentials in the URL are not supported; use a token setting";
     return std::nullopt;
@@ -148,8 +149,9 @@ void ws_client::on_connect(boost::system::error_code ec, const tcp::endpoint&) {
   auto& tls_stream = secure_->next_layer();
   // SNI: virtual hosts behind one address pick their certificate by it.
   if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), endpoint_.host.c_str()))
-    return finish(boost::system::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()),
-                  "tls sni");
+    return finish(
+        boost::system::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()),
+        "tls sni");
   tls_stream.set_verify_mode(ssl::verify_peer);
   tls_stream.set_verify_callback(ssl::host_name_verification(endpoint_.host));
   beast::get_lowest_layer(*secure_).expires_after(options_.connect_timeout);

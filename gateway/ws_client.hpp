@@ -59,8 +59,8 @@ using header_list = std::vector<std::pair<std::string, std::string>>;
 class ws_client : public std::enable_shared_from_this<ws_client> {
  public:
   struct handlers {
-    std::function<void()> on_open;                   // the handshake succeeded
-    std::function<void(std::string_view)> on_text;   // one text frame
+    std::function<void()> on_open;                  // the handshake succeeded
+    std::function<void(std::string_view)> on_text;  // one text frame
     // The connection ended or never opened; called exactly once. `what` names the failed step.
     std::function<void(boost::system::error_code, std::string_view what)> on_closed;
   };
@@ -83,7 +83,7 @@ class ws_client : public std::enable_shared_from_this<ws_client> {
   void with_stream(F&& f) {
     if (secure_)
       f(*secure_);
-    else
+    else if (plain_)
       f(*plain_);
   }
 

@@ -331,41 +331,46 @@ bool ws_connection::send(const shared_frame& frame) {
   return true;
 }
 
-void ws_connection::deliver(const delivery& batch) {
+void ws_connection::deliver(const std::vector<std::shared_ptr<const delivery>>& batches) {
   if (closing_ || terminated_) return;
   const bool staff = is_staff();
+  auto wanted = [staff](const delivery& batch, std::size_t i) { return !batch.messages[i]->staff_only || staff; };
   // TLS connections always queue: their bytes are encrypted into one buffer per write.
   if (writing_ || !queue_.empty() || tls_) {
-    for (std::size_t i = 0; i < batch.messages.size(); ++i)
-      if ((!batch.messages[i]->staff_only || staff) && !send(batch.frames[i])) return;
+    for (const auto& batch : batches)
+      for (std::size_t i = 0; i < batch->messages.size(); ++i)
+        if (wanted(*batch, i) && !send(batch->frames[i])) return;
     return flush();
   }
-  // Idle connection, the common case: write straight from the shared frames, touching no
-  // reference count; only what the socket does not take now is queued.
-  buffers_.clear();
+  // Idle connection, the common case: one write straight from the shared frames of every
+  // pending batch, touching no reference count; only what the socket does not take is queued.
+  std::vector<net::const_buffer>& buffers = home_.scratch_buffers();
+  buffers.clear();
   std::size_t bytes = 0;
-  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
-    if (batch.messages[i]->staff_only && !staff) continue;
-    buffers_.emplace_back(batch.frames[i]->data(), batch.frames[i]->size());
-    bytes += batch.frames[i]->size();
-  }
+  for (const auto& batch : batches)
+    for (std::size_t i = 0; i < batch->messages.size(); ++i) {
+      if (!wanted(*batch, i)) continue;
+      buffers.emplace_back(batch->frames[i]->data(), batch->frames[i]->size());
+      bytes += batch->frames[i]->size();
+    }
   if (bytes == 0) return;
-  home_.count_out(buffers_.size(), bytes);
+  home_.count_out(buffers.size(), bytes);
   boost::system::error_code ec;
-  std::size_t written = socket_.write_some(buffers_, ec);
+  std::size_t written = socket_.write_some(buffers, ec);
   if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
   if (written == bytes) return;
-  for (std::size_t i = 0; i < batch.messages.size(); ++i) {
-    if (batch.messages[i]->staff_only && !staff) continue;
-    std::size_t size = batch.frames[i]->size();
-    if (written >= size) {
-      written -= size;
-      continue;
+  for (const auto& batch : batches)
+    for (std::size_t i = 0; i < batch->messages.size(); ++i) {
+      if (!wanted(*batch, i)) continue;
+      std::size_t size = batch->frames[i]->size();
+      if (written >= size) {
+        written -= size;
+        continue;
+      }
+      if (queue_.empty()) head_offset_ = written;
+      written = 0;
+      if (!send(batch->frames[i])) return;
     }
-    if (queue_.empty()) head_offset_ = written;
-    written = 0;
-    if (!send(batch.frames[i])) return;
-  }
   // Counted above already; flush() counts again only what it sends later.
   flush(false);
 }

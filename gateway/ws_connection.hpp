@@ -46,7 +46,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   // Starts a write of everything queued, unless one is in flight.
   void flush(bool count = true);
   // Sends a committed batch (staff-only frames only to staff), directly when idle.
-  void deliver(const delivery& batch);
+  void deliver(const std::vector<std::shared_ptr<const delivery>>& batches);
   // Sends a close frame after what is queued (or instead of it, for 4008) and closes.
   void close(std::uint16_t code, std::string_view reason);
   // Called by the shard about once a second: pings, idle and hello timeouts, close linger.

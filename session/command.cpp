@@ -1,5 +1,8 @@
 #include "command.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <array>
 #include <boost/json/string.hpp>
 
@@ -19,9 +22,10 @@ struct command_rule {
   bool needs_segment = false;
   bool needs_author = false;
   bool needs_open = false;
+  bool needs_rules = false;
 };
 
-constexpr std::array<command_rule, 28> command_rules{{
+constexpr std::array<command_rule, 29> command_rules{{
     {"hello", role::viewer},
     {"ping", role::viewer},
     {"token.refresh", role::moderator},
@@ -50,6 +54,7 @@ constexpr std::array<command_rule, 28> command_rules{{
     {"agenda.goto", role::producer, false, false, false, false, true},
     {"announce", role::producer, true},
     {"qa.set", role::producer, false, false, false, false, false, false, true},
+    {"moderation.set", role::moderator, false, false, false, false, false, false, false, true},
 }};
 
 const command_rule* find_rule(std::string_view type) {
@@ -160,9 +165,16 @@ bool read_id(od::value& value, boost::json::value& id, std::optional<std::string
       as_item = std::to_string(number);
       return true;
     }
-    case od::json_type::null:
+    case od::json_type::null: {
+      // type() looks at the first byte only: "nope" must not pass for null.
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null) {
+        if (error.empty()) error = "malformed JSON";
+        return false;
+      }
       as_item.reset();
       return true;
+    }
     default:
       break;
   }
@@ -221,6 +233,7 @@ std::string missing_field(const command_rule& rule, const command& cmd) {
   if (rule.needs_segment && cmd.segment.empty()) return "segment";
   if (rule.needs_author && cmd.source.empty()) return "source";
   if (rule.needs_author && cmd.handle.empty()) return "handle";
+  if (rule.needs_rules && cmd.rules_json.empty()) return "rules";
   if (rule.needs_open && !cmd.kind) return "open";
   return {};
 }
@@ -296,6 +309,18 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
     } else if (key == "item") {
       item_given = true;
       read_string(value, key, out.item, true, error);
+    } else if (key == "rules") {
+      // Kept as JSON text; parsed here too, since On-Demand skips an object's inside unchecked.
+      od::object rules;
+      std::string_view raw;
+      boost::system::error_code ec;
+      if (value.get_object().get(rules) || rules.raw_json().get(raw)) {
+        if (error.empty()) error = "field \"rules\" must be an object";
+      } else if (boost::json::parse(raw, ec); ec) {
+        return refuse("malformed JSON");
+      } else {
+        out.rules_json = raw;
+      }
     } else if (key == "open") {
       bool flag = false;
       if (value.get_bool().get(flag)) {
@@ -362,6 +387,11 @@ boost::json::object command_to_json(const command& cmd) {
   if (cmd.name) json["name"] = *cmd.name;
   if (cmd.kind) json["kind"] = *cmd.kind;
   if (cmd.item) json["item"] = *cmd.item;
+  if (!cmd.rules_json.empty()) {
+    boost::system::error_code ec;
+    auto rules = boost::json::parse(cmd.rules_json, ec);
+    if (!ec) json["rules"] = std::move(rules);
+  }
   return json;
 }
 
@@ -391,6 +421,8 @@ bool command_from_json(const boost::json::object& json, command& out) {
   copy_optional("name", out.name);
   copy_optional("kind", out.kind);
   copy_optional("item", out.item);
+  if (auto it = json.find("rules"); it != json.end() && it->value().is_object())
+    out.rules_json = boost::json::serialize(it->value());
   return true;
 }
 

@@ -41,6 +41,8 @@ struct command {
   // on_screen.set: kind and item may both be null to clear the screen
   std::optional<std::string> kind;
   std::optional<std::string> item;
+  // moderation.set: the auto-moderation rules object, as JSON text
+  std::string rules_json;
 };
 
 struct decode_failure {

@@ -1,5 +1,6 @@
 #include "engine.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <deque>
 #include <map>
@@ -99,7 +100,8 @@ struct event_engine::state final : publisher {
         limits(l),
         run(definition.segments),
         questions(definition.questions_premoderated),
-        wall(wall_limits{l.wall_size}) {
+        wall(wall_limits{l.wall_size}),
+        moderation(definition.moderation) {
     for (const auto& tag : definition.hashtags) tag_totals[tag] = 0;
     // The state shows only published stats, so that it always equals what followers hold.
     last_stats = stats_json(0);
@@ -114,6 +116,7 @@ struct event_engine::state final : publisher {
   boost::json::value on_screen;     // null or {"kind","id"}
   question_board questions;
   post_wall wall;
+  boost::json::object moderation;  // auto-moderation rules in force (the event file's, then moderators')
 
   // Stats: totals per hashtag and the arrivals of the last minute.
   std::map<std::string, std::uint64_t> tag_totals;
@@ -263,6 +266,15 @@ struct event_engine::state final : publisher {
     if (type == "highlight.remove") return wall.remove(cmd.highlight, staff_name, now, *this);
     if (type == "author.block") return wall.block_author(cmd.source, cmd.handle, staff_name, now, *this);
     if (type == "author.trust") return wall.trust_author(cmd.source, cmd.handle, staff_name, now, *this);
+    if (type == "moderation.set") {
+      boost::system::error_code ec;
+      auto rules = boost::json::parse(cmd.rules_json, ec);
+      if (ec || !rules.is_object())
+        return outcome::failure(error_code::bad_request, "rules must be an object");
+      moderation = rules.get_object();
+      staff(boost::json::object{{"type", "moderation.rules"}, {"rules", moderation}, {"by", staff_name}});
+      return outcome::success();
+    }
     return outcome::failure(error_code::bad_request, "\"" + type + "\" is not an event command");
   }
 };
@@ -429,7 +441,12 @@ boost::json::object event_engine::public_state() const {
 boost::json::object event_engine::queue_snapshot() const {
   return {{"type", "queue.snapshot"},
           {"posts", state_->wall.queued_posts()},
-          {"questions", state_->questions.staff_questions()}};
+          {"questions", state_->questions.staff_questions()},
+          {"rules", state_->moderation}};
+}
+
+const boost::json::object& event_engine::moderation_rules() const {
+  return state_->moderation;
 }
 
 }  // namespace companion::session

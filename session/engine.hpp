@@ -79,8 +79,10 @@ class event_engine {
   std::uint64_t seq() const;
   // The public state (protocol.md) as of seq().
   boost::json::object public_state() const;
-  // The moderation queue for staff: {"type":"queue.snapshot","posts":[...],"questions":[...]}.
+  // The moderation queue for staff: {"type":"queue.snapshot","posts":[...],"questions":[...],"rules":{...}}.
   boost::json::object queue_snapshot() const;
+  // The auto-moderation rules in force: the event file's until a moderator sets others.
+  const boost::json::object& moderation_rules() const;
   const agenda& run_of_show() const;
   const question_board& questions() const;
   const post_wall& wall() const;

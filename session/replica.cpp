@@ -88,6 +88,7 @@ event_replica::event_replica(std::string event_id, std::string epoch, std::uint6
       limits_(limits) {
   load_queue(queue_snapshot, "posts", queue_order_, queued_posts_);
   load_queue(queue_snapshot, "questions", queue_order_, queued_questions_);
+  if (auto it = queue_snapshot.find("rules"); it != queue_snapshot.end()) rules_ = it->value();
 }
 
 void event_replica::apply(const message_ptr& message) {
@@ -155,6 +156,8 @@ void event_replica::apply_staff(const published_message& message) {
     const auto& question = frame.at("question");
     auto& slot = queued_questions_[id_of(question)];
     slot = {slot.first ? slot.first : ++queue_order_, question};
+  } else if (message.kind == "moderation.rules") {
+    rules_ = frame.at("rules");
   } else if (message.kind == "queue.removed") {
     std::string id = std::string(frame.at("id").as_string());
     if (frame.at("kind") == "post")
@@ -186,7 +189,8 @@ const std::string& event_replica::queue_snapshot_payload() {
   if (!queue_valid_) {
     boost::json::object frame{{"type", "queue.snapshot"},
                               {"posts", ordered(queued_posts_)},
-                              {"questions", oldest_first(queued_questions_)}};
+                              {"questions", oldest_first(queued_questions_)},
+                              {"rules", rules_}};
     queue_snapshot_ = boost::json::serialize(frame);
     queue_valid_ = true;
   }

@@ -58,6 +58,7 @@ class event_replica {
   std::uint64_t queue_order_ = 0;
   std::map<std::string, std::pair<std::uint64_t, boost::json::value>> queued_posts_;
   std::map<std::string, std::pair<std::uint64_t, boost::json::value>> queued_questions_;
+  boost::json::value rules_;
   std::string queue_snapshot_;
   bool queue_valid_ = false;
 };

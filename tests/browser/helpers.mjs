@@ -15,9 +15,10 @@ export async function launchBrowser() {
   });
 }
 
-// Starts a server; `port` pins the listen port (to restart on the same address).
-export async function startServer({ dataDir, port } = {}) {
-  const args = port ? ['--listen', `127.0.0.1:${port}`] : [];
+// Starts a server; `port` pins the listen port (to restart on the same address),
+// `args` adds command-line options (e.g. --replay FILE).
+export async function startServer({ dataDir, port, args: extra = [] } = {}) {
+  const args = [...(port ? ['--listen', `127.0.0.1:${port}`] : []), ...extra];
   const server = new CompanionServer({ ...(dataDir ? { dataDir } : {}), args });
   await server.start();
   return server;

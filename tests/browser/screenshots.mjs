@@ -1,36 +1,45 @@
 // Regenerates docs/images/{viewer,producer,moderator}.png from a real server
-// with live data: the agenda started, an announcement, approved and pending
-// questions with votes. Run: COMPANION_BIN=... node browser/screenshots.mjs
+// with live data: the demo replay of social posts (some approved, one
+// featured), the agenda started, an announcement, approved, pending and
+// merged questions in English, Japanese and Korean.
+// Run: COMPANION_BIN=... node browser/screenshots.mjs
+// REVIEW_DIR=dir adds unpublished views (dark scheme, Q&A, overlay) for layout review.
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { repoRoot } from '../integration/lib/harness.mjs';
 import { launchBrowser, Stage, waitConnected, waitText } from './helpers.mjs';
 
 const outDir = process.env.SCREENSHOT_DIR ?? path.join(repoRoot, 'docs/images');
+const reviewDir = process.env.REVIEW_DIR;
+const replay = path.join(repoRoot, 'events/nato-indo-pacific-2024.posts.ndjson');
 
 const QUESTIONS = [
-  { name: 'Aiko', text: 'How will Japan and South Korea take part in the Washington summit?' },
+  { name: 'Aiko', text: '日本と韓国はワシントン・サミットにどのように参加しますか？' },
   { name: '', text: 'What does closer NATO cooperation mean for deterrence in the Taiwan Strait?' },
-  { name: 'Min-jun', text: 'Will the partners get a standing seat at NATO defence ministerials?' },
+  { name: '민준', text: '파트너 국가들이 NATO 국방장관 회의에 정식으로 참여하게 됩니까?' },
+  { name: 'Sam', text: 'Will the partners get a standing seat at NATO defence ministerials?' },
 ];
+// Asked again by someone else in other words: merged into QUESTIONS[1].
+const SIMILAR = 'what does closer NATO cooperation mean for deterrence in the Taiwan Strait';
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function ask(page, { name, text }) {
   await page.getByTestId('ask-text').fill(text);
-  await page.getByTestId('ask-name').fill(name);
+  await page.getByTestId('ask-name').fill(name ?? '');
   await page.getByTestId('ask-submit').click();
-  await page.getByTestId('my-pending-item').filter({ hasText: text }).waitFor();
 }
 
 const browser = await launchBrowser();
 const stage = new Stage(browser);
 try {
   mkdirSync(outDir, { recursive: true });
-  const server = await stage.server();
+  const server = await stage.server({ args: ['--replay', replay, '--replay-speed', '0'] });
   const producer = await stage.producer(server);
   const moderator = await stage.moderator(server);
-  const asker = await stage.viewer(server, { name: 'asker' });
+  const askers = [await stage.viewer(server, { name: 'asker-1' }), await stage.viewer(server, { name: 'asker-2' })];
   const viewer = await stage.viewer(server, { name: 'viewer' });
-  for (const page of [producer, moderator, asker, viewer]) await waitConnected(page);
+  for (const page of [producer, moderator, ...askers, viewer]) await waitConnected(page);
 
   await producer.getByTestId('btn-start').click();
   await waitText(producer, 'now-title', 'Opening remarks');
@@ -40,44 +49,81 @@ try {
   await producer.getByTestId('announce-send').click();
   await waitText(viewer, 'announcement', 'The panel starts');
 
-  await asker.getByTestId('tab-qa').click();
-  for (const question of QUESTIONS) await ask(asker, question);
-  // Approve the first two; the third stays in the queue.
-  for (const question of QUESTIONS.slice(0, 2)) {
+  // The replay's trusted authors are on the wall already; approve some of the held
+  // posts (the oldest first, as the queue shows them) and feature one.
+  const queuedPosts = moderator.getByTestId('queue-list').locator('[data-testid=queue-item][data-kind=post]');
+  await queuedPosts.first().waitFor();
+  const cjk = /[\u3040-\u30ff\uac00-\ud7af]/;
+  for (let i = 0; i < 8; i++) {
+    // The oldest first; the last two in Japanese or Korean, so they top the wall.
+    const item = i < 6 ? queuedPosts.first() : queuedPosts.filter({ hasText: cjk }).first();
+    const id = await item.getAttribute('data-id');
+    await item.getByTestId('approve').click();
+    await moderator.locator(`#wall-list [data-id="${id}"]`).waitFor();
+  }
+  const featured = moderator.getByTestId('wall-list').getByTestId('wall-item').nth(2);
+  await featured.getByTestId('feature').click();
+  await moderator.locator('#wall-list .item.featured').waitFor();
+
+  for (const page of askers) await page.getByTestId('tab-qa').click();
+  for (const [i, question] of QUESTIONS.entries()) {
+    await ask(askers[i % 2], question);
+    await askers[i % 2].getByTestId('my-pending-item').filter({ hasText: question.text }).waitFor();
+  }
+  // Approve the first three; the fourth stays in the queue, with a merged look-alike under the second.
+  for (const question of QUESTIONS.slice(0, 3)) {
     const item = moderator.getByTestId('queue-list').getByTestId('queue-item').filter({ hasText: question.text });
     await item.getByTestId('approve').click();
     await moderator.getByTestId('live-questions').getByTestId('live-question').filter({ hasText: question.text }).waitFor();
   }
+  await ask(askers[0], { name: 'Kenji', text: SIMILAR });
+  await waitText(askers[0], 'ask-feedback', 'similar question');
   await viewer.getByTestId('tab-qa').click();
-  const vote = viewer.getByTestId('question-item').filter({ hasText: QUESTIONS[1].text }).getByTestId('vote-button');
+  const vote = viewer.getByTestId('question-item').filter({ hasText: QUESTIONS[0].text }).getByTestId('vote-button');
   await vote.click();
-  await viewer.getByTestId('question-item').filter({ hasText: QUESTIONS[1].text }).locator('.vote-count').filter({ hasText: /^1$/ }).waitFor();
-  await viewer.getByTestId('tab-agenda').click();
-  // Let the segment timer run a few seconds so it shows real progress.
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  await moderator.mouse.move(0, 0);
+  await viewer.getByTestId('question-item').filter({ hasText: QUESTIONS[0].text }).locator('.vote-count').filter({ hasText: /^1$/ }).waitFor();
 
-  // Clicking a tab scrolled the page; the screenshot shows the page as it opens.
-  await viewer.evaluate(() => window.scrollTo(0, 0));
+  // The viewer on the Wall, scrolled so the tabs sit under the top bar.
+  await viewer.getByTestId('tab-wall').click();
+  await viewer.locator('#wall-list [data-testid=wall-item].featured').waitFor();
+  await pause(2500); // the segment timer shows real progress; images and fonts settle
+  await viewer.evaluate(() => {
+    const from = document.getElementById('viewers');
+    const bar = document.querySelector('.topbar').getBoundingClientRect().height;
+    window.scrollTo(0, from.getBoundingClientRect().top + window.scrollY - bar - 10);
+  });
+  await pause(300);
   await viewer.screenshot({ path: path.join(outDir, 'viewer.png') });
-  if (process.env.REVIEW_DIR) {
-    // Extra views for reviewing the layout, not published.
-    await viewer.screenshot({ path: path.join(process.env.REVIEW_DIR, 'viewer-full.png'), fullPage: true });
-    await viewer.getByTestId('tab-qa').click();
-    await viewer.screenshot({ path: path.join(process.env.REVIEW_DIR, 'viewer-qa-full.png'), fullPage: true });
-    await moderator.getByTestId('tab-questions').click();
-    await moderator.screenshot({ path: path.join(process.env.REVIEW_DIR, 'moderator-qa.png') });
-    await moderator.getByTestId('tab-queue').click();
-    await viewer.getByTestId('tab-wall').click();
-    await viewer.screenshot({ path: path.join(process.env.REVIEW_DIR, 'viewer-wall.png') });
-    const overlay = await stage.open(server, '/screen', { name: 'overlay', viewport: { width: 1920, height: 1080 } });
-    await producer.getByTestId('pick-question').filter({ hasText: QUESTIONS[1].text }).getByTestId('screen-put-question').click();
-    await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor();
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    await overlay.screenshot({ path: path.join(process.env.REVIEW_DIR, 'overlay.png') });
-  }
-  await producer.screenshot({ path: path.join(outDir, 'producer.png') });
+
+  await moderator.mouse.move(0, 0);
+  await moderator.evaluate(() => window.scrollTo(0, 0));
+  await pause(300);
   await moderator.screenshot({ path: path.join(outDir, 'moderator.png') });
+  await producer.screenshot({ path: path.join(outDir, 'producer.png') });
+
+  if (reviewDir) {
+    mkdirSync(reviewDir, { recursive: true });
+    for (const [scheme, lang] of [['dark', 'ja'], ['light', 'ko']]) {
+      const page = await stage.open(server, `/?lang=${lang}`, { name: `${lang}-${scheme}`, viewport: { width: 390, height: 844 }, isMobile: true });
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      await waitConnected(page);
+      await page.screenshot({ path: path.join(reviewDir, `viewer-${lang}-${scheme}-top.png`) });
+      for (const tab of ['wall', 'qa']) {
+        await page.getByTestId(`tab-${tab}`).click();
+        await page.evaluate(() => window.scrollTo(0, document.getElementById('tabs').offsetTop - 40));
+        await pause(300);
+        await page.screenshot({ path: path.join(reviewDir, `viewer-${lang}-${scheme}-${tab}.png`) });
+      }
+    }
+    await moderator.emulateMedia({ colorScheme: 'dark' });
+    await moderator.getByTestId('tab-questions').click();
+    await moderator.screenshot({ path: path.join(reviewDir, 'moderator-qa-dark.png') });
+    const overlay = await stage.open(server, '/screen', { name: 'overlay', viewport: { width: 1920, height: 1080 } });
+    await producer.getByTestId('pick-question').filter({ hasText: QUESTIONS[2].text }).getByTestId('screen-put-question').click();
+    await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor();
+    await pause(800);
+    await overlay.screenshot({ path: path.join(reviewDir, 'overlay.png') });
+  }
   if (stage.problems.length) console.error('page problems:', stage.problems);
   console.log(`screenshots written to ${outDir}`);
 } finally {

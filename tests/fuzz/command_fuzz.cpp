@@ -48,6 +48,9 @@ void check_accepted(std::string_view text, const command& cmd) {
   command restored;
   check(command_from_json(stored.as_object(), restored));
   check(same_payload(cmd, restored));
+  if (!cmd.rules_json.empty())
+    check(boost::json::parse(restored.rules_json, ec, {}, options) ==
+          boost::json::parse(cmd.rules_json, ec, {}, options));
 }
 
 }  // namespace

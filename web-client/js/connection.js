@@ -495,12 +495,18 @@ export function apply_change(state, kind, data) {
     case 'announcement':
       state.announcement = data || null;
       break;
-    case 'highlight.added':
+    case 'highlight.added': {
       if (!data) break;
-      state.highlights = state.highlights.filter((h) => h.id !== data.id);
+      // A highlight already on the wall (featured, edited) is replaced where it is.
+      const i = state.highlights.findIndex((h) => h.id === data.id);
+      if (i >= 0) {
+        state.highlights[i] = data;
+        break;
+      }
       state.highlights.unshift(data);
       if (state.highlights.length > HIGHLIGHTS_MAX) state.highlights.length = HIGHLIGHTS_MAX;
       break;
+    }
     case 'highlight.removed':
       if (data) state.highlights = state.highlights.filter((h) => h.id !== data.id);
       break;

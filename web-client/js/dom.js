@@ -74,6 +74,24 @@ export function network_icon(source, label) {
   });
 }
 
+// The language to mark a piece of audience text with: the one the network declared,
+// else a guess from the script (kana is Japanese, hangul Korean). '' means unknown, so
+// the text does not inherit the page's language (and, say, Korean line breaking
+// is never applied to Japanese text on a Korean page).
+export function text_lang(text, declared) {
+  if (typeof declared === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(declared)) return declared;
+  const value = typeof text === 'string' ? text : '';
+  if (/[\u3040-\u30ff]/.test(value)) return 'ja';
+  if (/[\uac00-\ud7af\u1100-\u11ff]/.test(value)) return 'ko';
+  return '';
+}
+
+// Sets the lang attribute of an element holding audience text.
+export function set_text_lang(node, text, declared) {
+  const lang = text_lang(text, declared);
+  if (node.getAttribute('lang') !== lang) node.setAttribute('lang', lang);
+}
+
 // True while the user types somewhere, so single-key shortcuts stay out of the way.
 export function is_typing(target) {
   if (!target || !(target instanceof Element)) return false;

@@ -5,8 +5,8 @@
 // an inverse for it, and CSV downloads of the questions and the audit log.
 
 import { start_staff_page, make_command_sender } from './staff.js';
-import { t, fmt_number, fmt_relative, fmt_time, network_label, error_text } from './strings.js';
-import { el, set_text, show, reconcile, is_typing, network_icon } from './dom.js';
+import { t, fmt_number, fmt_age, fmt_time, network_label, error_text } from './strings.js';
+import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 const conn = start_staff_page();
@@ -14,7 +14,9 @@ const run = make_command_sender(conn);
 
 let active_view = 'queue';
 let selected_key = null;
-let selected_index = 0;
+// Where the selection sits (list id and position), to pick a neighbour when it goes away.
+let selected_list = null;
+let selected_index_in_list = 0;
 // Until the moderator picks an item, the selection follows the top of the list.
 let selection_explicit = false;
 // The last action and the command that reverses it (null when there is none).
@@ -285,7 +287,16 @@ function create_item(row) {
     );
   }
   if (row.kind === 'post') {
-    bar.append(button(t('act_block'), 'block', actions.block), button(t('act_trust'), 'trust', actions.trust));
+    // Author decisions outlast this post, so they sit apart from the per-post actions.
+    bar.append(
+      el(
+        'span',
+        { class: 'author-actions' },
+        el('span', { class: 'author-label', text: t('author_actions') }),
+        button(t('act_block'), 'block', actions.block, { title: t('act_block_title') }),
+        button(t('act_trust'), 'trust', actions.trust, { title: t('act_trust_title') }),
+      ),
+    );
   }
   li.append(bar);
   li.addEventListener('click', () => {
@@ -305,7 +316,8 @@ function update_item(li, row) {
       net.dataset.source = d.source || '';
       net.replaceChildren(network_icon(d.source, network_label(d.source)), ` ${network_label(d.source)}`);
     }
-    set_text(handle, d.author && d.author.handle ? `@${d.author.handle}` : '');
+    // Without a display name the author label already is the handle.
+    set_text(handle, d.author && d.author.handle && d.author.display_name ? `@${d.author.handle}` : '');
     li.classList.toggle('featured', Boolean(d.featured));
     const feat = li.querySelector('[data-testid=feature]');
     if (feat && row.where === 'live') {
@@ -317,13 +329,16 @@ function update_item(li, row) {
   }
   set_text(author, author_label(row));
   const at = row.kind === 'post' ? d.created_at : d.asked_at;
-  set_text(time, typeof at === 'number' ? fmt_relative(at, conn.server_now()) : '');
+  set_text(time, typeof at === 'number' ? fmt_age(at, conn.server_now()) : '');
   time.title = typeof at === 'number' ? fmt_time(at) : '';
   show(held, Boolean(d.held_by));
   set_text(held, d.held_by ? t('held_by', { rule: d.held_by }) : '');
-  show(reason, Boolean(d.reason));
-  set_text(reason, d.reason || '');
+  // The default rule's reason only repeats "held by default".
+  const reason_text = d.held_by === 'default' ? '' : d.reason || '';
+  show(reason, Boolean(reason_text));
+  set_text(reason, reason_text);
   set_text(text, d.text || '');
+  set_text_lang(text, d.text, d.lang);
   const kind = row.kind === 'post' ? 'highlight' : 'question';
   const on = row.where === 'live' && on_screen_is(kind, d.id);
   show(marker, on);
@@ -357,7 +372,8 @@ function update_merged(details, children) {
       li.dataset.id = q.id;
       const [text, meta] = li.children;
       set_text(text, q.text || '');
-      set_text(meta, ` · ${q.author || t('anonymous')} · ${typeof q.asked_at === 'number' ? fmt_relative(q.asked_at, conn.server_now()) : ''}`);
+      set_text_lang(text, q.text);
+      set_text(meta, ` · ${q.author || t('anonymous')} · ${typeof q.asked_at === 'number' ? fmt_age(q.asked_at, conn.server_now()) : ''}`);
     },
   );
 }
@@ -407,7 +423,11 @@ function select(key, scroll) {
   selected_key = key;
   const items = visible_items();
   const i = items.findIndex((n) => n.dataset.key === key);
-  if (i >= 0) selected_index = i;
+  if (i >= 0) {
+    const list = items[i].parentElement;
+    selected_list = list ? list.id : null;
+    selected_index_in_list = list ? Array.prototype.indexOf.call(list.children, items[i]) : 0;
+  }
   for (const n of document.querySelectorAll('.item')) {
     const on = n.dataset.key === key;
     n.classList.toggle('selected', on);
@@ -432,8 +452,17 @@ function fix_selection() {
     select(selected_key, false);
     return;
   }
-  const i = Math.min(selected_index, items.length - 1);
-  select(items[Math.max(0, i)].dataset.key, false);
+  // The selected item went away (approved, rejected, moved): take its neighbour in
+  // the same list; when that list is now empty, follow the top of the queue again
+  // so the next arrival is selected and `a` acts on it.
+  const same_list = selected_list ? items.filter((n) => n.parentElement && n.parentElement.id === selected_list) : [];
+  if (!same_list.length) {
+    selection_explicit = false;
+    select(items[0].dataset.key, false);
+    return;
+  }
+  const i = Math.min(selected_index_in_list, same_list.length - 1);
+  select(same_list[Math.max(0, i)].dataset.key, false);
 }
 
 function move(delta) {

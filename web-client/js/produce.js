@@ -5,7 +5,7 @@
 
 import { start_staff_page, make_command_sender } from './staff.js';
 import { t, fmt_duration, fmt_number, fmt_time, kind_label, segment_label } from './strings.js';
-import { el, set_text, show, reconcile, is_typing, network_icon } from './dom.js';
+import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
 import { current_segment, next_segment, elapsed_ms, planned_ms } from './agenda.js';
 
 const $ = (id) => document.getElementById(id);
@@ -163,6 +163,7 @@ function render_screen_panel(state) {
       icon.replaceChildren(network_icon(item.source, item.source));
     }
     set_text(text_node, item.text);
+    set_text_lang(text_node, item.text, item.lang);
     if (kind === 'question') set_text(meta, `${item.author || t('anonymous')} · ${t('votes', { n: item.votes || 0 })}${item.status === 'answered' ? ` · ${t('answered')}` : ''}`);
     else set_text(meta, item.author ? `@${item.author.handle}` : '');
     set_text(btn, on ? t('screen_clear') : t('screen_put'));

@@ -4,7 +4,7 @@
 
 import { Connection, event_from_url } from './connection.js';
 import { t, network_label } from './strings.js';
-import { set_text, show, network_icon } from './dom.js';
+import { set_text, show, network_icon, set_text_lang } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
 // Short blips are invisible on air; only a long outage earns the marker.
@@ -36,12 +36,13 @@ function wanted(state) {
   const a = h.author || {};
   const handle = a.handle ? (a.handle.startsWith('@') ? a.handle : `@${a.handle}`) : '';
   const author = a.display_name ? `${a.display_name}  ${handle}` : handle;
-  return { id: h.id, kind: 'highlight', text: h.text, author, network: network_label(h.source), source: h.source };
+  return { id: h.id, kind: 'highlight', text: h.text, author, network: network_label(h.source), source: h.source, lang: h.lang };
 }
 
 function fill(item) {
   card.dataset.kind = item.kind;
   set_text($('card-text'), item.text);
+  set_text_lang($('card-text'), item.text, item.lang);
   $('card-text').classList.toggle('long', item.text.length > LONG_TEXT);
   set_text($('card-author'), item.author);
   set_text($('card-network'), item.network || '');

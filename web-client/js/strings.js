@@ -181,8 +181,11 @@ const en = {
   act_screen: 'On screen',
   act_remove: 'Remove',
   act_answered: 'Mark answered',
-  act_block: 'Block author',
-  act_trust: 'Trust author',
+  act_block: 'Block',
+  act_trust: 'Trust',
+  author_actions: 'Author:',
+  act_block_title: 'Block this author: their posts are rejected from now on',
+  act_trust_title: 'Trust this author: their posts go on the wall without moderation from now on',
   undo: 'Undo: {action}',
   undo_none: 'Nothing to undo',
   undo_unavailable: '{action} cannot be undone',
@@ -462,6 +465,25 @@ export function fmt_relative(ms, now = Date.now()) {
   return relative_fmt.format(Math.round(diff_s / 86400), 'day');
 }
 
+const date_fmt = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
+const year_date_fmt = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+
+// The age of a post or question: relative within a day ("3 min ago"), a date beyond
+// ("Apr 22"), since "583 days ago" says less than the date does.
+export function fmt_age(ms, now = Date.now()) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  if (Math.abs(now - ms) < 86400 * 1000) return fmt_relative(ms, now);
+  return new Date(ms).getFullYear() === new Date(now).getFullYear() ? date_fmt.format(ms) : year_date_fmt.format(ms);
+}
+
+// A compact moment for tight spots (the phone's top bar): the time when it is
+// today, else just the date.
+export function fmt_when_short(ms, now = Date.now()) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  if (same_local_day(ms, now)) return clock_fmt.format(ms);
+  return new Date(ms).getFullYear() === new Date(now).getFullYear() ? date_fmt.format(ms) : year_date_fmt.format(ms);
+}
+
 // Elapsed time as m:ss, or h:mm:ss past an hour. Digits are kept ASCII for a steady width.
 export function fmt_duration(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));
@@ -494,7 +516,12 @@ export function kind_label(kind) {
 export function segment_label(seg) {
   const kind = kind_label(seg.kind);
   const title = seg.title || '';
-  if (!kind || title.toLowerCase().startsWith(kind.toLowerCase())) return title || kind;
+  // Titles are written in the event's language, so compare with the kind's id too
+  // ("Panel: ..." under a Japanese UI is not prefixed with "パネル").
+  const lower = title.toLowerCase();
+  if (!kind || lower.startsWith(kind.toLowerCase()) || (seg.kind && lower.startsWith(String(seg.kind).toLowerCase()))) {
+    return title || kind;
+  }
   return `${kind}: ${title}`;
 }
 

@@ -3,10 +3,10 @@
 
 import { Connection, storage_key, event_from_url } from './connection.js';
 import {
-  t, translate_page, error_text, fmt_time, fmt_relative, fmt_duration, fmt_number,
+  t, translate_page, error_text, fmt_time, fmt_relative, fmt_age, fmt_when_short, fmt_duration, fmt_number,
   char_count, kind_label, network_label, segment_label,
 } from './strings.js';
-import { el, set_text, show, reconcile, network_icon, connection_text } from './dom.js';
+import { el, set_text, show, reconcile, network_icon, connection_text, set_text_lang } from './dom.js';
 import { current_segment, current_index, next_segment, elapsed_ms, planned_ms, estimated_starts } from './agenda.js';
 
 const ASK_MAX = 280;
@@ -85,11 +85,14 @@ function render_topbar(state) {
   const status = state.agenda.status || 'scheduled';
   badge.className = `badge badge-${status} live-part`;
   badge.dataset.status = status;
+  badge.title = '';
   if (status === 'live') set_text(badge, t('status_live'));
   else if (status === 'paused') set_text(badge, t('status_paused'));
   else if (status === 'ended') set_text(badge, t('status_ended'));
   else if (typeof state.event.starts_at === 'number') {
-    set_text(badge, t('status_starts_at', { time: fmt_time(state.event.starts_at, conn.server_now()) }));
+    // Short in the top bar (the title needs the room); the full time is in the Now card.
+    set_text(badge, t('status_starts_at', { time: fmt_when_short(state.event.starts_at, conn.server_now()) }));
+    badge.title = fmt_time(state.event.starts_at, conn.server_now());
   } else set_text(badge, t('status_scheduled'));
 
   const viewers = state.stats && typeof state.stats.viewers === 'number' ? state.stats.viewers : null;
@@ -120,6 +123,7 @@ function render_announcement(state) {
   const a = state.announcement;
   show($('announcement'), Boolean(a && a.text));
   set_text($('announcement-text'), a ? a.text : '');
+  set_text_lang($('announcement-text'), a ? a.text : '');
 }
 
 function speaker_item(sp) {
@@ -350,9 +354,10 @@ function update_post(li, h) {
   set_text(handle, a.display_name ? handle_text(a.handle) : '');
   time.dataset.at = String(h.created_at || '');
   if (typeof h.created_at === 'number') time.dateTime = new Date(h.created_at).toISOString();
-  set_text(time, fmt_relative(h.created_at, conn.server_now()));
+  set_text(time, fmt_age(h.created_at, conn.server_now()));
   time.title = fmt_time(h.created_at, conn.server_now());
   set_text(text, h.text || '');
+  set_text_lang(text, h.text, h.lang);
   const url = safe_url(h.url);
   show(link, Boolean(url));
   if (url) {
@@ -443,9 +448,10 @@ function update_question(li, q) {
   vote.setAttribute('aria-label', `${mine ? t('unvote') : t('vote')} (${t('votes', { n: votes })})`);
   set_text(vote.children[1], fmt_number(votes));
   set_text(text, q.text || '');
+  set_text_lang(text, q.text);
   set_text(author, q.author || t('anonymous'));
   time.dataset.at = String(q.asked_at || '');
-  set_text(time, typeof q.asked_at === 'number' ? ` · ${fmt_relative(q.asked_at, conn.server_now())}` : '');
+  set_text(time, typeof q.asked_at === 'number' ? ` · ${fmt_age(q.asked_at, conn.server_now())}` : '');
 }
 
 function render_questions(state) {
@@ -471,6 +477,7 @@ function render_questions(state) {
       li.dataset.id = q.id;
       const [text, meta] = li.firstChild.children;
       set_text(text, q.text);
+      set_text_lang(text, q.text);
       set_text(meta, t('awaiting_moderation'));
     },
   );
@@ -680,7 +687,7 @@ function refresh_relative_times() {
   for (const node of document.querySelectorAll('.rel-time')) {
     const at = Number(node.dataset.at);
     if (!at) continue;
-    const text = fmt_relative(at, now);
+    const text = fmt_age(at, now);
     set_text(node, node.classList.contains('q-time') ? ` · ${text}` : text);
   }
   if (conn.state) {
@@ -693,7 +700,7 @@ function refresh_relative_times() {
 // The sticky tabs and the new-posts pill sit just under the top bar, whose height varies.
 function track_bar_height() {
   const bar = document.querySelector('.topbar');
-  const apply = () => document.documentElement.style.setProperty('--bar-h', `${Math.ceil(bar.getBoundingClientRect().height)}px`);
+  const apply = () => document.documentElement.style.setProperty('--bar-h', `${Math.floor(bar.getBoundingClientRect().height)}px`);
   apply();
   if (window.ResizeObserver) new ResizeObserver(apply).observe(bar);
 }

@@ -222,6 +222,25 @@ TEST_F(CommandDecoderTest, QaSetTakesItsStateOnlyFromOpen) {
   EXPECT_EQ(accept(R"({"type":"qa.set","kind":"open","open":false})").kind, "closed");
 }
 
+TEST_F(CommandDecoderTest, ModerationSetKeepsItsRulesObject) {
+  command cmd = accept(R"({"type":"moderation.set","rules":{"blocked_terms":["spoiler"],"max_links":2}})");
+  EXPECT_EQ(boost::json::parse(cmd.rules_json),
+            boost::json::value(boost::json::object{{"blocked_terms", {"spoiler"}}, {"max_links", 2}}));
+}
+
+TEST_F(CommandDecoderTest, ModerationSetWithoutRulesIsNamed) {
+  EXPECT_EQ(refuse(R"({"type":"moderation.set"})").message, "field \"rules\" is missing");
+}
+
+TEST_F(CommandDecoderTest, ModerationSetWithArrayRulesIsNamed) {
+  EXPECT_EQ(refuse(R"({"type":"moderation.set","rules":["spoiler"]})").message,
+            "field \"rules\" must be an object");
+}
+
+TEST_F(CommandDecoderTest, ModerationSetWithMalformedRulesIsRefused) {
+  refuse(R"({"type":"moderation.set","rules":{"blocked_terms":[1,]}})");
+}
+
 TEST_F(CommandDecoderTest, EscapedStringsAreUnescaped) {
   command cmd = accept(R"({"type":"question.ask","text":"caf\u00e9 \"quoted\" \ud83d\ude00"})");
   EXPECT_EQ(cmd.text, "caf\xC3\xA9 \"quoted\" \xF0\x9F\x98\x80");
@@ -308,6 +327,11 @@ TEST_F(CommandDecoderTest, StringIdIsKept) {
 TEST_F(CommandDecoderTest, IntegerIdIsKept) {
   EXPECT_EQ(accept(R"({"type":"ping","id":-12})").id, boost::json::value(-12));
   EXPECT_EQ(accept(R"({"type":"ping","id":9007199254740993})").id, boost::json::value(9007199254740993));
+}
+
+TEST_F(CommandDecoderTest, BareWordIdIsRefused) {
+  refuse(R"({"type":"question.vote","id":name3,"question":"q1"})");
+  refuse(R"({"type":"ping","id":nul})");
 }
 
 TEST_F(CommandDecoderTest, NullIdMeansNoId) {
@@ -478,7 +502,7 @@ TEST(RequiredRoleTest, ViewerCommands) {
 TEST(RequiredRoleTest, ModeratorCommands) {
   for (auto type : {"question.approve", "question.reject", "question.answered", "question.edit",
                     "post.approve", "post.reject", "post.feature", "highlight.remove", "author.block",
-                    "author.trust", "on_screen.set", "token.refresh"})
+                    "author.trust", "on_screen.set", "token.refresh", "moderation.set"})
     EXPECT_EQ(required_role(type), role::moderator) << type;
 }
 
@@ -516,6 +540,7 @@ TEST_F(CommandJsonTest, EveryPayloadFieldSurvives) {
       R"({"type":"on_screen.set","kind":null,"item":null})",
       R"({"type":"qa.set","open":false})",
       R"({"type":"hello","event":"demo","viewer":"v9"})",
+      R"({"type":"moderation.set","rules":{"max_links":1}})",
   };
   for (auto frame : frames) {
     command decoded = accept(frame);
@@ -533,6 +558,9 @@ TEST_F(CommandJsonTest, EveryPayloadFieldSurvives) {
     EXPECT_EQ(restored.handle, decoded.handle) << frame;
     EXPECT_EQ(restored.kind, decoded.kind) << frame;
     EXPECT_EQ(restored.item, decoded.item) << frame;
+    if (!decoded.rules_json.empty()) {
+      EXPECT_EQ(boost::json::parse(restored.rules_json), boost::json::parse(decoded.rules_json)) << frame;
+    }
   }
 }
 

@@ -1,0 +1,432 @@
+// Live sources against local fakes: a Jetstream server that honours cursor= the way
+// the real one does, a Mastodon streaming server, and a profile API for DID lookups.
+// Drops mid-stream and restarts of the server lose nothing and show nothing twice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import { Client, CompanionServer, defaultEvent, http, repoRoot, tempDataDir, waitFor } from './lib/harness.mjs';
+
+const hashtags = ['Road2NATO', 'NATOSummit'];
+
+// Real wire formats: the tracker's fixtures when present, else the copies kept here.
+function fixtureLines(name) {
+  for (const folder of ['tests/unit/tracker/data', 'tests/integration/data']) {
+    try {
+      return readFileSync(path.join(repoRoot, folder, name), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      // try the next folder
+    }
+  }
+  throw new Error(`fixture ${name} not found`);
+}
+
+// An event file in a temp folder: the default event, no other source, nothing trusted,
+// so every matching post lands in the moderation queue.
+function writeEventFile(t, sources = {}) {
+  const folder = mkdtempSync(path.join(tmpdir(), 'companion-sources-'));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  const event = JSON.parse(readFileSync(path.join(repoRoot, 'events/nato-indo-pacific-2024.json'), 'utf8'));
+  event.sources = sources;
+  event.moderation = { trusted_authors: [], per_author_per_minute: 10000, drop_reposts: true };
+  const file = path.join(folder, 'event.json');
+  writeFileSync(file, JSON.stringify(event));
+  return file;
+}
+
+// --- Jetstream frames, shaped like jetstream-sample.ndjson ---------------------------
+
+const template = JSON.parse(fixtureLines('jetstream-sample.ndjson').find((line) => line.includes('"operation":"create"')));
+
+function postFrame(did, rkey, timeUs, text) {
+  const frame = structuredClone(template);
+  frame.did = did;
+  frame.time_us = timeUs;
+  const tag = hashtags[rkey.length % 2];
+  const fullText = `${text} #${tag}`;
+  const byteStart = Buffer.byteLength(`${text} `);
+  Object.assign(frame.commit, { rev: rkey, rkey, cid: `bafy${rkey}` });
+  frame.commit.record = {
+    $type: 'app.bsky.feed.post',
+    createdAt: new Date(Math.floor(timeUs / 1000)).toISOString(),
+    langs: ['en'],
+    text: fullText,
+    facets: [{
+      $type: 'app.bsky.richtext.facet',
+      index: { byteStart, byteEnd: byteStart + Buffer.byteLength(`#${tag}`) },
+      features: [{ $type: 'app.bsky.richtext.facet#tag', tag }],
+    }],
+  };
+  return frame;
+}
+
+function identityFrame(did, handle, timeUs) {
+  return { did, time_us: timeUs, kind: 'identity', identity: { did, handle, seq: Math.floor(timeUs / 1000), time: new Date(Math.floor(timeUs / 1000)).toISOString() } };
+}
+
+function deleteFrame(did, rkey, timeUs) {
+  return { did, time_us: timeUs, kind: 'commit', commit: { rev: `${rkey}d`, operation: 'delete', collection: 'app.bsky.feed.post', rkey } };
+}
+
+const authors = [1, 2, 3, 4].map((i) => ({ did: `did:plc:author${i}aaaaaaaaaaaaaaaaa`, handle: `author${i}.bsky.social` }));
+
+// Frames of one test, with time_us 400 ms apart, starting a minute ago.
+class FrameClock {
+  constructor() {
+    this.timeUs = (Date.now() - 60_000) * 1000;
+    this.posts = 0;
+  }
+  tick() {
+    this.timeUs += 400_000;
+    return this.timeUs;
+  }
+  nextPosts(count) {
+    const frames = [];
+    for (let i = 0; i < count; ++i) {
+      const n = this.posts++;
+      const author = authors[n % authors.length];
+      frames.push(postFrame(author.did, `3kt${String(n).padStart(6, '0')}`, this.tick(), `Panel note number ${n} from the floor`));
+    }
+    return frames;
+  }
+}
+
+const rkeyOf = (postId) => postId.split('/').pop();
+
+// A Jetstream server: keeps every frame it was given, plays back from cursor= on connect
+// (the real service's semantics), sends new frames to open connections.
+class FakeJetstream {
+  async start() {
+    this.log = [];
+    this.connections = [];
+    this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(this.wss, 'listening');
+    this.url = `ws://127.0.0.1:${this.wss.address().port}/subscribe`;
+    this.wss.on('connection', (ws, request) => {
+      const url = new URL(request.url, 'http://fake');
+      const cursor = url.searchParams.get('cursor');
+      this.connections.push({ ws, path: url.pathname, wanted: url.searchParams.getAll('wantedCollections'), cursor: cursor === null ? null : Number(cursor) });
+      if (cursor !== null) for (const frame of this.log.filter((f) => f.time_us >= Number(cursor))) ws.send(JSON.stringify(frame));
+    });
+    return this;
+  }
+
+  open() {
+    return this.connections.filter((c) => c.ws.readyState === c.ws.OPEN);
+  }
+
+  // Records `frames` and sends them live; with `dropAfter`, the connections are cut right
+  // after that many have been sent, and the rest wait in the log for a resume.
+  async publish(frames, { dropAfter = Infinity } = {}) {
+    let live = this.open();
+    for (let i = 0; i < frames.length; ++i) {
+      this.log.push(frames[i]);
+      const sent = live.map(({ ws }) => new Promise((resolve) => ws.send(JSON.stringify(frames[i]), resolve)));
+      if (i + 1 === dropAfter) {
+        await Promise.all(sent);
+        for (const { ws } of live) ws.terminate();
+        live = [];
+      }
+    }
+  }
+
+  close() {
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
+  }
+}
+
+// The profile API: answers for the DIDs in `handles`, 400 for the rest, records each ask.
+async function startProfileApi(handles) {
+  const asked = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, 'http://fake');
+    const actor = url.searchParams.get('actor');
+    asked.push({ path: url.pathname, actor });
+    if (!handles[actor]) {
+      response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'InvalidRequest' }));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ did: actor, handle: handles[actor], displayName: 'Someone' }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { asked, server, url: `http://127.0.0.1:${server.address().port}/xrpc/app.bsky.actor.getProfile` };
+}
+
+// A URL nothing listens on: the resolver must fail quietly there and never hold up ingest.
+async function deadUrl() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}/xrpc/app.bsky.actor.getProfile`;
+}
+
+// A moderator connection; `ids()` lists every queued post id it was shown (snapshot and
+// queue.post), repeats included, so that doubles show.
+async function joinModerator(t, server) {
+  const client = await Client.open(server.wsUrl);
+  t.after(() => client.ws.terminate());
+  await client.hello({ token: server.token('moderator') });
+  await client.next((f) => f.type === 'queue.snapshot');
+  client.posts = () => {
+    const snapshot = client.frames.find((f) => f.type === 'queue.snapshot');
+    return [...snapshot.posts, ...client.frames.filter((f) => f.type === 'queue.post').map((f) => f.post)];
+  };
+  client.ids = () => client.posts().map((p) => p.id);
+  client.removed = () => client.frames.filter((f) => f.type === 'queue.removed').map((f) => f.id);
+  return client;
+}
+
+function assertEachOnce(ids, expectedRkeys, what) {
+  const counts = new Map();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const doubled = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+  assert.deepEqual(doubled, [], `${what}: shown twice`);
+  assert.deepEqual([...counts.keys()].map(rkeyOf).sort(), [...expectedRkeys].sort(), `${what}: exactly the published posts`);
+}
+
+async function metrics(server) {
+  return (await http(server, '/metrics')).text;
+}
+
+const metricLine = (source, name, labels = '') =>
+  new RegExp(`^${name}\\{event="${defaultEvent}",source="${source}"${labels}\\} (\\d+)$`, 'm');
+
+// Several server lives on one data folder.
+function lives(t, args) {
+  const dataDir = tempDataDir();
+  const servers = [];
+  t.after(async () => {
+    for (const server of servers) await server.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return async () => {
+    const server = new CompanionServer({ dataDir, args });
+    servers.push(server);
+    return server.start();
+  };
+}
+
+test('Jetstream: a drop mid-stream resumes from the cursor with nothing lost or doubled', async (t) => {
+  const fake = await new FakeJetstream().start();
+  t.after(() => fake.close());
+  const eventFile = writeEventFile(t);
+  const life = lives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', await deadUrl()]);
+  const server = await life();
+
+  await waitFor(() => fake.open().length === 1, { timeout: 10000, what: 'the first Jetstream connection' });
+  const first = fake.connections[0];
+  assert.equal(first.path, '/subscribe');
+  assert.deepEqual(first.wanted, ['app.bsky.feed.post']);
+  assert.equal(first.cursor, null, 'a fresh data folder starts live, without a cursor');
+
+  const moderator = await joinModerator(t, server);
+  const clock = new FrameClock();
+  await fake.publish(authors.map((a) => identityFrame(a.did, a.handle, clock.tick())));
+  const batch1 = clock.nextPosts(10);
+  await fake.publish(batch1);
+  await waitFor(() => moderator.ids().length >= 10, { timeout: 10000, what: 'the first 10 posts in the queue' });
+  const named = moderator.posts().find((p) => p.id.includes(authors[0].did));
+  assert.equal(named.author.handle, authors[0].handle, 'identity frames name the authors');
+
+  // Cut the connection after 4 frames of a batch of 10; the other 6 are published meanwhile.
+  const batch2 = clock.nextPosts(10);
+  await fake.publish(batch2, { dropAfter: 4 });
+  const lastProcessed = batch2[3].time_us;
+  await waitFor(() => fake.open().length === 1 && fake.connections.length === 2, { timeout: 10000, what: 'the reconnect' });
+  const second = fake.connections[1];
+  assert.deepEqual(second.wanted, ['app.bsky.feed.post']);
+  assert.ok(second.cursor !== null, 'the reconnect carries cursor=');
+  assert.ok(second.cursor <= lastProcessed && second.cursor >= lastProcessed - 2_000_000,
+    `cursor ${second.cursor} is the last time_us processed (${lastProcessed}) minus up to 2 s`);
+
+  const batch3 = clock.nextPosts(5);
+  await fake.publish(batch3);
+  const published = [...batch1, ...batch2, ...batch3].map((f) => f.commit.rkey);
+  await waitFor(() => moderator.ids().length >= published.length, { timeout: 10000, what: 'every post after the resume' });
+
+  // A deletion is honoured: the post leaves the queue.
+  const gone = batch1[2];
+  await fake.publish([deleteFrame(gone.did, gone.commit.rkey, clock.tick())]);
+  await moderator.next((f) => f.type === 'queue.removed' && rkeyOf(f.id) === gone.commit.rkey, { timeout: 5000 });
+
+  assertEachOnce(moderator.ids(), published, 'after the drop');
+  t.diagnostic(`dropped after time_us ${lastProcessed}, resumed with cursor=${second.cursor}; ${published.length} posts each shown once`);
+
+  const text = await waitFor(async () => {
+    const body = await metrics(server);
+    return metricLine('jetstream', 'companion_source_state', ',state="connected"').exec(body)?.[1] === '1' &&
+      Number(metricLine('jetstream', 'companion_source_reconnects_total').exec(body)?.[1]) >= 1 &&
+      Number(metricLine('jetstream', 'companion_source_accepted_total').exec(body)?.[1]) >= published.length && body;
+  }, { timeout: 5000, what: '/metrics to show the connected source' });
+  assert.match(text, metricLine('jetstream', 'companion_source_up'));
+  assert.match(text, metricLine('jetstream', 'companion_source_lag_ms'));
+  assert.match(text, metricLine('jetstream', 'companion_source_cursor'));
+});
+
+test('Jetstream: restarts resume from the durable cursor, even after kill -9', async (t) => {
+  const fake = await new FakeJetstream().start();
+  t.after(() => fake.close());
+  const eventFile = writeEventFile(t);
+  const life = lives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', await deadUrl()]);
+  const clock = new FrameClock();
+  const published = [];
+
+  // First life: 8 posts, then a clean stop, which writes the cursor.
+  const first = await life();
+  await waitFor(() => fake.open().length === 1, { timeout: 10000, what: 'the first connection' });
+  await fake.publish(authors.map((a) => identityFrame(a.did, a.handle, clock.tick())));
+  const batch1 = clock.nextPosts(8);
+  await fake.publish(batch1);
+  published.push(...batch1.map((f) => f.commit.rkey));
+  const moderator1 = await joinModerator(t, first);
+  await waitFor(() => moderator1.ids().length >= 8, { timeout: 10000, what: 'the first life\'s posts' });
+  await first.stop('SIGTERM');
+  const cursorPath = path.join(first.dataDir, 'cursors', `${defaultEvent}.jetstream.cursor`);
+  assert.equal(Number(readFileSync(cursorPath, 'utf8')), batch1.at(-1).time_us, 'the stop writes the last time_us');
+
+  // While the server is down, the stream goes on.
+  const whileDown = clock.nextPosts(5);
+  await fake.publish(whileDown);
+  published.push(...whileDown.map((f) => f.commit.rkey));
+
+  // Second life: resumes 2 s before the stored cursor; gets what it missed; then dies hard.
+  const second = await life();
+  await waitFor(() => fake.connections.length === 2 && fake.open().length === 1, { timeout: 10000, what: 'the second life to connect' });
+  assert.equal(fake.connections[1].cursor, batch1.at(-1).time_us - 2_000_000);
+  const moderator2 = await joinModerator(t, second);
+  await waitFor(() => moderator2.ids().length >= published.length, { timeout: 10000, what: 'the posts published while down' });
+  assertEachOnce(moderator2.ids(), published, 'after a clean restart');
+  const batch2 = clock.nextPosts(6);
+  await fake.publish(batch2);
+  published.push(...batch2.map((f) => f.commit.rkey));
+  await waitFor(() => moderator2.ids().length >= published.length, { timeout: 10000, what: 'the second life\'s posts' });
+  await second.stop('SIGKILL');
+
+  const third = await life();
+  await waitFor(() => fake.connections.length === 3 && fake.open().length === 1, { timeout: 10000, what: 'the third life to connect' });
+  const resumedAt = fake.connections[2].cursor;
+  assert.ok(resumedAt !== null && resumedAt <= batch2.at(-1).time_us - 2_000_000,
+    `after kill -9 the cursor (${resumedAt}) is at most the last time_us minus 2 s`);
+  // The second life wrote its cursor on its first frame, which came at or after where it resumed.
+  assert.ok(resumedAt >= fake.connections[1].cursor - 2_000_000, 'and no older than where the second life resumed');
+  const batch3 = clock.nextPosts(3);
+  await fake.publish(batch3);
+  published.push(...batch3.map((f) => f.commit.rkey));
+  const moderator3 = await joinModerator(t, third);
+  await waitFor(() => moderator3.ids().length >= published.length, { timeout: 10000, what: 'the third life\'s posts' });
+  // Replayed frames from before the kill settle: give them a moment, then count.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assertEachOnce(moderator3.ids(), published, 'after kill -9');
+  t.diagnostic(`cursors on connect: ${fake.connections.map((c) => c.cursor).join(', ')}; ${published.length} posts each shown once`);
+});
+
+test('Jetstream: an author without an identity frame shows the DID until the profile API names it', async (t) => {
+  const fake = await new FakeJetstream().start();
+  t.after(() => fake.close());
+  const stranger = { did: 'did:plc:strangerbbbbbbbbbbbbbbbb', handle: 'stranger.bsky.social' };
+  const api = await startProfileApi({ [stranger.did]: stranger.handle });
+  t.after(() => api.server.close());
+  const eventFile = writeEventFile(t);
+  const life = lives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', api.url]);
+  const server = await life();
+  await waitFor(() => fake.open().length === 1, { timeout: 10000, what: 'the connection' });
+  const moderator = await joinModerator(t, server);
+
+  const clock = new FrameClock();
+  await fake.publish([postFrame(stranger.did, '3ktstranger1', clock.tick(), 'First words from a stranger')]);
+  const firstPost = await moderator.next((f) => f.type === 'queue.post' && f.post.id.includes('3ktstranger1'), { timeout: 5000 });
+  assert.equal(firstPost.post.author.handle, stranger.did, 'until resolved, the DID is shown');
+
+  await waitFor(() => api.asked.some((a) => a.actor === stranger.did), { timeout: 5000, what: 'the profile lookup' });
+  assert.equal(api.asked[0].path, '/xrpc/app.bsky.actor.getProfile');
+  // The answer lands on the ingest thread; a later post carries the handle.
+  let more = 1;
+  const later = await waitFor(async () => {
+    more += 1;
+    await fake.publish([postFrame(stranger.did, `3ktstranger${more}`, clock.tick(), `More from a stranger, part ${more}`)]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return moderator.posts().find((p) => p.id.includes(stranger.did) && p.author.handle === stranger.handle);
+  }, { timeout: 5000, what: 'a post with the resolved handle' });
+  assert.ok(later);
+  assert.equal(api.asked.filter((a) => a.actor === stranger.did).length, 1, 'one lookup per DID');
+});
+
+test('Mastodon: a token-bearing stream per hashtag; updates, duplicates across streams, deletes, reconnects', async (t) => {
+  const token = 'test-token-5f0c1b2d9e';
+  const connections = [];
+  const httpServer = createServer((request, response) => response.writeHead(404).end());
+  const wss = new WebSocketServer({ noServer: true });
+  httpServer.on('upgrade', (request, socket, head) => {
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const url = new URL(request.url, 'http://fake');
+      connections.push({ ws, path: url.pathname, stream: url.searchParams.get('stream'), tag: url.searchParams.get('tag'), authorization: request.headers.authorization });
+    });
+  });
+  httpServer.listen(0, '127.0.0.1');
+  await once(httpServer, 'listening');
+  t.after(() => {
+    for (const client of wss.clients) client.terminate();
+    httpServer.close();
+  });
+  const base = `http://127.0.0.1:${httpServer.address().port}`;
+
+  const eventFile = writeEventFile(t);
+  const life = lives(t, ['--event', eventFile, '--mastodon', base, '--mastodon-token', token]);
+  const server = await life();
+  const open = () => connections.filter((c) => c.ws.readyState === c.ws.OPEN);
+  await waitFor(() => open().length === 2, { timeout: 10000, what: 'one stream per hashtag' });
+  for (const connection of connections) {
+    assert.equal(connection.path, '/api/v1/streaming');
+    assert.equal(connection.stream, 'hashtag');
+    assert.equal(connection.authorization, `Bearer ${token}`);
+  }
+  assert.deepEqual(connections.map((c) => c.tag).sort(), hashtags.map((h) => h.toLowerCase()).sort());
+
+  const moderator = await joinModerator(t, server);
+  const lines = fixtureLines('mastodon-stream.ndjson').map((line) => ({ line, frame: JSON.parse(line) }));
+  const streamOf = (tag) => open().find((c) => c.tag === tag);
+  const statusId = (frame) => (frame.event === 'delete' ? frame.payload : JSON.parse(frame.payload).id);
+  const statusIds = new Set();
+  for (const { line, frame } of lines.filter(({ frame }) => frame.event === 'update')) {
+    statusIds.add(statusId(frame));
+    const payload = JSON.parse(frame.payload);
+    // A status with both hashtags arrives on both streams; the queue shows it once.
+    for (const tag of payload.tags.map((tg) => tg.name)) streamOf(tag).ws.send(line);
+  }
+  await waitFor(() => moderator.ids().length >= statusIds.size, { timeout: 10000, what: 'the Mastodon posts' });
+  const { line: deletion, frame: deleteEvent } = lines.find(({ frame }) => frame.event === 'delete');
+  streamOf(deleteEvent.stream[1]).ws.send(deletion);
+  const removed = await moderator.next((f) => f.type === 'queue.removed', { timeout: 5000 });
+  assert.ok(removed.id.endsWith(deleteEvent.payload), `${removed.id} is the deleted status`);
+
+  // One stream drops; it comes back on its own with the token, and posts flow again.
+  streamOf('natosummit').ws.terminate();
+  await waitFor(() => open().length === 2 && connections.length === 3, { timeout: 10000, what: 'the stream to reconnect' });
+  assert.equal(connections[2].tag, 'natosummit');
+  assert.equal(connections[2].authorization, `Bearer ${token}`);
+  const template = JSON.parse(lines[1].frame.payload);
+  const fresh = { ...template, id: '112100000000000099', uri: template.uri.replace('112100000000000001', '112100000000000099'), content: '<p>After the reconnect <a href="https://mastodon.social/tags/natosummit" class="mention hashtag" rel="tag">#<span>NATOSummit</span></a></p>' };
+  streamOf('natosummit').ws.send(JSON.stringify({ stream: ['hashtag', 'natosummit'], event: 'update', payload: JSON.stringify(fresh) }));
+  await waitFor(() => moderator.ids().some((id) => id.endsWith('112100000000000099')), { timeout: 5000, what: 'a post after the reconnect' });
+
+  const ids = moderator.ids();
+  assert.equal(new Set(ids).size, ids.length, `nothing shown twice: ${ids}`);
+  assert.equal(ids.length, statusIds.size + 1);
+
+  const text = await waitFor(async () => {
+    const body = await metrics(server);
+    return metricLine('mastodon', 'companion_source_state', ',state="connected"').exec(body)?.[1] === '1' &&
+      Number(metricLine('mastodon', 'companion_source_reconnects_total').exec(body)?.[1]) >= 1 && body;
+  }, { timeout: 5000, what: '/metrics to show the Mastodon source' });
+  assert.match(text, metricLine('mastodon', 'companion_source_frames_total'));
+  assert.ok(!server.errors.includes(token) && !server.output.includes(token), 'the token is never logged');
+});
