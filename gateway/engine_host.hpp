@@ -48,6 +48,8 @@ class engine_host {
   void submit_retraction(std::size_t event, std::string post_id);
   // Before start(): the post ids an event's wall already holds.
   std::vector<std::string> known_posts(std::size_t event) const;
+  // Before start(): authors moderators blocked (or trusted) at runtime, as (source, handle).
+  std::vector<std::pair<std::string, std::string>> authors(std::size_t event, bool trusted) const;
   // Before start(): the auto-moderation rules in force after replaying the journal.
   boost::json::object moderation_rules(std::size_t event) const;
   // Thread-safe: runs `work` with the engine on the engine thread (exports).

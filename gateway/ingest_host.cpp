@@ -316,6 +316,19 @@ boost::json::array ingest_host::sources_status(std::size_t event) const {
   return event < sources_status_.size() ? sources_status_[event] : boost::json::array();
 }
 
+void ingest_host::set_author(std::size_t event, std::string source, std::string handle, bool trusted) {
+  net::post(context_, [this, event, source = std::move(source), handle = std::move(handle), trusted] {
+    auto& rules = pipelines_[event]->rules();
+    if (trusted) {
+      rules.unblock_author(source, handle);
+      rules.trust_author(source, handle);
+    } else {
+      rules.untrust_author(source, handle);
+      rules.block_author(source, handle);
+    }
+  });
+}
+
 void ingest_host::set_rules(std::size_t event, tracker::moderation_rules rules) {
   net::post(context_, [this, event, rules = std::move(rules)]() mutable { pipelines_[event]->rules() = std::move(rules); });
 }

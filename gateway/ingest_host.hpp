@@ -60,6 +60,8 @@ class ingest_host {
   // Thread-safe: ingests an NDJSON (or single JSON) body, then calls `done` on the ingest thread.
   void ingest_body(std::size_t event, std::string body, std::function<void(ingest_tally)> done);
 
+  // Thread-safe: a moderator blocked or trusted an author; later posts are judged so at ingest.
+  void set_author(std::size_t event, std::string source, std::string handle, bool trusted);
   // Thread-safe: replaces an event's auto-moderation rules (moderation.set).
   void set_rules(std::size_t event, tracker::moderation_rules rules);
 

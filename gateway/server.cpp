@@ -58,8 +58,12 @@ bool server::prepare(std::vector<session::event_definition> events, const source
     definitions[event].moderation = engines_->moderation_rules(event);
   ingest_ = std::make_unique<ingest_host>(*this);
   if (!ingest_->configure(definitions, config_.event_files, sources, error)) return false;
-  for (std::size_t event = 0; event < event_ids_.size(); ++event)
+  for (std::size_t event = 0; event < event_ids_.size(); ++event) {
     ingest_->remember(event, engines_->known_posts(event));
+    for (bool trusted : {false, true})
+      for (auto& [source, handle] : engines_->authors(event, trusted))
+        ingest_->set_author(event, source, handle, trusted);
+  }
 
   unsigned threads =
       config_.io_threads ? config_.io_threads : std::max(1u, std::thread::hardware_concurrency());

@@ -6,7 +6,7 @@
 namespace companion::gateway {
 
 shard::shard(server& owner, unsigned index)
-    : owner_(owner), index_(index), sweep_timer_(context_), read_buffer_(64 * 1024) {}
+    : owner_(owner), index_(index), sweep_timer_(context_), read_buffer_(64 * 1024), send_timer_(context_) {}
 
 shard::~shard() = default;
 
@@ -37,14 +37,36 @@ void shard::sweep() {
 void shard::deliver(std::size_t event, std::shared_ptr<const delivery> batch) {
   pending_[event].push_back(std::move(batch));
   if (send_scheduled_) return;
-  // Sent from a posted handler: whatever else arrives before it runs joins the same writes.
-  // Idle, that is at once; backed up, many broadcasts share one write per connection.
   send_scheduled_ = true;
-  net::post(context_, [this] { send_pending(); });
+  // Idle, a broadcast goes out at once. Busy, broadcasts that arrive within the batch
+  // interval of the last send share one write per connection: that is what keeps the
+  // cost per delivery low when many arrive each second.
+  auto due = last_send_ + owner_.config().fanout_batch_interval;
+  if (steady_clock::now() >= due) {
+    net::post(context_, [this] { send_pending(); });
+    return;
+  }
+  send_timer_.expires_at(due);
+  send_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) send_pending();
+  });
+}
+
+void shard::answer(std::weak_ptr<ws_connection> connection, std::string payload) {
+  if (send_scheduled_) {
+    pending_answers_.emplace_back(std::move(connection), std::move(payload));
+    return;
+  }
+  if (auto alive = connection.lock()) {
+    alive->send_text(payload);
+    alive->flush();
+  }
 }
 
 void shard::send_pending() {
+  if (!send_scheduled_) return;
   send_scheduled_ = false;
+  last_send_ = steady_clock::now();
   for (std::size_t event = 0; event < pending_.size(); ++event) {
     auto& batches = pending_[event];
     if (batches.empty()) continue;
@@ -60,6 +82,13 @@ void shard::send_pending() {
     }
     batches.clear();
   }
+  for (auto& [connection, payload] : pending_answers_) {
+    if (auto alive = connection.lock()) {
+      alive->send_text(payload);
+      alive->flush();
+    }
+  }
+  pending_answers_.clear();
 }
 
 const shared_frame& shard::snapshot_frame(std::size_t event) {

@@ -35,8 +35,9 @@ class shard {
   // --- everything below runs on this shard's thread ---
   // Queues a committed batch; batches that arrive while the shard is busy go out together.
   void deliver(std::size_t event, std::shared_ptr<const delivery> batch);
-  // Sends queued batches now (before an answer that must follow them).
-  void send_pending();
+  // Sends a command's answer to a connection after the batches queued before it, so an
+  // ack never overtakes its change.
+  void answer(std::weak_ptr<ws_connection> connection, std::string payload);
   // Scratch space for one gathered write at a time.
   std::vector<net::const_buffer>& scratch_buffers() { return scratch_buffers_; }
   session::event_replica& replica(std::size_t event) { return replicas_[event]; }
@@ -75,6 +76,7 @@ class shard {
 
  private:
   void sweep();
+  void send_pending();
   // A single writer: a relaxed load and store, no locked read-modify-write.
   static void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n) {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -92,7 +94,10 @@ class shard {
   session::command_decoder decoder_;
   std::vector<char> read_buffer_;
   std::vector<std::vector<std::shared_ptr<const delivery>>> pending_;  // per event, not yet sent
+  std::vector<std::pair<std::weak_ptr<ws_connection>, std::string>> pending_answers_;
   bool send_scheduled_ = false;
+  net::steady_timer send_timer_;
+  steady_clock::time_point last_send_{};
   std::vector<net::const_buffer> scratch_buffers_;
   bool shutting_down_ = false;
   alignas(64) traffic traffic_;
