@@ -332,6 +332,12 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     if (rest == "chapters.vtt")
       return reply(make_response(request, http::status::ok, "text/vtt; charset=utf-8",
                                  chapters_vtt(home.replica(event).state())));
+    if (rest == "sources") {
+      std::string error;
+      if (!staff_authorized(owner, request, owner.event_id(event), error))
+        return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
+      return reply(json_response(request, owner.ingest().sources_status(event)));
+    }
     if (rest == "questions.csv" || rest == "audit.csv") {
       std::string error;
       if (!staff_authorized(owner, request, owner.event_id(event), error))
