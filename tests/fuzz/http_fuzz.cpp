@@ -95,7 +95,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (ec == http::error::header_limit || ec == http::error::body_limit) {
       // The server answers 431 / 413; the request seen so far must respect the limits.
-      if (ec == http::error::body_limit && parser.get().body().size() > limits.max_http_body_bytes) std::abort();
+      if (ec == http::error::body_limit && parser.get().body().size() > limits.max_http_body_bytes)
+        std::abort();
       return 0;
     }
     if (ec || !parser.is_header_done()) return 0;

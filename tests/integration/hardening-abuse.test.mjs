@@ -143,16 +143,19 @@ test('slowloris: clients trickling headers or bodies are cut off at the deadline
   }, 1000);
   t.after(() => clearInterval(trickle));
 
-  // New clients are served at once meanwhile.
+  // New clients are served at once meanwhile (bounds generous for a loaded CI machine).
+  const served = [];
   for (let i = 0; i < 5; ++i) {
     const before = Date.now();
     assert.equal((await http(server, '/healthz')).status, 200);
     const viewer = await Client.open(server.wsUrl);
     await viewer.hello();
     viewer.ws.terminate();
-    assert.ok(Date.now() - before < 1000, `served in ${Date.now() - before} ms`);
+    served.push(Date.now() - before);
     await sleep(500);
   }
+  t.diagnostic(`new clients served in ${served.join(', ')} ms (GET /healthz, then a WebSocket hello)`);
+  assert.ok(Math.max(...served) < 2000, `served in ${served} ms`);
 
   // Headers have 10 s in all, bodies 20 s more.
   await waitFor(() => headerSlow.every((socket) => endedAt.has(socket)), { timeout: 14000, what: 'slow headers cut off' });

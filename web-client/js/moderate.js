@@ -2,10 +2,11 @@
 // questions, oldest first, with the rule that held each), what is live (wall
 // and approved questions), questions merged into others (with undo), one-key
 // actions on the selected item, undo for the last action when the protocol has
-// an inverse for it, and CSV downloads of the questions and the audit log.
+// an inverse for it, CSV downloads of the questions and the audit log, and the
+// health of the ingest sources (polled from /api/events/{id}/sources).
 
 import { start_staff_page, make_command_sender } from './staff.js';
-import { t, fmt_number, fmt_age, fmt_time, network_label, error_text } from './strings.js';
+import { t, fmt_number, fmt_age, fmt_time, fmt_lag, network_label, error_text } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
 
 const $ = (id) => document.getElementById(id);
@@ -523,6 +524,129 @@ async function download_csv(what) {
     set_text(line, t('download_failed', { message: err.message || error_text(err) }));
   }
 }
+
+// ---- ingest sources ----
+
+// Source health changes slowly (the server refreshes it each second); every 5 s
+// is fresh enough to notice a dead feed without loading the server.
+const SOURCES_POLL_MS = 5000;
+let sources_in_flight = false;
+// Whether the panel shows an answer from the current connection; until then the
+// first state frame also triggers a poll (the event id may only arrive with it).
+let sources_fresh = false;
+
+// Fetches the JSON behind a staff-only route; a failure carries the server's message.
+async function fetch_staff_json(url) {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${conn.token}` }, cache: 'no-store' });
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (e) {
+    // Not JSON: the status alone explains it.
+  }
+  if (!response.ok) throw new Error(body && body.error && body.error.message ? body.error.message : `HTTP ${response.status}`);
+  return body;
+}
+
+// Only while connected: the token is then known to be good and the server up, so a
+// poll never turns into a stream of failed requests during an outage.
+async function poll_sources() {
+  const event = conn.event || (conn.state && conn.state.event.id);
+  if (sources_in_flight || !event || !conn.token || conn.status.state !== 'connected') return;
+  sources_in_flight = true;
+  try {
+    const sources = await fetch_staff_json(`/api/events/${encodeURIComponent(event)}/sources`);
+    render_sources(Array.isArray(sources) ? sources : []);
+    sources_fresh = true;
+  } catch (err) {
+    render_sources_note(t('sources_failed', { message: err.message || error_text(err) }), 'error');
+  } finally {
+    sources_in_flight = false;
+  }
+}
+
+function render_sources_note(text, state) {
+  const note = $('sources-note');
+  note.dataset.state = state;
+  set_text(note, text);
+  show(note, Boolean(text));
+}
+
+// Mastodon reports errors per hashtag stream; the first one stands for the source.
+function source_error(source) {
+  if (typeof source.last_error === 'string' && source.last_error) return source.last_error;
+  const streams = Array.isArray(source.streams) ? source.streams : [];
+  const failing = streams.find((s) => s && typeof s.last_error === 'string' && s.last_error);
+  return failing ? `#${failing.tag}: ${failing.last_error}` : '';
+}
+
+function create_source_item() {
+  return el(
+    'li',
+    { class: 'source-item', testid: 'source-item' },
+    el('span', { class: 'source-dot', 'aria-hidden': 'true' }),
+    el('span', { class: 'source-kind' }),
+    el('span', { class: 'source-state', testid: 'source-state' }),
+    el('span', { class: 'source-accepted', testid: 'source-accepted' }),
+    el('span', { class: 'source-lag', testid: 'source-lag' }),
+    el('span', { class: 'source-error', testid: 'source-error', dir: 'auto' }),
+  );
+}
+
+function update_source_item(li, source) {
+  const [, kind, state, accepted, lag, error] = li.children;
+  const name = String(source.kind || '');
+  const st = String(source.state || '');
+  li.dataset.kind = name;
+  li.dataset.state = st;
+  set_text(kind, t(`source_kind_${name}`) === `source_kind_${name}` ? name : t(`source_kind_${name}`));
+  set_text(state, t(`source_state_${st}`) === `source_state_${st}` ? st : t(`source_state_${st}`));
+  const count = typeof source.accepted === 'number' ? source.accepted : 0;
+  li.dataset.accepted = String(count);
+  set_text(accepted, t('source_accepted', { n: count, count: fmt_number(count) }));
+  const has_lag = name === 'jetstream' && typeof source.lag_ms === 'number';
+  show(lag, has_lag);
+  set_text(lag, has_lag ? t('source_lag', { time: fmt_lag(source.lag_ms) }) : '');
+  const message = source_error(source);
+  show(error, Boolean(message));
+  set_text(error, message);
+  error.title = message;
+  // Where it reads from and how hard it has worked, for a hover; the row stays one line.
+  li.title = t('source_detail', {
+    where: source.url || source.file || name,
+    frames: fmt_number(typeof source.frames === 'number' ? source.frames : typeof source.position === 'number' ? source.position : 0),
+    reconnects: fmt_number(typeof source.reconnects === 'number' ? source.reconnects : 0),
+  });
+}
+
+function render_sources(sources) {
+  // Two sources of one kind are told apart by their position in the server's list.
+  const seen = {};
+  const keyed = sources.map((s) => {
+    const kind = String((s && s.kind) || 'unknown');
+    seen[kind] = (seen[kind] || 0) + 1;
+    return { key: `${kind}:${seen[kind]}`, source: s || {} };
+  });
+  reconcile($('sources-list'), keyed, (k) => k.key, create_source_item, (li, k) => update_source_item(li, k.source));
+  $('sources-panel').classList.remove('stale');
+  render_sources_note(keyed.length ? '' : t('sources_none'), keyed.length ? 'ok' : 'empty');
+}
+
+conn.on_state(() => {
+  if (!sources_fresh) poll_sources();
+});
+conn.on_status((status) => {
+  if (status.state === 'connected') {
+    poll_sources();
+    return;
+  }
+  sources_fresh = false;
+  if ($('sources-list').children.length) {
+    $('sources-panel').classList.add('stale');
+    render_sources_note(t('sources_stale'), 'stale');
+  }
+});
+setInterval(poll_sources, SOURCES_POLL_MS);
 
 $('download-questions').addEventListener('click', () => download_csv('questions'));
 $('download-audit').addEventListener('click', () => download_csv('audit'));

@@ -206,6 +206,22 @@ const en = {
   download_audit: 'Download audit CSV',
   download_failed: 'Download failed: {message}',
   featured_marker: 'FEATURED',
+  sources_heading: 'Sources',
+  sources_none: 'No ingest sources configured.',
+  sources_failed: 'Source status unavailable: {message}',
+  sources_stale: 'Not connected: source status may be out of date.',
+  source_kind_jetstream: 'Bluesky (Jetstream)',
+  source_kind_mastodon: 'Mastodon',
+  source_kind_replay: 'Replay',
+  source_state_connecting: 'connecting',
+  source_state_connected: 'connected',
+  source_state_backoff: 'retrying',
+  source_state_stopped: 'stopped',
+  source_state_replaying: 'replaying',
+  source_state_finished: 'finished',
+  source_accepted: { one: '{count} accepted', other: '{count} accepted' },
+  source_lag: 'lag {time}',
+  source_detail: '{where} · {frames} frames · {reconnects} reconnects',
 };
 
 const ja = {
@@ -492,6 +508,14 @@ export function fmt_duration(ms) {
   const s = total % 60;
   const ss = String(s).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+// A delay such as a feed's lag: tenths of a second while short, m:ss once long.
+const seconds_fmt = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 1 });
+export function fmt_lag(ms) {
+  const value = Math.max(0, ms);
+  if (value >= 120000) return fmt_duration(value);
+  return seconds_fmt.format(value < 10000 ? Math.round(value / 100) / 10 : Math.round(value / 1000));
 }
 
 export function fmt_number(n) {
