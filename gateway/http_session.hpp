@@ -3,8 +3,8 @@
 // ws_connection. Over TLS every response carries HSTS.
 #pragma once
 
-#include <boost/asio/ssl/stream.hpp>
 #include <array>
+#include <boost/asio/ssl/stream.hpp>
 #include <memory>
 #include <optional>
 #include <string>

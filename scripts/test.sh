@@ -28,11 +28,12 @@ count_ctest() {
   passed=$((passed + total - bad)); failed=$((failed + bad))
 }
 count_node() {
-  local out=$1 pass fail
+  local out=$1 pass fail cancelled
   pass=$(grep -E '^# pass [0-9]+' "$out" | tail -1 | awk '{print $3}')
   fail=$(grep -E '^# fail [0-9]+' "$out" | tail -1 | awk '{print $3}')
+  cancelled=$(grep -E '^# cancelled [0-9]+' "$out" | tail -1 | awk '{print $3}')
   if [ -z "$pass" ]; then failed=$((failed + 1)); return; fi
-  passed=$((passed + pass)); failed=$((failed + fail))
+  passed=$((passed + pass)); failed=$((failed + fail + ${cancelled:-0}))
 }
 
 run_phase() {  # name, command...

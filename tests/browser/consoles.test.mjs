@@ -20,7 +20,7 @@ async function ask(viewer, text) {
   await viewer.getByTestId('ask-submit').click();
 }
 
-test('the producer closes and reopens Q&A; the viewer ask box follows', { timeout: 30000 }, async (t) => {
+test('the producer closes and reopens Q&A; the viewer ask box follows', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();
@@ -173,7 +173,7 @@ test('merged questions sit under their target with undo; an answered question ca
   assert.deepEqual(stage.problems, []);
 });
 
-test('CSV downloads carry the staff token; the token is refreshed before it expires', { timeout: 30000 }, async (t) => {
+test('CSV downloads carry the staff token; the token is refreshed before it expires', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();

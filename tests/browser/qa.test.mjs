@@ -96,7 +96,7 @@ test('a question goes from the ask box through moderation and votes to the overl
   await overlay.getByTestId('screen-card').waitFor({ state: 'hidden', timeout: 5000 });
 });
 
-test('moderator edits and answers a question; a viewer takes a vote back', { timeout: 30000 }, async (t) => {
+test('moderator edits and answers a question; a viewer takes a vote back', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();

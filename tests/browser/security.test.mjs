@@ -12,7 +12,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('every page loads and runs without CSP violations or console errors', { timeout: 30000 }, async (t) => {
+test('every page loads and runs without CSP violations or console errors', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();
@@ -47,7 +47,7 @@ test('every page loads and runs without CSP violations or console errors', { tim
   assert.deepEqual(stage.problems, []);
 });
 
-test('a question containing markup is shown as literal text everywhere', { timeout: 30000 }, async (t) => {
+test('a question containing markup is shown as literal text everywhere', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();
@@ -93,7 +93,7 @@ test('a question containing markup is shown as literal text everywhere', { timeo
   assert.deepEqual(stage.problems, []);
 });
 
-test('a forged staff token is refused and the console asks for another', { timeout: 30000 }, async (t) => {
+test('a forged staff token is refused and the console asks for another', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();

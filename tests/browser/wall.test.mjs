@@ -145,7 +145,7 @@ async function waitQueueDepth(moderator, n) {
   await moderator.locator(`[data-testid=queue-depth][data-count="${n}"]`).waitFor({ timeout: 5000 });
 }
 
-test('a post containing markup is literal text in the queue, on the wall and on the overlay', { timeout: 30000 }, async (t) => {
+test('a post containing markup is literal text in the queue, on the wall and on the overlay', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();
@@ -184,7 +184,7 @@ test('a post containing markup is literal text in the queue, on the wall and on 
   assert.deepEqual(stage.problems, []);
 });
 
-test('blocking and trusting an author decides their later posts', { timeout: 30000 }, async (t) => {
+test('blocking and trusting an author decides their later posts', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();
@@ -230,7 +230,7 @@ test('blocking and trusting an author decides their later posts', { timeout: 300
   assert.deepEqual(stage.problems, []);
 });
 
-test('the wall holds new posts behind a pill while the reader is further down; counters for moderators', { timeout: 30000 }, async (t) => {
+test('the wall holds new posts behind a pill while the reader is further down; counters for moderators', { timeout: 60000 }, async (t) => {
   const stage = new Stage(browser);
   t.after(() => stage.close());
   const server = await stage.server();
