@@ -28,10 +28,10 @@ constexpr auto tick_interval = std::chrono::milliseconds(250);
 // Runs on the target's shard: hands a private frame to the connection, if it is still there.
 void answer(const reply_target& target, std::string payload) {
   if (!target.home) return;
-  net::post(target.home->context(), [home = target.home, connection = target.connection,
-                                     payload = std::move(payload)]() mutable {
-    home->answer(std::move(connection), std::move(payload));
-  });
+  net::post(target.home->context(),
+            [home = target.home, connection = target.connection, payload = std::move(payload)]() mutable {
+              home->answer(std::move(connection), std::move(payload));
+            });
 }
 
 }  // namespace
@@ -133,8 +133,8 @@ void engine_host::submit(std::size_t event, session::command cmd, session::actor
                 return;
               }
               if (rules) owner_.ingest().set_rules(event, std::move(*rules));
-    if (cmd.type == "author.block" || cmd.type == "author.trust")
-      owner_.ingest().set_author(event, cmd.source, cmd.handle, cmd.type == "author.trust");
+              if (cmd.type == "author.block" || cmd.type == "author.trust")
+                owner_.ingest().set_author(event, cmd.source, cmd.handle, cmd.type == "author.trust");
               finish(event, std::move(reply), std::move(target));
             });
 }
@@ -174,7 +174,8 @@ boost::json::object engine_host::moderation_rules(std::size_t event) const {
 }
 
 std::vector<std::pair<std::string, std::string>> engine_host::authors(std::size_t event, bool trusted) const {
-  const auto& list = trusted ? engines_[event]->wall().trusted_authors() : engines_[event]->wall().blocked_authors();
+  const auto& list =
+      trusted ? engines_[event]->wall().trusted_authors() : engines_[event]->wall().blocked_authors();
   return {list.begin(), list.end()};
 }
 

@@ -31,7 +31,8 @@ double number_or(const boost::json::object& object, std::string_view key, double
 }
 
 // A string setting of an object, or nullopt when absent; false when present but not a string.
-bool string_setting(const boost::json::object& object, std::string_view key, std::optional<std::string>& out) {
+bool string_setting(const boost::json::object& object, std::string_view key,
+                    std::optional<std::string>& out) {
   auto it = object.find(key);
   if (it == object.end()) return true;
   if (!it->value().is_string()) return false;
@@ -91,8 +92,8 @@ bool ingest_host::configure(const std::vector<session::event_definition>& events
 }
 
 bool ingest_host::configure_streams(std::size_t event, const session::event_definition& definition,
-                                    const std::filesystem::path& event_file, const source_overrides* overrides,
-                                    std::string& error) {
+                                    const std::filesystem::path& event_file,
+                                    const source_overrides* overrides, std::string& error) {
   auto settings_of = [&](std::string_view kind, boost::json::object& out) {
     auto it = definition.sources.find(kind);
     if (it == definition.sources.end()) return true;
@@ -144,7 +145,8 @@ bool ingest_host::configure_streams(std::size_t event, const session::event_defi
   }
   if (!has_mastodon) return true;
   if (!mastodon_url) {
-    error = event_file.string() + ": sources.mastodon: needs {\"url\": \"https://server\", \"token_env\": \"NAME\"}";
+    error = event_file.string() +
+            ": sources.mastodon: needs {\"url\": \"https://server\", \"token_env\": \"NAME\"}";
     return false;
   }
   mastodon_settings settings;
@@ -197,7 +199,8 @@ ingest_host::line_outcome ingest_host::feed(std::size_t event, std::string_view 
   tracker::ingest_result result = pipeline.ingest(line, format, wall_clock_ms());
   if (auto* post = std::get_if<tracker::accepted_post>(&result)) {
     bool rejected = post->decision.verdict == session::post_verdict::rejected;
-    if (unnamed_author && post->post.author_handle == post->post.author_id) *unnamed_author = post->post.author_id;
+    if (unnamed_author && post->post.author_handle == post->post.author_id)
+      *unnamed_author = post->post.author_id;
     owner_.engines().submit_post(event, std::move(post->post), std::move(post->decision));
     return rejected ? line_outcome::rejected : line_outcome::accepted;
   }
@@ -330,7 +333,9 @@ void ingest_host::set_author(std::size_t event, std::string source, std::string 
 }
 
 void ingest_host::set_rules(std::size_t event, tracker::moderation_rules rules) {
-  net::post(context_, [this, event, rules = std::move(rules)]() mutable { pipelines_[event]->rules() = std::move(rules); });
+  net::post(context_, [this, event, rules = std::move(rules)]() mutable {
+    pipelines_[event]->rules() = std::move(rules);
+  });
 }
 
 }  // namespace companion::gateway

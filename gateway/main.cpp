@@ -85,7 +85,8 @@ int serve(const std::vector<std::string>& args) {
   auto endpoint = server.local_endpoint();
   std::string host = endpoint.address().is_unspecified() ? "127.0.0.1" : endpoint.address().to_string();
   if (endpoint.address().is_v6()) host = "[" + host + "]";
-  std::string base = "http://" + host + ":" + std::to_string(endpoint.port());
+  std::string base =
+      (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(endpoint.port());
   auto console_token = [&](session::role role) {
     return gateway::sign_token({"console", role, default_event, now_ms() + 8 * 3600 * 1000}, config.secret);
   };

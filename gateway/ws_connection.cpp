@@ -334,7 +334,9 @@ bool ws_connection::send(const shared_frame& frame) {
 void ws_connection::deliver(const std::vector<std::shared_ptr<const delivery>>& batches) {
   if (closing_ || terminated_) return;
   const bool staff = is_staff();
-  auto wanted = [staff](const delivery& batch, std::size_t i) { return !batch.messages[i]->staff_only || staff; };
+  auto wanted = [staff](const delivery& batch, std::size_t i) {
+    return !batch.messages[i]->staff_only || staff;
+  };
   // TLS connections always queue: their bytes are encrypted into one buffer per write.
   if (writing_ || !queue_.empty() || tls_) {
     for (const auto& batch : batches)

@@ -227,8 +227,16 @@ test('commands beyond the rate limits are rate_limited with retry_after_ms, and 
   const staffView = await Client.open(server.wsUrl);
   t.after(() => staffView.ws.terminate());
   await staffView.hello({ token: server.token('moderator') });
+  // Its queue: the snapshot, plus queue.question frames for what its shard had not applied yet.
   const queue = await staffView.next((f) => f.type === 'queue.snapshot');
-  assert.equal(queue.questions.filter((q) => q.status === 'pending').length, 3);
+  const pendingSeen = () =>
+    new Set([
+      ...queue.questions.filter((q) => q.status === 'pending').map((q) => q.id),
+      ...staffView.frames.filter((f) => f.type === 'queue.question' && f.question.status === 'pending').map((f) => f.question.id),
+    ]);
+  await waitFor(() => pendingSeen().size >= 3, { what: 'three pending questions in the staff view' });
+  await sleep(200);
+  assert.deepEqual([...pendingSeen()].sort(), taken.map((a) => a.question).sort());
   // The moderator's own connection saw exactly three queue.question frames.
   await sleep(200);
   assert.equal(moderator.frames.filter((f) => f.type === 'queue.question').length, 3);

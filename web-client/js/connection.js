@@ -9,6 +9,9 @@ const PING_INTERVAL_MS = 15000;
 const PONG_TIMEOUT_MS = 10000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30000;
+// After a 1001 (server going away: a restart or a deploy) a whole audience reconnects at
+// once; the first retry is spread over this window so the returning server is not stormed.
+const GOING_AWAY_WINDOW_MS = 6000;
 // Connected this long counts as stable: the next failure starts backoff anew.
 const STABLE_AFTER_MS = 10000;
 // This many failed attempts in a row, with the browser offline or not, shows "offline".
@@ -217,11 +220,14 @@ export class Connection {
       this.#connect_now();
       return;
     }
-    this.#schedule_retry();
+    this.#schedule_retry(code === 1001);
   }
 
-  #schedule_retry() {
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt_);
+  #schedule_retry(going_away = false) {
+    const spread = going_away && this.attempt_ === 0;
+    const ceiling = spread ? GOING_AWAY_WINDOW_MS : Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** this.attempt_);
+    // Later attempts continue the doubling from the spread window.
+    if (spread) this.attempt_ = Math.ceil(Math.log2(GOING_AWAY_WINDOW_MS / BACKOFF_BASE_MS)) - 1;
     const delay = Math.floor(Math.random() * ceiling);
     this.attempt_ += 1;
     const retry_at = Date.now() + delay;

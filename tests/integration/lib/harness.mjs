@@ -47,13 +47,13 @@ export class CompanionServer {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     this.proc.stdout.on('data', (chunk) => (this.output += chunk));
     this.proc.stderr.on('data', (chunk) => (this.errors += chunk));
-    const match = await waitFor(() => /listening on (http:\/\/[^\s]+)/.exec(this.output), {
+    const match = await waitFor(() => /listening on (https?:\/\/[^\s]+)/.exec(this.output), {
       timeout: 15000,
       what: `companion to listen (stderr: ${this.errors})`,
     });
     this.url = match[1];
     this.port = Number(new URL(this.url).port);
-    this.wsUrl = this.url.replace('http:', 'ws:') + '/ws';
+    this.wsUrl = this.url.replace(/^http/, 'ws') + '/ws';
     return this;
   }
 
