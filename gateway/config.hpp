@@ -32,13 +32,15 @@ struct server_config {
   unsigned io_threads = 0;         // 0: one per core, so each core runs one shard
 
   // Protocol limits (protocol.md).
-  std::size_t max_frame_bytes = 16 * 1024;   // larger frames close with 1009
-  std::chrono::seconds hello_timeout{10};    // no hello by then: closed
-  std::chrono::seconds ping_interval{20};    // keeps NAT mappings and proxies open
-  std::chrono::seconds idle_timeout{60};     // silent this long: closed
-  std::chrono::seconds close_linger{2};      // after our close frame, the TCP close follows within this
-  std::size_t max_queue_bytes = 512 * 1024;  // a viewer this far behind is closed with 4008
-  std::size_t max_queue_frames = 2048;       // ... or this many frames behind
+  std::size_t max_frame_bytes = 16 * 1024;     // larger frames close with 1009
+  std::chrono::seconds hello_timeout{10};      // no hello by then: closed
+  std::chrono::seconds ping_interval{20};      // keeps NAT mappings and proxies open
+  std::chrono::seconds idle_timeout{60};       // silent this long: closed
+  std::chrono::seconds close_linger{2};        // after our close frame, the TCP close follows within this
+  std::chrono::seconds slow_close_linger{30};  // ... except for 4008: the frame waits behind a full socket
+  std::size_t max_queue_bytes = 256 * 1024;    // a viewer this far behind is closed with 4008
+  std::size_t socket_send_buffer = 64 * 1024;  // SO_SNDBUF per WebSocket (the kernel doubles it)
+  std::size_t max_queue_frames = 2048;         // ... or this many frames behind
   // Broadcasts arriving closer together than this share one write per connection: one
   // send per frame per viewer costs ~3 us of kernel time; 25 ms adds little latency.
   std::chrono::milliseconds fanout_batch_interval{25};

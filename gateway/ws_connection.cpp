@@ -75,6 +75,10 @@ void ws_connection::start() {
   boost::system::error_code ec;
   if (!tls_) socket_.non_blocking(true, ec);
   socket().set_option(tcp::no_delay(true), ec);
+  // A fixed send buffer keeps kernel memory per viewer bounded (autotuning grows it to
+  // megabytes) and lets a viewer that stopped reading reach the 4008 limit in seconds.
+  socket().set_option(
+      net::socket_base::send_buffer_size(static_cast<int>(home_.owner().config().socket_send_buffer)), ec);
   home_.adopt(this);
   server_metrics& m = home_.owner().metrics();
   server_metrics::add(m.connections_total);
@@ -454,6 +458,9 @@ void ws_connection::close(std::uint16_t code, std::string_view reason) {
   home_.leave(this);
   closing_ = true;
   close_started_ = steady_clock::now();
+  // A slow viewer's close frame waits behind what its socket already holds: give it time to
+  // catch up and read why, within the socket's bounded buffer.
+  linger_ = code == 4008 ? home_.owner().config().slow_close_linger : home_.owner().config().close_linger;
   queue_.push_back(std::make_shared<const std::string>(make_close_frame(code, reason)));
   close_queued_ = true;
   flush();
@@ -463,7 +470,7 @@ void ws_connection::sweep(steady_clock::time_point now) {
   if (terminated_) return;
   const server_config& config = home_.owner().config();
   if (closing_) {
-    if (now - close_started_ >= config.close_linger) terminate();
+    if (now - close_started_ >= linger_) terminate();
     return;
   }
   if (!joined() && now - opened_at_ >= config.hello_timeout) {

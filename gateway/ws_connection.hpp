@@ -114,6 +114,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   steady_clock::time_point last_read_;
   steady_clock::time_point last_ping_;
   steady_clock::time_point close_started_;
+  std::chrono::seconds linger_{2};
 
   token_bucket commands_;
   token_bucket staff_commands_;
