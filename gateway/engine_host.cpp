@@ -1,4 +1,5 @@
 #include "gateway/engine_host.hpp"
+#include "gateway/clock.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -15,12 +16,6 @@
 
 namespace companion::gateway {
 namespace {
-
-session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Tallies of votes are coalesced to four a second; ticks come often enough for that.
 constexpr auto tick_interval = std::chrono::milliseconds(250);

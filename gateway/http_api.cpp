@@ -1,4 +1,5 @@
 #include "gateway/http_api.hpp"
+#include "gateway/clock.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <cstdio>
@@ -16,12 +17,6 @@ namespace {
 constexpr std::string_view content_security_policy =
     "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
     "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 http_response make_response(const http_request& request, http::status status, std::string content_type,
                             std::string body) {

@@ -1,4 +1,5 @@
 #include "gateway/ingest_host.hpp"
+#include "gateway/clock.hpp"
 
 #include <cstdlib>
 #include <future>
@@ -12,12 +13,6 @@
 
 namespace companion::gateway {
 namespace {
-
-session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Counters are copied out for /metrics this often; scrapes never touch the pipelines.
 constexpr auto metrics_interval = std::chrono::seconds(1);

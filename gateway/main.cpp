@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "gateway/cli.hpp"
+#include "gateway/clock.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/log.hpp"
 #include "gateway/server.hpp"
@@ -18,12 +19,6 @@
 namespace {
 
 using namespace companion;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool load_events(const std::vector<std::filesystem::path>& files,
                  std::vector<session::event_definition>& events) {
@@ -88,7 +83,8 @@ int serve(const std::vector<std::string>& args) {
   std::string base =
       (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(endpoint.port());
   auto console_token = [&](session::role role) {
-    return gateway::sign_token({"console", role, default_event, now_ms() + 8 * 3600 * 1000}, config.secret);
+    return gateway::sign_token({"console", role, default_event, gateway::wall_clock_ms() + 8 * 3600 * 1000},
+                               config.secret);
   };
   std::cout << "listening on " << base << "\n"
             << "  viewer page:       " << base << "/\n"
@@ -118,8 +114,9 @@ int token(const std::vector<std::string>& args) {
     std::cerr << "companion: " << error << "\n";
     return 1;
   }
-  std::cout << gateway::sign_token({request.subject, request.role, request.event, now_ms() + request.ttl_ms},
-                                   secret)
+  std::cout << gateway::sign_token(
+                   {request.subject, request.role, request.event, gateway::wall_clock_ms() + request.ttl_ms},
+                   secret)
             << "\n";
   return 0;
 }

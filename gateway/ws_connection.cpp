@@ -1,4 +1,5 @@
 #include "gateway/ws_connection.hpp"
+#include "gateway/clock.hpp"
 
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
@@ -15,12 +16,6 @@ namespace companion::gateway {
 namespace {
 
 std::atomic<std::uint64_t> next_connection_id{1};
-
-session::millis wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 server_metrics::counter& role_gauge(server_metrics& m, session::role r) {
   switch (r) {
