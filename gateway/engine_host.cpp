@@ -73,6 +73,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
                                {"journal", std::to_string(records.size())},
                                {"skipped", std::to_string(skipped)}});
     engines_.push_back(std::move(engine));
+    queue_depths_.emplace_back(0);
     templates_.push_back(std::move(replica));
   }
   return true;
@@ -106,6 +107,7 @@ void engine_host::schedule_tick() {
     for (std::size_t event = 0; event < engines_.size(); ++event) {
       std::uint64_t viewers = 0;
       for (auto& s : owner_.shards()) viewers += s->joined_count(event);
+      queue_depths_[event].store(engines_[event]->queue_depth(), std::memory_order_relaxed);
       session::engine_reply reply = engines_[event]->tick(now, viewers);
       if (reply.journal) finish(event, std::move(reply), reply_target{});
     }
@@ -164,6 +166,14 @@ void engine_host::submit_retraction(std::size_t event, std::string post_id) {
   });
 }
 
+void engine_host::submit_edit(std::size_t event, session::social_post post) {
+  net::post(context_, [this, event, post = std::move(post)] {
+    session::engine_reply reply = engines_[event]->edit(post, wall_clock_ms());
+    // An edit of a post the wall never took (filtered out, or unknown) changes nothing.
+    if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
+  });
+}
+
 boost::json::object engine_host::moderation_rules(std::size_t event) const {
   return engines_[event]->moderation_rules();
 }
@@ -192,6 +202,8 @@ std::shared_ptr<const delivery> engine_host::frame_messages(
 }
 
 void engine_host::finish(std::size_t event, session::engine_reply reply, reply_target target) {
+  if (reply.decision_wait)
+    owner_.metrics().observe_decision(static_cast<std::uint64_t>(*reply.decision_wait));
   std::string ack = target.id.is_null() ? std::string() : session::ack_frame(target.id, reply.ack);
   if (!reply.journal) {
     // Nothing changed (an idempotent command): answer at once.

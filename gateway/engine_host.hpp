@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,6 +47,8 @@ class engine_host {
   // Thread-safe: a post from the tracker, and a deletion at its source.
   void submit_post(std::size_t event, session::social_post post, session::moderation_decision decision);
   void submit_retraction(std::size_t event, std::string post_id);
+  // Thread-safe: a post edited at its source.
+  void submit_edit(std::size_t event, session::social_post post);
   // Before start(): the post ids an event's wall already holds.
   std::vector<std::string> known_posts(std::size_t event) const;
   // Before start(): authors moderators blocked (or trusted) at runtime, as (source, handle).
@@ -58,6 +61,10 @@ class engine_host {
   void finish(std::size_t event, session::engine_reply reply, reply_target target);
 
   net::io_context& context() { return context_; }
+  // Posts and questions waiting for a moderator, as of the last tick; thread-safe.
+  std::uint64_t queue_depth(std::size_t event) const {
+    return queue_depths_[event].load(std::memory_order_relaxed);
+  }
   std::size_t size() const { return engines_.size(); }
 
  private:
@@ -74,6 +81,7 @@ class engine_host {
   net::steady_timer tick_timer_;
   std::vector<std::unique_ptr<session::event_engine>> engines_;
   std::vector<std::unique_ptr<session::event_replica>> templates_;  // as of load()
+  std::deque<std::atomic<std::uint64_t>> queue_depths_;             // a deque: atomics never move
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 };

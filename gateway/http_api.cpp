@@ -165,6 +165,28 @@ std::string metrics_text(server& owner) {
   out += "companion_store_commit_seconds_sum " + std::string(sum) + "\n";
   out += "companion_store_commit_seconds_count " + std::to_string(cumulative) + "\n";
   out +=
+      "# HELP companion_moderation_queue_depth Posts and questions waiting for a moderator.\n"
+      "# TYPE companion_moderation_queue_depth gauge\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event)
+    out += "companion_moderation_queue_depth{event=\"" + owner.event_id(event) + "\"} " +
+           std::to_string(owner.engines().queue_depth(event)) + "\n";
+  out +=
+      "# HELP companion_moderation_decision_seconds How long queued items waited for a moderator.\n"
+      "# TYPE companion_moderation_decision_seconds histogram\n";
+  std::uint64_t decided = 0;
+  for (std::size_t i = 0; i < server_metrics::decision_bounds_ms.size(); ++i) {
+    decided += m.decision_buckets[i].load(std::memory_order_relaxed);
+    out += "companion_moderation_decision_seconds_bucket{le=\"" +
+           std::to_string(server_metrics::decision_bounds_ms[i] / 1000) + "\"} " + std::to_string(decided) +
+           "\n";
+  }
+  decided += m.decision_buckets.back().load(std::memory_order_relaxed);
+  out += "companion_moderation_decision_seconds_bucket{le=\"+Inf\"} " + std::to_string(decided) + "\n";
+  out += "companion_moderation_decision_seconds_sum " +
+         std::to_string(static_cast<double>(m.decision_sum_ms.load(std::memory_order_relaxed)) / 1000.0) +
+         "\n";
+  out += "companion_moderation_decision_seconds_count " + std::to_string(decided) + "\n";
+  out +=
       "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
     std::uint64_t joined = 0;

@@ -2,6 +2,7 @@
 // path's critical sections, read only when someone scrapes.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -24,6 +25,19 @@ struct server_metrics {
   counter http_requests{0};
   counter commands{0};
   counter broadcasts{0};
+
+  // How long queued posts and questions waited for a moderator's decision.
+  static constexpr std::array<std::uint64_t, 9> decision_bounds_ms{1000,   5000,   15000,  30000,  60000,
+                                                                   120000, 300000, 600000, 1800000};
+  std::array<counter, 10> decision_buckets{};
+  counter decision_sum_ms{0};
+
+  void observe_decision(std::uint64_t ms) {
+    std::size_t bucket = 0;
+    while (bucket < decision_bounds_ms.size() && ms > decision_bounds_ms[bucket]) ++bucket;
+    add(decision_buckets[bucket]);
+    add(decision_sum_ms, ms);
+  }
 
   static void add(counter& c, std::uint64_t n = 1) { c.fetch_add(n, std::memory_order_relaxed); }
   static void sub(counter& c, std::uint64_t n = 1) { c.fetch_sub(n, std::memory_order_relaxed); }

@@ -296,9 +296,19 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
         outcome::failure(error_code::forbidden, std::string(to_string(*required)) + " role required");
     return reply;
   }
+  // How long a queued item waited for this decision, for the moderation latency metric.
+  std::optional<millis> queued_since;
+  if (cmd.type == "post.approve" || cmd.type == "post.reject" || cmd.type == "post.feature") {
+    const wall_entry* entry = state_->wall.find(cmd.post);
+    if (entry && entry->state == post_state::pending) queued_since = entry->received_at;
+  } else if (cmd.type == "question.approve" || cmd.type == "question.reject") {
+    const question* asked = state_->questions.find(cmd.question);
+    if (asked && asked->status == question_status::pending) queued_since = asked->asked_at;
+  }
   state_->reply = &reply;
   reply.result = state_->dispatch(cmd, who, now, reply.ack);
   if (reply.result.ok()) state_->clear_screen_if_gone();
+  if (reply.result.ok() && queued_since) reply.decision_wait = std::max<millis>(0, now - *queued_since);
   state_->reply = nullptr;
   if (!reply.result.ok()) {
     // A failed command changes nothing; the parts check before they mutate.
@@ -331,6 +341,17 @@ engine_reply event_engine::ingest(const social_post& post, const moderation_deci
                                         {"rule", decision.rule},
                                         {"reason", decision.reason}};
   }
+  state_->reply = nullptr;
+  return reply;
+}
+
+engine_reply event_engine::edit(const social_post& post, millis now) {
+  engine_reply reply;
+  state_->reply = &reply;
+  // Hashtag stats count arrivals, so an edit leaves them alone.
+  reply.result = state_->wall.edit(post, now, *state_);
+  if (reply.result.ok())
+    reply.journal = boost::json::object{{"kind", "edit"}, {"at", now}, {"post", post_to_json(post)}};
   state_->reply = nullptr;
   return reply;
 }
@@ -395,6 +416,12 @@ bool event_engine::replay(const boost::json::object& record, engine_reply& reply
     reply = ingest(post_from_json(it->value().get_object()), decision, at);
     return true;
   }
+  if (kind == "edit") {
+    auto it = record.find("post");
+    if (it == record.end() || !it->value().is_object()) return false;
+    reply = edit(post_from_json(it->value().get_object()), at);
+    return true;
+  }
   if (kind == "retract") {
     reply = retract(string_field(record, "id"), at);
     return true;
@@ -417,6 +444,13 @@ std::uint64_t event_engine::seq() const {
 }
 const agenda& event_engine::run_of_show() const {
   return state_->run;
+}
+
+std::size_t event_engine::queue_depth() const {
+  std::size_t pending = state_->wall.queue_depth();
+  for (const auto& [id, q] : state_->questions.all())
+    if (q.status == question_status::pending) ++pending;
+  return pending;
 }
 const question_board& event_engine::questions() const {
   return state_->questions;

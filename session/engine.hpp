@@ -44,6 +44,8 @@ struct engine_reply {
   std::vector<message_ptr> messages;  // in publication order
   // Set when the input was accepted: the record to journal before anyone hears of it.
   std::optional<boost::json::object> journal;
+  // A moderator decided on a queued post or question: how long it had waited.
+  std::optional<millis> decision_wait;
 };
 
 struct engine_limits {
@@ -66,6 +68,8 @@ class event_engine {
   engine_reply apply(const command& cmd, const actor& who, millis now);
   // A post that passed decoding, matching, dedup and auto-moderation.
   engine_reply ingest(const social_post& post, const moderation_decision& decision, millis now);
+  // A post the wall holds was edited at its source; not_found for an unknown id.
+  engine_reply edit(const social_post& post, millis now);
   // A post was deleted at its source.
   engine_reply retract(const std::string& post_id, millis now);
   // Called a few times a second: publishes coalesced votes and stats.
@@ -84,6 +88,8 @@ class event_engine {
   // The auto-moderation rules in force: the event file's until a moderator sets others.
   const boost::json::object& moderation_rules() const;
   const agenda& run_of_show() const;
+  // Posts and questions waiting for a moderator.
+  std::size_t queue_depth() const;
   const question_board& questions() const;
   const post_wall& wall() const;
 

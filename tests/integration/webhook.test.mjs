@@ -140,3 +140,23 @@ test('moderators change the auto-moderation rules at runtime', async (t) => {
     return csv.includes('auto_rejected') && csv.includes('blocked_term');
   }, { what: 'the audit log to record the rejection' });
 });
+
+test('/metrics shows the moderation queue depth and how long decisions took', async (t) => {
+  const server = await startServer(t);
+  const moderator = await joinClient(t, server, { token: server.token('moderator') });
+  await ingest(server, server.token('ingest'), [
+    JSON.stringify(post('m1', 'first #Road2NATO')),
+    JSON.stringify(post('m2', 'second #NATOSummit')),
+  ].join('\n'));
+  await moderator.next((f) => f.type === 'queue.post' && f.post.id.endsWith('m2'));
+  const depth = (text) => Number(/companion_moderation_queue_depth\{event="nato-indo-pacific-2024"\} (\d+)/.exec(text)?.[1]);
+  await waitFor(async () => depth((await http(server, '/metrics')).text) === 2, { what: 'queue depth 2' });
+  const queued = moderator.frames.find((f) => f.type === 'queue.post');
+  const ack = await moderator.request({ type: 'post.approve', post: queued.post.id });
+  assert.equal(ack.type, 'ack');
+  await waitFor(async () => {
+    const text = (await http(server, '/metrics')).text;
+    return depth(text) === 1 && /companion_moderation_decision_seconds_count 1\n/.test(text) &&
+      /companion_moderation_decision_seconds_bucket\{le="\+Inf"\} 1\n/.test(text);
+  }, { what: 'queue depth 1 and one decision on /metrics' });
+});
