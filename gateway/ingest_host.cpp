@@ -146,6 +146,8 @@ bool ingest_host::configure_streams(std::size_t event, const session::event_defi
   }
   mastodon_settings settings;
   settings.url = *mastodon_url;
+  settings.data_dir = owner_.config().data_dir;
+  settings.event_id = owner_.event_id(event);
   // The token itself never sits in the event file, which is shared and versioned.
   if (token_env)
     if (const char* value = std::getenv(token_env->c_str())) settings.token = value;
@@ -196,7 +198,10 @@ ingest_host::line_outcome ingest_host::feed(std::size_t event, std::string_view 
     bool rejected = post->decision.verdict == session::post_verdict::rejected;
     if (unnamed_author && post->post.author_handle == post->post.author_id)
       *unnamed_author = post->post.author_id;
-    owner_.engines().submit_post(event, std::move(post->post), std::move(post->decision));
+    if (post->is_edit)
+      owner_.engines().submit_edit(event, std::move(post->post));
+    else
+      owner_.engines().submit_post(event, std::move(post->post), std::move(post->decision));
     return rejected ? line_outcome::rejected : line_outcome::accepted;
   }
   if (auto* deleted = std::get_if<tracker::deleted_post>(&result)) {

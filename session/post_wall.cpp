@@ -140,6 +140,23 @@ outcome post_wall::remove(const std::string& id, const std::string& who, millis 
   return outcome::success();
 }
 
+outcome post_wall::edit(const social_post& post, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(post.id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  entry->post = post;
+  record(now, "source", "edited", *entry);
+  if (entry->state == post_state::pending) {
+    out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(*entry)}});
+  } else if (entry->state == post_state::approved &&
+             std::find(wall_.begin(), wall_.end(), post.id) != wall_.end()) {
+    // Only a highlight viewers still hold is republished: one that dropped off the
+    // wall would otherwise come back on top as a new one.
+    out.change("highlight.added", to_highlight_json(*entry));
+  }
+  // Rejected, removed and deleted posts are not shown anywhere; the audit trail keeps the edit.
+  return outcome::success();
+}
+
 outcome post_wall::retract(const std::string& id, millis now, publisher& out) {
   wall_entry* entry = find_mutable(id);
   if (!entry) return outcome::failure(error_code::not_found, "no such post");

@@ -56,6 +56,10 @@ class post_wall {
   outcome reject(const std::string& id, const std::string& who, millis now, publisher& out);
   outcome feature(const std::string& id, const std::string& who, millis now, publisher& out);
   outcome remove(const std::string& id, const std::string& who, millis now, publisher& out);
+  // The post was edited at its source: its content is replaced, its decision, state,
+  // featured flag and wall position are kept. A queued post is sent to staff again and a
+  // shown highlight to everyone, both under the same id so they replace it in place.
+  outcome edit(const social_post& post, millis now, publisher& out);
   // The post was deleted at its source.
   outcome retract(const std::string& id, millis now, publisher& out);
   // Moderators' author lists; blocking rejects the author's queued posts, trusting approves them.

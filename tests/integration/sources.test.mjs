@@ -430,3 +430,158 @@ test('Mastodon: a token-bearing stream per hashtag; updates, duplicates across s
   assert.match(text, metricLine('mastodon', 'companion_source_frames_total'));
   assert.ok(!server.errors.includes(token) && !server.output.includes(token), 'the token is never logged');
 });
+
+// A Mastodon server with both halves: hashtag streams (live only, no resume, as the
+// real one) and the hashtag timeline, which answers from every status ever posted.
+class FakeMastodon {
+  async start() {
+    this.connections = [];
+    this.statuses = [];
+    this.timelineReads = [];
+    this.server = createServer((request, response) => {
+      const url = new URL(request.url, 'http://fake');
+      const match = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
+      if (request.method !== 'GET' || !match) {
+        response.writeHead(404).end();
+        return;
+      }
+      const tag = decodeURIComponent(match[1]).toLowerCase();
+      const minId = url.searchParams.get('min_id');
+      const limit = Number(url.searchParams.get('limit') ?? 20);
+      this.timelineReads.push({ tag, minId, limit, authorization: request.headers.authorization });
+      // min_id: the `limit` statuses right after it, newest first, as Mastodon pages them.
+      const newer = this.statuses
+        .filter((s) => s.tags.some((tg) => tg.name === tag) && (minId === null || BigInt(s.id) > BigInt(minId)))
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+        .slice(0, limit)
+        .reverse();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(newer));
+    });
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on('upgrade', (request, socket, head) => {
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        const url = new URL(request.url, 'http://fake');
+        this.connections.push({ ws, tag: url.searchParams.get('tag') });
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.base = `http://127.0.0.1:${this.server.address().port}`;
+    return this;
+  }
+
+  open() {
+    return this.connections.filter((c) => c.ws.readyState === c.ws.OPEN);
+  }
+
+  // Posts a status: kept for the timeline, sent live on the open streams of its hashtags.
+  post(status) {
+    this.statuses.push(status);
+    for (const tag of status.tags.map((tg) => tg.name))
+      for (const { ws } of this.open().filter((c) => c.tag === tag))
+        ws.send(JSON.stringify({ stream: ['hashtag', tag], event: 'update', payload: JSON.stringify(status) }));
+  }
+
+  close() {
+    for (const client of this.wss.clients) client.terminate();
+    this.server.close();
+  }
+}
+
+test('Mastodon: statuses posted while a stream is down arrive once through the timeline, also after a restart', async (t) => {
+  const token = 'test-token-7a3e91c0d4';
+  const fake = await new FakeMastodon().start();
+  t.after(() => fake.close());
+  const template = JSON.parse(fixtureLines('mastodon-stream.ndjson').map((line) => JSON.parse(line))
+    .find((frame) => frame.event === 'update').payload);
+  const status = (id, text) => ({
+    ...template,
+    id,
+    uri: `https://social.example/users/alice/statuses/${id}`,
+    url: `https://social.example/@alice/${id}`,
+    content: `<p>${text} <a href="https://mastodon.social/tags/natosummit" class="mention hashtag" rel="tag">#<span>NATOSummit</span></a></p>`,
+    tags: [{ name: 'natosummit', url: 'https://mastodon.social/tags/natosummit' }],
+  });
+  const live = status('112100000000000200', 'Seen live on the stream');
+  const missed = status('112100000000000201', 'Posted while the stream was down');
+  const whileStopped = status('112100000000000202', 'Posted while the server was stopped');
+  const count = (ids, id) => ids.filter((x) => x.endsWith(id)).length;
+
+  const eventFile = writeEventFile(t);
+  const life = lives(t, ['--event', eventFile, '--mastodon', fake.base, '--mastodon-token', token]);
+  let server = await life();
+  await waitFor(() => fake.open().length === 2, { timeout: 10000, what: 'one stream per hashtag' });
+  let moderator = await joinModerator(t, server);
+  fake.post(live);
+  await waitFor(() => count(moderator.ids(), live.id) === 1, { timeout: 5000, what: 'the live status' });
+  assert.deepEqual(fake.timelineReads, [], 'nothing to catch up on before any status was seen');
+
+  // The stream drops; a status is posted while it is down, so no stream carries it.
+  const natosummit = fake.open().find((c) => c.tag === 'natosummit');
+  natosummit.ws.terminate();
+  fake.post(missed);
+  await waitFor(() => count(moderator.ids(), missed.id) === 1, { timeout: 10000, what: 'the missed status via the timeline' });
+  assert.equal(fake.connections.filter((c) => c.tag === 'natosummit').length, 2, 'the stream reconnected');
+  const afterDrop = fake.timelineReads.filter((r) => r.tag === 'natosummit');
+  assert.equal(afterDrop.length, 1, 'one timeline read after the reconnect');
+  assert.equal(afterDrop[0].minId, live.id, 'read from the last status seen');
+  assert.equal(afterDrop[0].limit, 40);
+  assert.equal(afterDrop[0].authorization, `Bearer ${token}`);
+  assert.ok(fake.timelineReads.every((r) => r.tag === 'natosummit'), 'a hashtag with nothing seen is not read');
+  // Nothing shows twice, even though the catch-up and the stream overlap.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(count(moderator.ids(), live.id), 1);
+  assert.equal(count(moderator.ids(), missed.id), 1);
+
+  // The server stops; a status is posted meanwhile; the next life reads from the stored id.
+  await server.stop();
+  const stored = readFileSync(path.join(server.dataDir, 'cursors', `${defaultEvent}.mastodon-natosummit.cursor`), 'utf8');
+  assert.equal(stored.trim(), missed.id, 'the newest id seen is kept in the data folder');
+  fake.post(whileStopped);
+  const readsBefore = fake.timelineReads.length;
+  server = await life();
+  moderator = await joinModerator(t, server);
+  await waitFor(() => count(moderator.ids(), whileStopped.id) === 1, { timeout: 10000, what: 'the status posted while stopped' });
+  const afterRestart = fake.timelineReads.slice(readsBefore);
+  assert.deepEqual(afterRestart.map((r) => [r.tag, r.minId, r.authorization]), [['natosummit', missed.id, `Bearer ${token}`]]);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const ids = moderator.ids();
+  for (const id of [live.id, missed.id, whileStopped.id]) assert.equal(count(ids, id), 1, `${id} shown once: ${ids}`);
+  assert.equal(ids.length, 3);
+  assert.ok(!server.errors.includes(token) && !server.output.includes(token), 'the token is never logged');
+});
+
+test('Mastodon: a long outage is read back page after page, oldest first', async (t) => {
+  const token = 'test-token-0b7d22e6f1';
+  const fake = await new FakeMastodon().start();
+  t.after(() => fake.close());
+  const template = JSON.parse(fixtureLines('mastodon-stream.ndjson').map((line) => JSON.parse(line))
+    .find((frame) => frame.event === 'update').payload);
+  const status = (n) => {
+    const id = String(112100000000000300n + BigInt(n));
+    return {
+      ...template,
+      id,
+      uri: `https://social.example/users/alice/statuses/${id}`,
+      url: `https://social.example/@alice/${id}`,
+      content: `<p>Note ${n} <a href="https://mastodon.social/tags/natosummit" class="mention hashtag" rel="tag">#<span>NATOSummit</span></a></p>`,
+      tags: [{ name: 'natosummit', url: 'https://mastodon.social/tags/natosummit' }],
+    };
+  };
+  const eventFile = writeEventFile(t);
+  const life = lives(t, ['--event', eventFile, '--mastodon', fake.base, '--mastodon-token', token]);
+  const server = await life();
+  await waitFor(() => fake.open().length === 2, { timeout: 10000, what: 'one stream per hashtag' });
+  const moderator = await joinModerator(t, server);
+  fake.post(status(0));
+  await waitFor(() => moderator.ids().length === 1, { timeout: 5000, what: 'the live status' });
+
+  fake.open().find((c) => c.tag === 'natosummit').ws.terminate();
+  const missed = Array.from({ length: 45 }, (_, i) => status(i + 1));
+  for (const s of missed) fake.post(s);
+  await waitFor(() => moderator.ids().length === 46, { timeout: 10000, what: 'all 45 missed statuses' });
+  const reads = fake.timelineReads.map((r) => r.minId);
+  assert.deepEqual(reads.slice(0, 2), [status(0).id, status(40).id], 'the second page starts after the first');
+  const queued = moderator.posts().slice(1).map((p) => p.id.split('/').pop());
+  assert.deepEqual(queued, missed.map((s) => s.id), 'oldest first, each once');
+});
