@@ -48,7 +48,9 @@ run_phase() {  # name, command...
 
 build() {  # preset [targets...]
   local preset=$1; shift
-  cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" -j"$jobs" "$@"
+  local settings=()
+  [ "$preset" = fuzz ] && settings=(-DCOMPANION_FUZZ_SECONDS="$COMPANION_FUZZ_SECONDS")
+  cmake --preset "$preset" "${settings[@]}" >/dev/null && cmake --build --preset "$preset" -j"$jobs" "$@"
 }
 
 # Under the sanitizers: the server and every unit test, and the integration tests of the
