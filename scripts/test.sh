@@ -87,7 +87,7 @@ for phase in $phases; do
     asan)
       run_phase build-asan build asan-ubsan --target "${sanitized_targets[@]}" || { failed=$((failed + 1)); continue; }
       export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-      run_phase asan-unit ctest --preset asan-ubsan -j"$jobs" -E '^(bench_smoke|fuzz_replay)'
+      run_phase asan-unit ctest --preset asan-ubsan -j"$jobs" -E '^(bench_smoke|fuzz_replay)|_NOT_BUILT$'
       count_ctest "$log_dir/asan-unit.log"
       run_phase asan-integration node_suite "$root/build/asan-ubsan/gateway/companion" "${sanitized_integration[@]}"
       count_node "$log_dir/asan-integration.log"
@@ -95,7 +95,7 @@ for phase in $phases; do
     tsan)
       run_phase build-tsan build tsan --target "${sanitized_targets[@]}" || { failed=$((failed + 1)); continue; }
       export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-      run_phase tsan-unit ctest --preset tsan -j"$jobs" -E '^(bench_smoke|fuzz_replay)'
+      run_phase tsan-unit ctest --preset tsan -j"$jobs" -E '^(bench_smoke|fuzz_replay)|_NOT_BUILT$'
       count_ctest "$log_dir/tsan-unit.log"
       run_phase tsan-integration node_suite "$root/build/tsan/gateway/companion" "${sanitized_integration[@]}"
       count_node "$log_dir/tsan-integration.log"
