@@ -35,6 +35,7 @@ const char* const serve_help =
     "  --allow-origin ORIGIN       an Origin allowed for staff connections; repeatable, '*' for any\n"
     "                              (default: the server's own origin)\n"
     "  --max-unauthenticated N     connections allowed to wait for hello at once (default 20000)\n"
+    "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
     "  --idle-timeout SECONDS      close a WebSocket silent this long (default 60)\n"
     "  --tls-cert FILE             PEM certificate chain: serve https:// and wss:// (needs --tls-key)\n"
@@ -167,6 +168,10 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.max_unauthenticated) || out.config.max_unauthenticated == 0)
         return "--max-unauthenticated wants a positive number";
+    } else if (flag == "--resume-window") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_count(value, out.config.resume_window_changes) || out.config.resume_window_changes == 0)
+        return "--resume-window wants a positive number";
     } else if (flag == "--ping-interval" || flag == "--idle-timeout") {
       if (!cursor.take(value)) return cursor.error;
       std::size_t seconds = 0;

@@ -44,6 +44,10 @@ struct server_config {
   // Broadcasts arriving closer together than this share one write per connection: one
   // send per frame per viewer costs ~3 us of kernel time; 25 ms adds little latency.
   std::chrono::milliseconds fanout_batch_interval{25};
+  // A reconnecting client missing at most this many changes resumes without a snapshot.
+  // Each event keeps them in memory (about 700 bytes each with the announcement-sized
+  // frames of a typical show), so the default holds about 3 MiB: 20 minutes of a busy show.
+  std::size_t resume_window_changes = 4096;
 
   // HTTP limits.
   std::chrono::seconds http_header_timeout{10};   // slowloris: a request's headers must arrive within this

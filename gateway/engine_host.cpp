@@ -43,6 +43,8 @@ engine_host::~engine_host() {
 }
 
 bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
+  session::replica_limits limits;
+  limits.ring_changes = owner_.config().resume_window_changes;
   for (auto& definition : events) {
     std::string id = definition.id;
     std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);
@@ -54,7 +56,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     }
     auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch);
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
-                                                            engine->queue_snapshot());
+                                                            engine->queue_snapshot(), limits);
     // Replaying the journal rebuilds the state and refills the resume window.
     std::size_t skipped = 0;
     for (const auto& text : records) {

@@ -147,6 +147,8 @@ std::string metrics_text(server& owner) {
   gauge("companion_store_commits_total", "Group commits.", "counter", store.commits.load());
   gauge("companion_store_records_total", "Journal records committed.", "counter", store.records.load());
   gauge("companion_store_failures_total", "Failed commits.", "counter", store.failures.load());
+  gauge("companion_store_memory_bytes", "Heap held by the journal database (page cache, statements).",
+        "gauge", sqlite_store::memory_used());
   out +=
       "# HELP companion_store_commit_seconds Group commit latency.\n# TYPE companion_store_commit_seconds "
       "histogram\n";
@@ -250,11 +252,18 @@ std::string audit_csv(const session::event_engine& engine) {
   return csv;
 }
 
+// 405 names the methods the resource takes, in the Allow header and in the message.
+http_response method_not_allowed(const http_request& request, std::string_view allowed) {
+  auto response = json_error(request, http::status::method_not_allowed, "bad_request",
+                             "this resource takes " + std::string(allowed));
+  response.set(http::field::allow, allowed);
+  return response;
+}
+
 // POST /api/events/{id}/posts: one JSON post or NDJSON, with an ingest token.
 void ingest_posts(shard& home, std::size_t event, const http_request& request, http_reply reply) {
   server& owner = home.owner();
-  if (request.method() != http::verb::post)
-    return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use POST"));
+  if (request.method() != http::verb::post) return reply(method_not_allowed(request, "POST"));
   std::string_view header(request[http::field::authorization].data(),
                           request[http::field::authorization].size());
   constexpr std::string_view bearer = "Bearer ";
@@ -306,24 +315,21 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
   (void)address;
 
   if (path == "/healthz") {
-    if (!reading)
-      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
     if (owner.draining())
       return reply(json_response(request, boost::json::object{{"status", "draining"}},
                                  http::status::service_unavailable));
     return reply(json_response(request, boost::json::object{{"status", "ok"}}));
   }
   if (path == "/metrics") {
-    if (!reading)
-      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
     auto response = make_response(request, http::status::ok, "text/plain; version=0.0.4",
                                   metrics_text(owner) + owner.ingest().metrics_text());
     response.set(http::field::cache_control, "no-store");
     return reply(std::move(response));
   }
   if (path == "/api/events") {
-    if (!reading)
-      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
     boost::json::array events;
     for (std::size_t i = 0; i < owner.event_count(); ++i) {
       const auto& state = home.replica(i).state();
@@ -339,8 +345,7 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     if (event == server::npos)
       return reply(json_error(request, http::status::not_found, "not_found", "no such event"));
     if (rest == "posts") return ingest_posts(home, event, request, std::move(reply));
-    if (!reading)
-      return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
     if (rest == "state") {
       auto response = json_response(request, home.replica(event).state());
       response.set("X-Companion-Seq", std::to_string(home.replica(event).seq()));
@@ -380,7 +385,7 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     }
     return reply(json_error(request, http::status::not_found, "not_found", "no such resource"));
   }
-  if (!reading) return reply(json_error(request, http::status::method_not_allowed, "bad_request", "use GET"));
+  if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
   if (const static_file* file = owner.site().find(path)) {
     if (request[http::field::if_none_match] == file->etag) {
       http_response response{http::status::not_modified, request.version()};

@@ -1,4 +1,6 @@
 #include "gateway/ingest_host.hpp"
+
+#include <map>
 #include "gateway/clock.hpp"
 
 #include <cstdlib>
@@ -258,10 +260,44 @@ void ingest_host::ingest_body(std::size_t event, std::string body, std::function
   });
 }
 
+namespace {
+
+// What each ingest family counts, for the # HELP line Prometheus shows beside it.
+std::string_view ingest_family_help(std::string_view name) {
+  static const std::map<std::string_view, std::string_view> help{
+      {"companion_tracker_frames_total", "Payloads received, by wire format."},
+      {"companion_tracker_posts_matched_total", "Posts carrying one of the event's hashtags."},
+      {"companion_tracker_posts_not_matching_total", "Posts without the event's hashtags."},
+      {"companion_tracker_posts_duplicate_total", "Posts already seen."},
+      {"companion_tracker_posts_accepted_total", "Posts handed to moderation."},
+      {"companion_tracker_deletions_total", "Deletions received."},
+      {"companion_tracker_identities_total", "Identity (handle) updates received."},
+      {"companion_tracker_skipped_total", "Payloads skipped, by wire format."},
+      {"companion_tracker_skipped_by_reason_total", "Payloads skipped, by reason."},
+      {"companion_tracker_dedup_total", "Posts dropped by deduplication, by outcome."},
+      {"companion_tracker_edits_total", "Edits of known posts."},
+      {"companion_tracker_deletions_unknown_total", "Deletions of posts never seen."},
+      {"companion_tracker_verdicts_total", "Auto-moderation verdicts."},
+      {"companion_tracker_rule_total", "Auto-moderation rule hits."},
+      {"companion_source_accepted_total", "Posts accepted from each connected source."},
+      {"companion_source_frames_total", "Frames read from each connected source."},
+      {"companion_source_reconnects_total", "Reconnections of each source."},
+      {"companion_source_cursor", "Each source's durable resume position."},
+      {"companion_source_state", "1 for each source's current connection state."},
+      {"companion_source_lag_ms", "How far each source runs behind real time, in milliseconds."},
+      {"companion_source_up", "1 while a source is connected or replaying."},
+  };
+  auto it = help.find(name);
+  return it == help.end() ? std::string_view("Ingest counter.") : it->second;
+}
+
+}  // namespace
+
 void ingest_host::publish_metrics() {
-  std::string text;
-  auto line = [&text](const std::string& name, const std::string& labels, std::uint64_t value) {
-    text += name + "{" + labels + "} " + std::to_string(value) + "\n";
+  // Samples grouped by family, so each family is one block under its # HELP and # TYPE.
+  std::map<std::string, std::string> families;
+  auto line = [&families](const std::string& name, const std::string& labels, std::uint64_t value) {
+    families[name] += name + "{" + labels + "} " + std::to_string(value) + "\n";
   };
   std::vector<boost::json::array> statuses(pipelines_.size());
   for (std::size_t event = 0; event < pipelines_.size(); ++event) {
@@ -297,6 +333,12 @@ void ingest_host::publish_metrics() {
              it->value().get_string() == "connected" || it->value().get_string() == "replaying" ? 1 : 0);
       statuses[event].push_back(std::move(status));
     }
+  }
+  std::string text;
+  for (const auto& [name, samples] : families) {
+    bool counter = name.ends_with("_total");
+    text += "# HELP " + name + " " + std::string(ingest_family_help(name)) + "\n# TYPE " + name +
+            (counter ? " counter\n" : " gauge\n") + samples;
   }
   {
     std::lock_guard lock(metrics_mutex_);

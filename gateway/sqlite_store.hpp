@@ -65,6 +65,8 @@ class sqlite_store {
   void stop();
 
   const store_counters& counters() const { return counters_; }
+  // Bytes SQLite holds on the heap (page caches, statements), for all connections.
+  static std::uint64_t memory_used();
 
  private:
   explicit sqlite_store(std::filesystem::path path);

@@ -5,12 +5,12 @@
 # TSan, and each libFuzzer target for a bounded time.
 #
 #   COMPANION_TEST_PHASES="unit integration browser asan tsan fuzz"  (default: all)
-#   COMPANION_FUZZ_SECONDS=20                                         (per fuzz target)
+#   COMPANION_FUZZ_SECONDS=30                                         (per fuzz target, two at a time)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 phases=${COMPANION_TEST_PHASES:-"unit integration browser asan tsan fuzz"}
-export COMPANION_FUZZ_SECONDS=${COMPANION_FUZZ_SECONDS:-20}
+export COMPANION_FUZZ_SECONDS=${COMPANION_FUZZ_SECONDS:-30}
 jobs=2
 passed=0
 failed=0
@@ -49,16 +49,15 @@ run_phase() {  # name, command...
 build() {  # preset [targets...]
   local preset=$1; shift
   local settings=()
-  [ "$preset" = fuzz ] && settings=(-DCOMPANION_FUZZ_SECONDS="$COMPANION_FUZZ_SECONDS")
+  [ "$preset" = asan-ubsan ] && settings=(-DCOMPANION_FUZZ_SECONDS="$COMPANION_FUZZ_SECONDS")
   cmake --preset "$preset" "${settings[@]}" >/dev/null && cmake --build --preset "$preset" -j"$jobs" "$@"
 }
 
-# Under the sanitizers: the server and every unit test, and the integration tests of the
-# core behaviours (the abuse, load and browser suites stay with the plain build: their
-# point is volume, which sanitizers slow down tenfold).
+# Under the sanitizers: the server, every unit test and (ASan+UBSan) the libFuzzer targets;
+# then the whole integration and browser suites against the sanitized server. The
+# benchmark smoke runs stay with the plain build: they measure speed, not correctness.
 sanitized_targets=(companion session_test session_engine_test gateway_protocol_test gateway_sources_test tracker_test)
-sanitized_integration=(integration/agenda.test.mjs integration/resume.test.mjs integration/errors.test.mjs
-  integration/durability.test.mjs integration/qa.test.mjs integration/webhook.test.mjs)
+not_sanitized='^(bench_smoke|fuzz)|_NOT_BUILT$'
 
 node_suite() {  # binary, folders...
   local bin=$1; shift
@@ -85,24 +84,29 @@ for phase in $phases; do
       run_phase browser node_suite "$root/build/dev/gateway/companion" browser/
       count_node "$log_dir/browser.log" ;;
     asan)
-      run_phase build-asan build asan-ubsan --target "${sanitized_targets[@]}" || { failed=$((failed + 1)); continue; }
+      run_phase build-asan build asan-ubsan --target "${sanitized_targets[@]}" fuzzers || { failed=$((failed + 1)); continue; }
       export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-      run_phase asan-unit ctest --preset asan-ubsan -j"$jobs" -E '^(bench_smoke|fuzz_replay)|_NOT_BUILT$'
+      run_phase asan-unit ctest --preset asan-ubsan -j"$jobs" -E "$not_sanitized"
       count_ctest "$log_dir/asan-unit.log"
-      run_phase asan-integration node_suite "$root/build/asan-ubsan/gateway/companion" "${sanitized_integration[@]}"
+      run_phase asan-integration node_suite "$root/build/asan-ubsan/gateway/companion" integration/
       count_node "$log_dir/asan-integration.log"
+      run_phase asan-browser node_suite "$root/build/asan-ubsan/gateway/companion" browser/
+      count_node "$log_dir/asan-browser.log"
       unset ASAN_OPTIONS UBSAN_OPTIONS ;;
     tsan)
       run_phase build-tsan build tsan --target "${sanitized_targets[@]}" || { failed=$((failed + 1)); continue; }
       export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-      run_phase tsan-unit ctest --preset tsan -j"$jobs" -E '^(bench_smoke|fuzz_replay)|_NOT_BUILT$'
+      run_phase tsan-unit ctest --preset tsan -j"$jobs" -E "$not_sanitized"
       count_ctest "$log_dir/tsan-unit.log"
-      run_phase tsan-integration node_suite "$root/build/tsan/gateway/companion" "${sanitized_integration[@]}"
+      run_phase tsan-integration node_suite "$root/build/tsan/gateway/companion" integration/
       count_node "$log_dir/tsan-integration.log"
+      run_phase tsan-browser node_suite "$root/build/tsan/gateway/companion" browser/
+      count_node "$log_dir/tsan-browser.log"
       unset TSAN_OPTIONS ;;
     fuzz)
-      run_phase build-fuzz build fuzz --target fuzzers || { failed=$((failed + 1)); continue; }
-      run_phase fuzz ctest --test-dir build/fuzz -R '^fuzz\.' --output-on-failure
+      # The fuzz targets are part of the asan-ubsan build (clang, coverage-instrumented).
+      run_phase build-fuzz build asan-ubsan --target fuzzers || { failed=$((failed + 1)); continue; }
+      run_phase fuzz ctest --preset asan-ubsan -j"$jobs" -R '^fuzz\.'
       count_ctest "$log_dir/fuzz.log" ;;
     *) echo "unknown phase $phase"; failed=$((failed + 1)) ;;
   esac

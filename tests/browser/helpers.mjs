@@ -81,8 +81,11 @@ export class Stage {
   async close() {
     for (const context of this.contexts) await context.close().catch(() => {});
     for (const server of this.servers) {
-      await server.stop();
-      server.cleanup();
+      try {
+        await server.stop();
+      } finally {
+        server.cleanup();
+      }
     }
   }
 }

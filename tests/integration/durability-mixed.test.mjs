@@ -10,7 +10,7 @@ test('kill -9 during a mixed burst of acknowledged changes loses none of them', 
   const dataDir = tempDataDir();
   const servers = [];
   t.after(async () => {
-    for (const server of servers) await server.stop('SIGKILL');
+    for (const server of servers) await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const first = new CompanionServer({ dataDir });

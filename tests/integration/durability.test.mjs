@@ -11,7 +11,7 @@ function lives(t) {
   const dataDir = tempDataDir();
   const servers = [];
   t.after(async () => {
-    for (const server of servers) await server.stop('SIGKILL');
+    for (const server of servers) await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
   return async () => {

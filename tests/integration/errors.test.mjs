@@ -209,11 +209,21 @@ test('HTTP errors are JSON with the right status', async (t) => {
   assert.equal(viewerToken.json.error.code, 'unauthorized');
 });
 
-test('POST /api/events is 405 with a JSON error', { todo: 'server answers POST /api/events with 200 and the event list' }, async (t) => {
+test('a method a resource does not take is 405 with Allow and a JSON error', async (t) => {
   const server = await startServer(t);
-  const response = await http(server, '/api/events', { method: 'POST', body: '{}' });
-  assert.equal(response.status, 405);
-  assert.match(response.headers.get('content-type'), /^application\/json/);
-  assert.equal(typeof response.json?.error?.code, 'string', response.text);
-  assert.equal(typeof response.json.error.message, 'string');
+  const cases = [
+    ['POST', '/api/events', 'GET, HEAD'],
+    ['DELETE', `/api/events/${defaultEvent}/state`, 'GET, HEAD'],
+    ['PUT', '/metrics', 'GET, HEAD'],
+    ['POST', '/', 'GET, HEAD'],
+    ['GET', `/api/events/${defaultEvent}/posts`, 'POST'],
+  ];
+  for (const [method, route, allowed] of cases) {
+    const response = await http(server, route, { method, body: method === 'GET' ? undefined : '{}' });
+    assert.equal(response.status, 405, `${method} ${route}`);
+    assert.equal(response.headers.get('allow'), allowed, `${method} ${route}`);
+    assert.match(response.headers.get('content-type'), /^application\/json/);
+    assert.equal(response.json?.error?.code, 'bad_request', response.text);
+    assert.match(response.json.error.message, new RegExp(allowed));
+  }
 });

@@ -16,7 +16,7 @@ before(async () => {
 });
 
 after(async () => {
-  await server.stop('SIGKILL');
+  await server.stop();
   server.cleanup();
 });
 

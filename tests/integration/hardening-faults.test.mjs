@@ -28,7 +28,7 @@ test('SIGTERM under load: every client gets 1001, acknowledged changes are store
   const dataDir = tempDataDir();
   const server = await new CompanionServer({ dataDir, args: ['--quiet'] }).start();
   t.after(async () => {
-    await server.stop('SIGKILL');
+    await server.stop();
   });
   const viewers = await openMany(t, server, 300, { batch: 100 });
   const producers = await Promise.all([0, 1, 2].map(() => joinClient(t, server, { token: server.token('producer') })));
@@ -60,7 +60,7 @@ test('SIGTERM under load: every client gets 1001, acknowledged changes are store
   // Every acknowledged change is in the store: a new server on the same folder has them.
   const again = await new CompanionServer({ dataDir, args: ['--quiet'] }).start();
   t.after(async () => {
-    await again.stop('SIGKILL');
+    await again.stop();
     again.cleanup();
   });
   const viewer = await joinClient(t, again);
@@ -119,7 +119,7 @@ test('a full data folder: writes are refused as internal with the reason logged,
   const { dir } = mounted;
   const server = new CompanionServer({ dataDir: path.join(dir, 'data') });
   t.after(async () => {
-    await server.stop('SIGKILL');
+    await server.stop();
     mounted.release();
   });
   await server.start();
@@ -249,7 +249,7 @@ test('reconnect storm: 1,000 clients with full-jitter backoff all come back and 
   const dataDir = tempDataDir();
   const first = await new CompanionServer({ dataDir, args: ['--quiet'] }).start();
   t.after(async () => {
-    await first.stop('SIGKILL');
+    await first.stop();
   });
   const storm = spawn(process.execPath, ['--input-type=module', '-e', stormScript, first.wsUrl, '1000', '127.0.0.1'], {
     cwd: path.join(repoRoot, 'tests'),
@@ -271,7 +271,7 @@ test('reconnect storm: 1,000 clients with full-jitter backoff all come back and 
   // Same port, so the clients find it again (a later --listen wins over the harness's).
   const second = new CompanionServer({ dataDir, args: ['--listen', `127.0.0.1:${first.port}`, '--quiet'] });
   t.after(async () => {
-    await second.stop('SIGKILL');
+    await second.stop();
     second.cleanup();
   });
   await second.start();

@@ -2,7 +2,8 @@
 // fallback, and the anonymous viewer id that survives a reconnect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, contiguousFrom, joinClient, sleep, startServer, waitFor } from './lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { Client, companionBin, contiguousFrom, joinClient, sleep, startServer, waitFor } from './lib/harness.mjs';
 
 const lastSeq = (client) => Math.max(client.frames.find((f) => f.type === 'snapshot')?.seq ?? 0, ...client.changes().map((c) => c.seq));
 
@@ -115,4 +116,43 @@ test('the viewer id from welcome is kept when sent back in hello and replaced wh
   await waitFor(() => moderator.changes().find((c) => c.kind === 'votes' && c.data[asked.question] === 2), {
     what: 'a tally of two votes',
   });
+});
+
+test('--resume-window bounds the changes kept: within it a resume, beyond it a snapshot', async (t) => {
+  const server = await startServer(t, { args: ['--resume-window', '8'] });
+  const producer = await joinClient(t, server, { token: server.token('producer') });
+  const { epoch } = producer.welcome;
+  const announce = async (text) => {
+    const ack = await producer.request({ type: 'announce', text });
+    assert.equal(ack.type, 'ack', JSON.stringify(ack));
+    return ack.seq;
+  };
+  // Announcements only from here on: no viewer joins, so no stats change interleaves.
+  const before = await announce('one');
+  const latest = [];
+  for (let i = 0; i < 5; ++i) latest.push(await announce(`near ${i}`));
+
+  const near = await Client.open(server.wsUrl);
+  t.after(() => near.ws.terminate());
+  const nearWelcome = await near.hello({ resume: { epoch, seq: before } });
+  assert.equal(nearWelcome.recovered, true, 'five changes behind, inside a window of eight');
+  await near.next((f) => f.type === 'change' && f.seq === latest.at(-1));
+
+  const far = [];
+  for (let i = 0; i < 12; ++i) far.push(await announce(`far ${i}`));
+  const behind = await Client.open(server.wsUrl);
+  t.after(() => behind.ws.terminate());
+  const behindWelcome = await behind.hello({ resume: { epoch, seq: before } });
+  assert.equal(behindWelcome.recovered, false, 'seventeen changes behind, beyond a window of eight');
+  const snapshot = await behind.next((f) => f.type === 'snapshot');
+  assert.ok(snapshot.seq >= far.at(-1));
+  assert.equal(snapshot.state.announcement.text, 'far 11');
+});
+
+test('--resume-window refuses anything but a positive number', async () => {
+  for (const value of ['0', '-3', 'many']) {
+    const result = spawnSync(companionBin, ['serve', '--listen', '127.0.0.1:0', '--resume-window', value], { encoding: 'utf8' });
+    assert.notEqual(result.status, 0, value);
+    assert.match(result.stderr, /--resume-window wants a positive number/, value);
+  }
 });

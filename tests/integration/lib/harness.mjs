@@ -29,6 +29,11 @@ export async function waitFor(check, { timeout = 5000, interval = 20, what = 'co
   }
 }
 
+// The first line of a sanitizer report in a server's stderr, if any.
+export function sanitizerReport(stderr) {
+  return /^.*(ERROR: (Address|Leak|Thread|Memory)Sanitizer|WARNING: ThreadSanitizer|Sanitizer has encountered a fatal error|runtime error:).*$/m.exec(stderr)?.[0];
+}
+
 export class CompanionServer {
   constructor({ dataDir = tempDataDir(), args = [], env = {} } = {}) {
     this.dataDir = dataDir;
@@ -69,9 +74,18 @@ export class CompanionServer {
     return match?.[1];
   }
 
+  // Stops the server (SIGTERM: the clean shutdown, forced after 10 s) and fails when a
+  // sanitizer build reported anything on stderr, leaks at exit included.
   async stop(signal = 'SIGTERM') {
-    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.exited;
-    this.proc.kill(signal);
+    if (!this.proc) return undefined;
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill(signal);
+      const force = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
+      await this.exited;
+      clearTimeout(force);
+    }
+    const report = sanitizerReport(this.errors);
+    if (report) throw new Error(`companion's sanitizer reported: ${report}\n${this.errors.slice(-6000)}`);
     return this.exited;
   }
 
@@ -162,12 +176,15 @@ export function eventFile(relative) {
   return path.join(repoRoot, relative);
 }
 
-// Starts a server for one test and stops it (SIGKILL) and removes its data when the test ends.
+// Starts a server for one test; when the test ends, stops it cleanly and removes its data.
 export async function startServer(t, options = {}) {
   const server = new CompanionServer(options);
   t.after(async () => {
-    await server.stop('SIGKILL');
-    server.cleanup();
+    try {
+      await server.stop();
+    } finally {
+      server.cleanup();
+    }
   });
   return server.start();
 }
