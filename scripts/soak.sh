@@ -3,7 +3,8 @@
 # connects a second of churn (10 viewers leave, 10 join), and steady broadcasts (a
 # producer announcement every 500 ms), for 30 minutes. Samples the server's resident
 # memory and open descriptors every 10 s and fails when, after the warm-up, RSS
-# drifts by 5% or more or the descriptor count does not stay flat. Stops by itself.
+# drifts by 5% or more or the descriptor count does not stay flat, or when the server
+# does not stop cleanly or (a sanitizer build) reports an error or a leak. Stops by itself.
 #
 # Before the viewers arrive, a burst of announcements fills the event's resume window
 # (the changes kept for reconnecting clients, 4,096 by default): it is meant to grow
@@ -15,6 +16,8 @@
 #   COMPANION_BIN=path                  the binary (default build/dev/gateway/companion)
 #   SOAK_CONNECTIONS, SOAK_CHURN (per second), SOAK_WARMUP_SECONDS (default 10% of the run, at least 60)
 #   SOAK_PREFILL (announcements before the run, default 4,600: the default window and some)
+#   SOAK_RSS_LIMIT_PERCENT (default 5; an ASan build holds freed memory in quarantine,
+#   so its RSS grows by design: run it with a large limit and read its reports)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -24,6 +27,7 @@ connections=${SOAK_CONNECTIONS:-2000}
 churn=${SOAK_CHURN:-10}
 warmup=${SOAK_WARMUP_SECONDS:-$(( seconds / 10 > 60 ? seconds / 10 : 60 ))}
 prefill=${SOAK_PREFILL:-4600}
+rss_limit=${SOAK_RSS_LIMIT_PERCENT:-5}
 [ -x "$bin" ] || { echo "soak: no binary at $bin (build it, or set COMPANION_BIN)"; exit 2; }
 [ -d tests/node_modules/ws ] || { echo "soak: run 'npm ci' in tests/ first"; exit 2; }
 if [ "$warmup" -ge "$seconds" ]; then echo "soak: the run must be longer than the warm-up ($warmup s)"; exit 2; fi
@@ -54,11 +58,12 @@ echo "soak: $url, pid $server_pid, $connections connections, $churn/s churn, $se
 
 cd tests
 figures=0
-node --input-type=module - "$url" "$server_pid" "$connections" "$churn" "$seconds" "$warmup" "$token" "$prefill" <<'EOF' || figures=$?
+node --input-type=module - "$url" "$server_pid" "$connections" "$churn" "$seconds" "$warmup" "$token" "$prefill" "$rss_limit" <<'EOF' || figures=$?
 import WebSocket from 'ws';
 import { readdirSync, readFileSync } from 'node:fs';
 
-const [url, pidText, countText, churnText, secondsText, warmupText, token, prefillText] = process.argv.slice(2);
+const [url, pidText, countText, churnText, secondsText, warmupText, token, prefillText, rssLimitText] = process.argv.slice(2);
+const rssLimit = Number(rssLimitText) / 100;
 const pid = Number(pidText), count = Number(countText), churn = Number(churnText);
 const seconds = Number(secondsText), warmup = Number(warmupText);
 const wsUrl = url.replace('http:', 'ws:') + '/ws';
@@ -137,9 +142,9 @@ const rssDrift = (median(last.map((s) => s.rssKb)) - median(first.map((s) => s.r
 const fdSpread = Math.max(...settled.map((s) => s.fds)) - Math.min(...settled.map((s) => s.fds));
 // Churn keeps up to a second's worth of connections in flight, in each direction.
 const fdAllowance = 2 * churn + 5;
-console.log(`soak: RSS drift ${(rssDrift * 100).toFixed(2)}% (limit 5%), descriptor spread ${fdSpread} (limit ${fdAllowance}), ` +
+console.log(`soak: RSS drift ${(rssDrift * 100).toFixed(2)}% (limit ${rssLimitText}%), descriptor spread ${fdSpread} (limit ${fdAllowance}), ` +
   `${announced} broadcasts, ${unexpectedCloses} unexpected closes, ${failed} failed connects`);
-const ok = Math.abs(rssDrift) < 0.05 && fdSpread <= fdAllowance && unexpectedCloses === 0;
+const ok = Math.abs(rssDrift) < rssLimit && fdSpread <= fdAllowance && unexpectedCloses === 0;
 console.log(ok ? 'soak: figures PASS' : 'soak: figures FAIL');
 for (const ws of live) ws.terminate();
 producer.terminate();

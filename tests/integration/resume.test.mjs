@@ -122,29 +122,31 @@ test('--resume-window bounds the changes kept: within it a resume, beyond it a s
   const server = await startServer(t, { args: ['--resume-window', '8'] });
   const producer = await joinClient(t, server, { token: server.token('producer') });
   const { epoch } = producer.welcome;
-  const announce = async (text) => {
-    const ack = await producer.request({ type: 'announce', text });
-    assert.equal(ack.type, 'ack', JSON.stringify(ack));
-    return ack.seq;
+  const announce = async (texts) => {
+    const seqs = [];
+    for (const text of texts) {
+      const ack = await producer.request({ type: 'announce', text });
+      assert.equal(ack.type, 'ack', JSON.stringify(ack));
+      seqs.push(ack.seq);
+    }
+    return seqs;
   };
-  // Announcements only from here on: no viewer joins, so no stats change interleaves.
-  const before = await announce('one');
-  const latest = [];
-  for (let i = 0; i < 5; ++i) latest.push(await announce(`near ${i}`));
+  const resumeAfter = async (seq) => {
+    const client = await Client.open(server.wsUrl);
+    t.after(() => client.ws.terminate());
+    return { client, welcome: await client.hello({ resume: { epoch, seq } }) };
+  };
+  const [before] = await announce(['one']);
 
-  const near = await Client.open(server.wsUrl);
-  t.after(() => near.ws.terminate());
-  const nearWelcome = await near.hello({ resume: { epoch, seq: before } });
-  assert.equal(nearWelcome.recovered, true, 'five changes behind, inside a window of eight');
-  await near.next((f) => f.type === 'change' && f.seq === latest.at(-1));
+  const near = await announce(['a', 'b', 'c', 'd', 'e']);
+  const inside = await resumeAfter(before);
+  assert.equal(inside.welcome.recovered, true, 'five changes behind, inside a window of eight');
+  await inside.client.next((f) => f.type === 'change' && f.seq === near.at(-1));
 
-  const far = [];
-  for (let i = 0; i < 12; ++i) far.push(await announce(`far ${i}`));
-  const behind = await Client.open(server.wsUrl);
-  t.after(() => behind.ws.terminate());
-  const behindWelcome = await behind.hello({ resume: { epoch, seq: before } });
-  assert.equal(behindWelcome.recovered, false, 'seventeen changes behind, beyond a window of eight');
-  const snapshot = await behind.next((f) => f.type === 'snapshot');
+  const far = await announce(Array.from({ length: 12 }, (_, i) => `far ${i}`));
+  const beyond = await resumeAfter(before);
+  assert.equal(beyond.welcome.recovered, false, 'seventeen changes behind, beyond a window of eight');
+  const snapshot = await beyond.client.next((f) => f.type === 'snapshot');
   assert.ok(snapshot.seq >= far.at(-1));
   assert.equal(snapshot.state.announcement.text, 'far 11');
 });
