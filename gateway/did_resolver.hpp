@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "gateway/backoff.hpp"
+#include "gateway/http_fetch.hpp"
 #include "gateway/net.hpp"
 #include "gateway/ws_client.hpp"
 #include "hashtag-tracker/bounded_set.hpp"
@@ -52,8 +53,6 @@ class did_resolver {
   // {"url","state":"idle|resolving|backoff|stopped","pending","resolved","failures"}
   boost::json::object status() const;
 
-  class request;
-
  private:
   void next();
   void on_answer(std::string did, bool ok, std::string handle, std::string_view failure);
@@ -70,7 +69,7 @@ class did_resolver {
   tracker::bounded_map<std::string> settled_;
   backoff backoff_;
   net::steady_timer timer_;
-  std::shared_ptr<request> in_flight_;
+  std::shared_ptr<http_fetch> in_flight_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool waiting_ = false;
   bool stopped_ = false;
