@@ -3,19 +3,11 @@
 // the seq its ack named, and the seq has no gap and no duplicate.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { Client, CompanionServer, contiguousFrom, defaultEvent, http, joinClient, tempDataDir } from './lib/harness.mjs';
+import { Client, contiguousFrom, defaultEvent, http, joinClient, serverLives } from './lib/harness.mjs';
 
 test('kill -9 during a mixed burst of acknowledged changes loses none of them', async (t) => {
-  const dataDir = tempDataDir();
-  const servers = [];
-  t.after(async () => {
-    for (const server of servers) await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const first = new CompanionServer({ dataDir });
-  servers.push(first);
-  await first.start();
+  const life = serverLives(t);
+  const first = await life();
 
   const moderator = await joinClient(t, first, { token: first.token('moderator') });
   const producer = await joinClient(t, first, { token: first.token('producer') });
@@ -78,9 +70,7 @@ test('kill -9 during a mixed burst of acknowledged changes loses none of them', 
   assert.ok(killed, `the server was killed mid-burst (${acked.length} acks of ${sent} sent)`);
   t.diagnostic(`${acked.length} acknowledged before the kill, ${sent} commands sent`);
 
-  const second = new CompanionServer({ dataDir });
-  servers.push(second);
-  await second.start();
+  const second = await life();
   // Resuming from the very start replays the whole history from the journal.
   const reader = await Client.open(second.wsUrl);
   t.after(() => reader.ws.terminate());

@@ -3,26 +3,10 @@
 // every client with 1001 and exits cleanly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { Client, CompanionServer, contiguousFrom, defaultEvent, http, joinClient, sleep, tempDataDir } from './lib/harness.mjs';
-
-// Two server lives on one data folder; whatever still runs is killed at the end.
-function lives(t) {
-  const dataDir = tempDataDir();
-  const servers = [];
-  t.after(async () => {
-    for (const server of servers) await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return async () => {
-    const server = new CompanionServer({ dataDir });
-    servers.push(server);
-    return server.start();
-  };
-}
+import { Client, contiguousFrom, defaultEvent, http, joinClient, serverLives, sleep } from './lib/harness.mjs';
 
 test('after an ack and kill -9, a restart keeps the epoch, continues the seq and the agenda', async (t) => {
-  const life = lives(t);
+  const life = serverLives(t);
   const first = await life();
   const producer = await joinClient(t, first, { token: first.token('producer') });
   const viewer = await joinClient(t, first);
@@ -71,7 +55,7 @@ test('after an ack and kill -9, a restart keeps the epoch, continues the seq and
 });
 
 test('a burst of 200 acknowledged announcements survives kill -9 mid-burst', async (t) => {
-  const life = lives(t);
+  const life = serverLives(t);
   const first = await life();
   const observer = await joinClient(t, first);
   const snapshot = await observer.next((f) => f.type === 'snapshot');
@@ -150,7 +134,7 @@ test('a burst of 200 acknowledged announcements survives kill -9 mid-burst', asy
 });
 
 test('SIGTERM closes every WebSocket with 1001 and exits 0 within 5 s', async (t) => {
-  const life = lives(t);
+  const life = serverLives(t);
   const server = await life();
   const clients = [
     await joinClient(t, server),

@@ -97,6 +97,19 @@ function fillUp(file) {
   }
 }
 
+// Once the store can write again, an announcement is acknowledged and broadcast under its seq.
+async function expectWritesRecover(producer, viewer) {
+  const ack = await waitFor(
+    async () => {
+      const answer = await producer.request({ type: 'announce', text: 'after' });
+      return answer.type === 'ack' ? answer : null;
+    },
+    { timeout: 5000, interval: 200, what: 'writes to work again' },
+  );
+  const change = await viewer.next((f) => f.type === 'change' && f.data?.text === 'after');
+  assert.equal(change.seq, ack.seq);
+}
+
 async function expectRefusedWrites(t, server, producer, viewer, why) {
   const before = await stateOf(server);
   const refused = await producer.request({ type: 'announce', text: 'written to a full disk?' });
@@ -131,15 +144,7 @@ test('a full data folder: writes are refused as internal with the reason logged,
   await expectRefusedWrites(t, server, producer, viewer, /store_write_failed.*(full|disk)/i);
 
   rmSync(path.join(dir, 'filler'));
-  const ack = await waitFor(
-    async () => {
-      const answer = await producer.request({ type: 'announce', text: 'after' });
-      return answer.type === 'ack' ? answer : null;
-    },
-    { timeout: 5000, interval: 200, what: 'writes to work again' },
-  );
-  const change = await viewer.next((f) => f.type === 'change' && f.data?.text === 'after');
-  assert.equal(change.seq, ack.seq);
+  await expectWritesRecover(producer, viewer);
   assert.equal((await stateOf(server)).announcement.text, 'after');
 });
 
@@ -163,15 +168,7 @@ test('a read-only journal: writes are refused as internal, reads go on, writes r
   t.after(unlock);
   await expectRefusedWrites(t, server, producer, viewer, /store_write_failed.*(error|permit|readonly)/i);
   unlock();
-  const ack = await waitFor(
-    async () => {
-      const answer = await producer.request({ type: 'announce', text: 'after' });
-      return answer.type === 'ack' ? answer : null;
-    },
-    { timeout: 5000, interval: 200, what: 'writes to work again' },
-  );
-  const change = await viewer.next((f) => f.type === 'change' && f.data?.text === 'after');
-  assert.equal(change.seq, ack.seq);
+  await expectWritesRecover(producer, viewer);
 });
 
 test('dead peers: a silent client is closed at the idle timeout; an answering one stays; descriptors return', async (t) => {

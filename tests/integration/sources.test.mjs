@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { Client, CompanionServer, defaultEvent, http, repoRoot, tempDataDir, waitFor } from './lib/harness.mjs';
+import { Client, defaultEvent, http, repoRoot, serverLives, waitFor } from './lib/harness.mjs';
 
 const hashtags = ['Road2NATO', 'NATOSummit'];
 
@@ -200,26 +200,11 @@ async function metrics(server) {
 const metricLine = (source, name, labels = '') =>
   new RegExp(`^${name}\\{event="${defaultEvent}",source="${source}"${labels}\\} (\\d+)$`, 'm');
 
-// Several server lives on one data folder.
-function lives(t, args) {
-  const dataDir = tempDataDir();
-  const servers = [];
-  t.after(async () => {
-    for (const server of servers) await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  return async () => {
-    const server = new CompanionServer({ dataDir, args });
-    servers.push(server);
-    return server.start();
-  };
-}
-
 test('Jetstream: a drop mid-stream resumes from the cursor with nothing lost or doubled', async (t) => {
   const fake = await new FakeJetstream().start();
   t.after(() => fake.close());
   const eventFile = writeEventFile(t);
-  const life = lives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', await deadUrl()]);
+  const life = serverLives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', await deadUrl()]);
   const server = await life();
 
   await waitFor(() => fake.open().length === 1, { timeout: 10000, what: 'the first Jetstream connection' });
@@ -276,7 +261,7 @@ test('Jetstream: restarts resume from the durable cursor, even after kill -9', a
   const fake = await new FakeJetstream().start();
   t.after(() => fake.close());
   const eventFile = writeEventFile(t);
-  const life = lives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', await deadUrl()]);
+  const life = serverLives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', await deadUrl()]);
   const clock = new FrameClock();
   const published = [];
 
@@ -336,7 +321,7 @@ test('Jetstream: an author without an identity frame shows the DID until the pro
   const api = await startProfileApi({ [stranger.did]: stranger.handle });
   t.after(() => api.server.close());
   const eventFile = writeEventFile(t);
-  const life = lives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', api.url]);
+  const life = serverLives(t, ['--event', eventFile, '--jetstream', fake.url, '--did-resolver', api.url]);
   const server = await life();
   await waitFor(() => fake.open().length === 1, { timeout: 10000, what: 'the connection' });
   const moderator = await joinModerator(t, server);
@@ -380,7 +365,7 @@ test('Mastodon: a token-bearing stream per hashtag; updates, duplicates across s
   const base = `http://127.0.0.1:${httpServer.address().port}`;
 
   const eventFile = writeEventFile(t);
-  const life = lives(t, ['--event', eventFile, '--mastodon', base, '--mastodon-token', token]);
+  const life = serverLives(t, ['--event', eventFile, '--mastodon', base, '--mastodon-token', token]);
   const server = await life();
   const open = () => connections.filter((c) => c.ws.readyState === c.ws.OPEN);
   await waitFor(() => open().length === 2, { timeout: 10000, what: 'one stream per hashtag' });
@@ -508,7 +493,7 @@ test('Mastodon: statuses posted while a stream is down arrive once through the t
   const count = (ids, id) => ids.filter((x) => x.endsWith(id)).length;
 
   const eventFile = writeEventFile(t);
-  const life = lives(t, ['--event', eventFile, '--mastodon', fake.base, '--mastodon-token', token]);
+  const life = serverLives(t, ['--event', eventFile, '--mastodon', fake.base, '--mastodon-token', token]);
   let server = await life();
   await waitFor(() => fake.open().length === 2, { timeout: 10000, what: 'one stream per hashtag' });
   let moderator = await joinModerator(t, server);
@@ -569,7 +554,7 @@ test('Mastodon: a long outage is read back page after page, oldest first', async
     };
   };
   const eventFile = writeEventFile(t);
-  const life = lives(t, ['--event', eventFile, '--mastodon', fake.base, '--mastodon-token', token]);
+  const life = serverLives(t, ['--event', eventFile, '--mastodon', fake.base, '--mastodon-token', token]);
   const server = await life();
   await waitFor(() => fake.open().length === 2, { timeout: 10000, what: 'one stream per hashtag' });
   const moderator = await joinModerator(t, server);

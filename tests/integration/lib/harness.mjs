@@ -189,6 +189,25 @@ export async function startServer(t, options = {}) {
   return server.start();
 }
 
+// Several server lives on one data folder, as restarts need: each call starts the next
+// one. When the test ends, whatever still runs is stopped and the folder removed.
+export function serverLives(t, args = []) {
+  const dataDir = tempDataDir();
+  const servers = [];
+  t.after(async () => {
+    try {
+      for (const server of servers) await server.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+  return async () => {
+    const server = new CompanionServer({ dataDir, args });
+    servers.push(server);
+    return server.start();
+  };
+}
+
 // Opens a client, says hello and registers it to be closed when the test ends.
 export async function joinClient(t, server, hello = {}, options = {}) {
   const client = await Client.open(server.wsUrl, options);
