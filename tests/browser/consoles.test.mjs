@@ -5,7 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { launchBrowser, Stage, waitConnected, waitText, defaultEvent } from './helpers.mjs';
+import { launchBrowser, Stage, waitConnected, waitText, textOf, defaultEvent } from './helpers.mjs';
+import { waitFor } from '../integration/lib/harness.mjs';
 
 let browser;
 before(async () => {
@@ -26,18 +27,25 @@ test('the producer closes and reopens Q&A; the viewer ask box follows', { timeou
   const server = await stage.server();
   const producer = await stage.producer(server);
   // This viewer's frames pass through a relay that can hold back the `qa` change,
-  // to reproduce a question sent just as Q&A closes.
+  // to reproduce a question sent just as Q&A closes. Once the `qa` change is held,
+  // every later change is held behind it, as a slow link would: letting a later
+  // change through alone would be a gap in seq, and the page would rightly drop
+  // the connection to resume (failing the question in flight).
   let holdQa = false;
   const held = [];
   let toViewer = null;
+  let viewerSockets = 0;
   const viewer = await stage.viewer(server, {
     beforeLoad: (page) =>
       page.routeWebSocket(/\/ws$/, (ws) => {
+        viewerSockets += 1;
         const upstream = ws.connectToServer();
         toViewer = (message) => ws.send(message);
         ws.onMessage((message) => upstream.send(message));
         upstream.onMessage((message) => {
-          if (holdQa && JSON.parse(message).kind === 'qa') held.push(message);
+          const frame = JSON.parse(message);
+          const holding = held.length > 0 || (holdQa && frame.kind === 'qa');
+          if (holding && frame.type === 'change') held.push(message);
           else ws.send(message);
         });
       }),
@@ -79,6 +87,17 @@ test('the producer closes and reopens Q&A; the viewer ask box follows', { timeou
   await waitText(producer, 'last-command', 'close Q&A: acknowledged');
   await other.getByTestId('qa-closed').waitFor({ state: 'visible', timeout: 5000 });
   assert.equal(held.length, 1);
+  // Another viewer joins, so a `stats` change follows the held `qa` one: it must
+  // wait behind it, not open a gap.
+  const counted = await textOf(producer, 'viewer-count');
+  const late = await stage.viewer(server, { name: 'late-viewer' });
+  await waitConnected(late);
+  await producer.waitForFunction(
+    (before) => document.querySelector('[data-testid=viewer-count]').textContent.trim() !== before,
+    counted,
+    { timeout: 5000 },
+  );
+  await waitFor(() => held.length >= 2, { what: 'a change held behind qa' });
   assert.equal(await viewer.getByTestId('ask-text').isDisabled(), false);
   await viewer.getByTestId('ask-text').fill('Will Japan join the summit declaration?');
   await viewer.getByTestId('ask-submit').click();
@@ -88,6 +107,7 @@ test('the producer closes and reopens Q&A; the viewer ask box follows', { timeou
   holdQa = false;
   for (const message of held.splice(0)) toViewer(message);
   await viewer.getByTestId('qa-closed').waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(viewerSockets, 1, 'the viewer never had to reconnect');
 
   // Reopened: the box works again and the kept text can be sent.
   await producer.getByTestId('qa-toggle').click();
