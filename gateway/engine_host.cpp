@@ -214,8 +214,9 @@ void engine_host::finish(std::size_t event, session::engine_reply reply, reply_t
   }
   auto batch = frame_messages(std::move(reply.messages));
   std::string record = boost::json::serialize(*reply.journal);
+  const int format = session::journal_record_version(*reply.journal);
   store_.append(journal_append{
-      owner_.event_id(event), std::move(record),
+      owner_.event_id(event), std::move(record), format,
       [this, event, batch = std::move(batch), target = std::move(target), ack = std::move(ack)](
           bool ok, const std::string& error) mutable {
         if (!ok) {

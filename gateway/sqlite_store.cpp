@@ -46,14 +46,33 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
       "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, epoch TEXT NOT NULL, created_at INTEGER NOT "
       "NULL);"
       "CREATE TABLE IF NOT EXISTS journal (event TEXT NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,"
-      " PRIMARY KEY (event, n)) WITHOUT ROWID;";
+      " format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event, n)) WITHOUT ROWID;";
   if (!exec(store->db_, schema, error)) return nullptr;
-  if (sqlite3_prepare_v2(store->db_, "INSERT INTO journal (event, n, record) VALUES (?, ?, ?)", -1,
+  if (!store->add_format_column(error)) return nullptr;
+  if (sqlite3_prepare_v2(store->db_, "INSERT INTO journal (event, n, record, format) VALUES (?, ?, ?, ?)", -1,
                          &store->insert_, nullptr) != SQLITE_OK) {
     error = sqlite3_errmsg(store->db_);
     return nullptr;
   }
   return store;
+}
+
+bool sqlite_store::add_format_column(std::string& error) {
+  // A journal written before records had a format version has no such column;
+  // its rows are all version 1, which is the column's default.
+  statement columns;
+  if (sqlite3_prepare_v2(db_, "SELECT 1 FROM pragma_table_info('journal') WHERE name = 'format'", -1,
+                         &columns.handle, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  int rc = sqlite3_step(columns.handle);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  return exec(db_, "ALTER TABLE journal ADD COLUMN format INTEGER NOT NULL DEFAULT 1", error);
 }
 
 bool sqlite_store::open_connection(sqlite3*& db, bool synchronous_full, std::string& error) {
@@ -247,6 +266,7 @@ bool sqlite_store::commit(std::vector<journal_append>& batch, std::string& error
     sqlite3_bind_text(insert_, 1, entry.event.data(), static_cast<int>(entry.event.size()), SQLITE_STATIC);
     sqlite3_bind_int64(insert_, 2, n);
     sqlite3_bind_text(insert_, 3, entry.record.data(), static_cast<int>(entry.record.size()), SQLITE_STATIC);
+    sqlite3_bind_int(insert_, 4, entry.format);
     if (sqlite3_step(insert_) != SQLITE_DONE) {
       error = sqlite3_errmsg(db_);
       sqlite3_reset(insert_);

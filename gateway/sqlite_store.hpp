@@ -24,6 +24,7 @@ namespace companion::gateway {
 struct journal_append {
   std::string event;
   std::string record;  // one JSON journal record
+  int format = 1;      // the record's format version (its "v"), kept in its own column too
   // Runs on the store thread after commit (ok) or after a failed transaction (error text).
   std::function<void(bool ok, const std::string& error)> done;
 };
@@ -71,6 +72,8 @@ class sqlite_store {
  private:
   explicit sqlite_store(std::filesystem::path path);
   bool open_connection(sqlite3*& db, bool synchronous_full, std::string& error);
+  // Brings a journal table from before format versions up to date.
+  bool add_format_column(std::string& error);
   void run();
   bool commit(std::vector<journal_append>& batch, std::string& error);
 

@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsimdjson-dev libssl-dev libsqlite3-dev libutf8proc-dev libgumbo-dev libgtest-dev
   clang libclang-rt-14-dev clang-format
+  sqlite3
   chromium
 )
 # Node.js comes from Debian unless a newer one is already installed.

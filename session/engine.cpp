@@ -127,6 +127,9 @@ struct event_engine::state final : publisher {
   millis last_votes_at = 0;
 
   engine_reply* reply = nullptr;  // where change() and staff() collect, for the input being handled
+  // The journal format whose rules apply to the input being handled: the current
+  // one live, the record's own while replaying.
+  int rules_version = journal_version;
 
   void change(std::string_view kind, boost::json::value data) override {
     auto message = std::make_shared<published_message>();
@@ -231,7 +234,18 @@ struct event_engine::state final : publisher {
     else if (cmd.type == "agenda.goto")
       result = run.go_to(cmd.segment, now);
     if (result.ok()) change("agenda", run.to_json());
+    if (result.ok() && cmd.type == "agenda.end" && rules_version >= 2) close_after_end();
     return result;
+  }
+
+  // An ended show takes no more questions and leaves nothing on air. Each is its
+  // usual change, in the same committed step as the end.
+  void close_after_end() {
+    if (questions.is_open()) questions.set_open(false, *this);
+    if (!on_screen.is_null()) {
+      on_screen = nullptr;
+      change("on_screen", nullptr);
+    }
   }
 
   std::string current_segment() const {
@@ -318,9 +332,10 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
   }
   // Every accepted command is journaled, also those that publish nothing: a vote, or
   // an author block with no queued posts, changes state that a replay must rebuild.
-  reply.journal = boost::json::object{{"kind", "command"},          {"at", now},
-                                      {"role", to_string(who.who)}, {"viewer", who.viewer},
-                                      {"subject", who.subject},     {"cmd", command_to_json(cmd)}};
+  reply.journal =
+      boost::json::object{{"v", state_->rules_version}, {"kind", "command"},    {"at", now},
+                          {"role", to_string(who.who)}, {"viewer", who.viewer}, {"subject", who.subject},
+                          {"cmd", command_to_json(cmd)}};
   return reply;
 }
 
@@ -334,7 +349,8 @@ engine_reply event_engine::ingest(const social_post& post, const moderation_deci
       ++state_->tag_totals[tag];
       state_->recent_tags.emplace_back(now, tag);
     }
-    reply.journal = boost::json::object{{"kind", "post"},
+    reply.journal = boost::json::object{{"v", state_->rules_version},
+                                        {"kind", "post"},
                                         {"at", now},
                                         {"post", post_to_json(post)},
                                         {"verdict", to_string(decision.verdict)},
@@ -351,7 +367,8 @@ engine_reply event_engine::edit(const social_post& post, millis now) {
   // Hashtag stats count arrivals, so an edit leaves them alone.
   reply.result = state_->wall.edit(post, now, *state_);
   if (reply.result.ok())
-    reply.journal = boost::json::object{{"kind", "edit"}, {"at", now}, {"post", post_to_json(post)}};
+    reply.journal = boost::json::object{
+        {"v", state_->rules_version}, {"kind", "edit"}, {"at", now}, {"post", post_to_json(post)}};
   state_->reply = nullptr;
   return reply;
 }
@@ -362,7 +379,8 @@ engine_reply event_engine::retract(const std::string& post_id, millis now) {
   reply.result = state_->wall.retract(post_id, now, *state_);
   if (reply.result.ok()) {
     state_->clear_screen_if_gone();
-    reply.journal = boost::json::object{{"kind", "retract"}, {"at", now}, {"id", post_id}};
+    reply.journal =
+        boost::json::object{{"v", state_->rules_version}, {"kind", "retract"}, {"at", now}, {"id", post_id}};
   }
   state_->reply = nullptr;
   return reply;
@@ -389,11 +407,28 @@ engine_reply event_engine::tick(millis now, std::uint64_t viewers) {
   }
   s.reply = nullptr;
   if (!reply.messages.empty())
-    reply.journal = boost::json::object{{"kind", "tick"}, {"at", now}, {"viewers", viewers}};
+    reply.journal =
+        boost::json::object{{"v", s.rules_version}, {"kind", "tick"}, {"at", now}, {"viewers", viewers}};
   return reply;
 }
 
+int journal_record_version(const boost::json::object& record) {
+  auto it = record.find("v");
+  if (it == record.end() || !it->value().is_int64()) return 1;
+  return static_cast<int>(it->value().get_int64());
+}
+
 bool event_engine::replay(const boost::json::object& record, engine_reply& reply) {
+  const int version = journal_record_version(record);
+  // A record from a newer server has rules this one does not know.
+  if (version < 1 || version > journal_version) return false;
+  state_->rules_version = version;
+  bool understood = replay_record(record, reply);
+  state_->rules_version = journal_version;
+  return understood;
+}
+
+bool event_engine::replay_record(const boost::json::object& record, engine_reply& reply) {
   std::string kind = string_field(record, "kind");
   millis at = int_field(record, "at");
   if (kind == "command") {

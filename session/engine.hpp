@@ -32,6 +32,15 @@ struct published_message {
 };
 using message_ptr = std::shared_ptr<const published_message>;
 
+// The journal record format. Records carry it in "v"; a record without "v" is
+// version 1. A command replays with the rules of the version it was written under,
+// so an old journal rebuilds exactly the changes (and seqs) it produced.
+//   1: the first format.
+//   2: agenda.end also closes Q&A and clears the overlay.
+constexpr int journal_version = 2;
+// The format of one journal record: its "v", or 1 when it has none.
+int journal_record_version(const boost::json::object& record);
+
 struct actor {
   role who = role::viewer;
   std::string viewer;   // signed anonymous viewer id
@@ -94,6 +103,8 @@ class event_engine {
   const post_wall& wall() const;
 
  private:
+  bool replay_record(const boost::json::object& record, engine_reply& reply);
+
   struct state;
   std::unique_ptr<state> state_;
 };

@@ -79,7 +79,9 @@ function render_controls() {
   $('announce-clear').disabled = !connected;
   $('screen-clear').disabled = !connected || !(conn.state && conn.state.on_screen);
   $('qa-toggle').disabled = !connected;
-  for (const b of document.querySelectorAll('.jump-list button, .pick-list button')) b.disabled = !connected || b.dataset.current === 'true';
+  // Jumping needs a running show; before the start and after the end the rows rest.
+  for (const b of document.querySelectorAll('.jump-list button')) b.disabled = !connected || !running || b.dataset.current === 'true';
+  for (const b of document.querySelectorAll('.pick-list button')) b.disabled = !connected;
 }
 
 function render_jump_list(state) {
@@ -235,13 +237,37 @@ $('btn-next').addEventListener('click', () => fire('next'));
 $('btn-pause').addEventListener('click', () => fire('pause'));
 $('btn-resume').addEventListener('click', () => fire('resume'));
 
+// End: Q&A closes and the overlay clears with the end itself (server side); the
+// announcement is the producer's call, made here and sent once the end is acknowledged.
 const dialog = $('confirm-end-dialog');
+function end_choice() {
+  const picked = dialog.querySelector('input[name=end-announce]:checked');
+  return picked ? picked.value : 'closing';
+}
 $('btn-end').addEventListener('click', () => {
+  const current = conn.state && conn.state.announcement && conn.state.announcement.text;
+  set_text($('end-current-announcement'), current || '');
+  show($('end-keep-row'), Boolean(current));
+  dialog.querySelector(`input[value=${current ? 'keep' : 'closing'}]`).checked = true;
+  if (!$('end-closing-text').value.trim()) $('end-closing-text').value = t('end_closing_default');
   dialog.returnValue = '';
   dialog.showModal();
 });
+$('end-closing-text').addEventListener('input', () => {
+  dialog.querySelector('input[value=closing]').checked = true;
+});
 dialog.addEventListener('close', () => {
-  if (dialog.returnValue === 'end') run({ type: 'agenda.end' }, 'end').catch(() => {});
+  if (dialog.returnValue !== 'end') return;
+  const choice = end_choice();
+  const closing = $('end-closing-text').value.trim();
+  run({ type: 'agenda.end' }, 'end')
+    .then(() => {
+      const showing = Boolean(conn.state && conn.state.announcement);
+      if (choice === 'closing' && closing) return run({ type: 'announce', text: closing }, 'closing message');
+      if ((choice === 'clear' || (choice === 'closing' && !closing)) && showing) return run({ type: 'announce', text: '' }, 'clear announcement');
+      return null;
+    })
+    .catch(() => {});
 });
 
 $('announce-form').addEventListener('submit', (ev) => {

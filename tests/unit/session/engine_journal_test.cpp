@@ -8,6 +8,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -142,6 +144,81 @@ TEST_F(EngineJournalTest, CommandRecordNamesTheActor) {
   EXPECT_EQ(record.at("role"), "producer");
   EXPECT_EQ(record.at("subject"), "prod-joe");
   EXPECT_EQ(record.at("cmd").at("type"), "agenda.start");
+}
+
+// A journal exactly as a version 1 server wrote it: no "v" in any record.
+std::vector<boost::json::object> version_1_journal() {
+  std::ifstream in(std::filesystem::path(COMPANION_SOURCE_DIR) / "tests/unit/session/data/journal_v1.ndjson");
+  std::vector<boost::json::object> records;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) records.push_back(boost::json::parse(line).as_object());
+  return records;
+}
+
+TEST_F(EngineJournalTest, AVersion1JournalReplaysAsItRan) {
+  auto records = version_1_journal();
+  ASSERT_EQ(records.size(), 7u);
+  event_engine engine(load_event(nato_event), "epoch-1");
+  std::vector<std::string> kinds;
+  for (const auto& record : records) {
+    EXPECT_EQ(journal_record_version(record), 1);
+    engine_reply reply;
+    ASSERT_TRUE(engine.replay(record, reply)) << record;
+    EXPECT_TRUE(reply.result.ok()) << record << ": " << reply.result.message;
+    for (const auto& m : reply.messages)
+      if (!m->staff_only) kinds.push_back(m->kind);
+  }
+  // Version 1 ended the show and nothing else: Q&A stayed open (the late question
+  // was taken), the question stayed on screen, and seq counts exactly those changes.
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"agenda", "question.added", "on_screen", "announcement", "agenda"}));
+  EXPECT_EQ(engine.seq(), 5u);
+  EXPECT_EQ(engine.questions().all().size(), 2u);
+  auto state = engine.public_state();
+  EXPECT_EQ(state.at("agenda").at("status"), "ended");
+  EXPECT_EQ(state.at("qa").at("open"), true);
+  EXPECT_EQ(state.at("on_screen"), (boost::json::object{{"kind", "question"}, {"id", "q1"}}));
+}
+
+TEST_F(EngineJournalTest, TheSameCommandsUnderTheCurrentFormatEndSafely) {
+  auto records = version_1_journal();
+  event_engine engine(load_event(nato_event), "epoch-1");
+  std::vector<std::string> kinds;
+  error_code late_question = error_code::none;
+  for (auto record : records) {
+    record["v"] = journal_version;
+    engine_reply reply;
+    ASSERT_TRUE(engine.replay(record, reply)) << record;
+    const auto* text = record.at("cmd").as_object().if_contains("text");
+    if (text && *text == "Asked after the event ended?") late_question = reply.result.code;
+    for (const auto& m : reply.messages)
+      if (!m->staff_only) kinds.push_back(m->kind);
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"agenda", "question.added", "on_screen", "announcement",
+                                             "agenda", "qa", "on_screen"}));
+  EXPECT_EQ(late_question, error_code::conflict);
+  auto state = engine.public_state();
+  EXPECT_EQ(state.at("qa").at("open"), false);
+  EXPECT_TRUE(state.at("on_screen").is_null());
+}
+
+TEST_F(EngineJournalTest, RecordsCarryTheCurrentFormat) {
+  engine_driver driver(nato_event);
+  driver.run(R"({"type":"agenda.start"})", producer());
+  driver.ingest(make_post("bluesky:1"), held);
+  for (const auto& record : driver.journal()) EXPECT_EQ(record.at("v"), journal_version);
+}
+
+TEST_F(EngineJournalTest, ARecordFromANewerFormatIsNotReplayed) {
+  event_engine engine(load_event(nato_event), "epoch-1");
+  engine_reply reply;
+  boost::json::object record{{"v", journal_version + 1},
+                             {"kind", "command"},
+                             {"at", t0},
+                             {"role", "producer"},
+                             {"cmd", {{"type", "agenda.start"}}}};
+  EXPECT_FALSE(engine.replay(record, reply));
+  EXPECT_EQ(engine.seq(), 0u);
 }
 
 TEST_F(EngineJournalTest, UnknownRecordIsNotReplayed) {
