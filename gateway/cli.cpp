@@ -34,6 +34,8 @@ const char* const serve_help =
     "  --max-connections-per-ip N  WebSockets per client address, 0 for no cap (default 5000)\n"
     "  --allow-origin ORIGIN       an Origin allowed for staff connections; repeatable, '*' for any\n"
     "                              (default: the server's own origin)\n"
+    "  --trust-proxy CIDR[,CIDR...] proxies whose X-Forwarded-For or PROXY v2 header names the client\n"
+    "                              (e.g. 127.0.0.1/32,10.0.0.0/8); repeatable (default: none)\n"
     "  --max-unauthenticated N     connections allowed to wait for hello at once (default 20000)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
@@ -160,6 +162,10 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
     } else if (flag == "--web") {
       if (!cursor.take(value)) return cursor.error;
       out.config.web_root = value;
+    } else if (flag == "--trust-proxy") {
+      if (!cursor.take(value)) return cursor.error;
+      std::string error;
+      if (!out.config.trust_proxy.add_list(value, error)) return "--trust-proxy: " + error;
     } else if (flag == "--max-connections-per-ip") {
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.max_connections_per_ip))

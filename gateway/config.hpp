@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "gateway/client_address.hpp"
+
 namespace companion::gateway {
 
 // Sources named on the command line, for the default event; they replace the event file's.
@@ -54,6 +56,11 @@ struct server_config {
   std::chrono::seconds http_body_timeout{20};     // and its body within this
   std::size_t max_http_header_bytes = 8 * 1024;   // no browser sends more to this server
   std::size_t max_http_body_bytes = 1024 * 1024;  // ingest batches above this are split by the sender (413)
+
+  // Proxies (--trust-proxy). Only connections from these take their client address from
+  // X-Forwarded-For or a PROXY v2 header; everyone else's such headers are ignored.
+  trusted_proxies trust_proxy;
+  std::size_t max_proxy_header_bytes = 1024;  // a PROXY v2 header with the usual TLVs is under 300 bytes
 
   // Access control.
   std::size_t max_connections_per_ip = 5000;  // a venue's whole audience may share one NAT address

@@ -141,6 +141,9 @@ std::string metrics_text(server& owner) {
         load(m.protocol_closes));
   gauge("companion_address_cap_refusals_total", "Connections refused with 4029.", "counter",
         load(m.per_ip_refusals));
+  gauge("companion_proxy_header_refusals_total",
+        "Trusted proxies' connections closed for a bad PROXY header.", "counter",
+        load(m.proxy_header_refusals));
   gauge("companion_http_requests_total", "HTTP requests answered.", "counter", load(m.http_requests));
   gauge("companion_commands_total", "WebSocket commands received.", "counter", load(m.commands));
   const store_counters& store = owner.store().counters();

@@ -1,8 +1,12 @@
 #include "gateway/http_session.hpp"
 
+#include <boost/asio/read.hpp>
 #include <boost/beast/core/string.hpp>
 
+#include "gateway/client_address.hpp"
 #include "gateway/http_api.hpp"
+#include "gateway/log.hpp"
+#include "gateway/proxy_header.hpp"
 #include "gateway/server.hpp"
 #include "gateway/shard.hpp"
 #include "gateway/ws_connection.hpp"
@@ -53,16 +57,83 @@ void http_session::expires_never() {
 void http_session::start() {
   boost::system::error_code ignored;
   socket().set_option(tcp::no_delay(true), ignored);
+  // Only a trusted proxy may open with a PROXY header; anyone else's first bytes are
+  // HTTP or TLS, and a PROXY signature from them is just a bad request.
+  if (home_.owner().config().trust_proxy.contains(address_)) return read_proxy_header(proxy_v2_fixed_bytes);
+  start_protocol();
+}
+
+void http_session::start_protocol() {
   auto* tls = std::get_if<tls_stream>(&stream_);
   if (!tls) return read_request();
   // A client that never finishes its handshake is cut off like a slow header.
   expires_after(home_.owner().config().http_header_timeout);
-  tls->async_handshake(
-      net::ssl::stream_base::server,
-      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_handshake(ec); });
+  auto on_handshake = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t = 0) {
+    self->on_handshake(ec);
+  };
+  if (proxy_bytes_.empty()) return tls->async_handshake(net::ssl::stream_base::server, on_handshake);
+  // The bytes read while looking for a PROXY header begin the ClientHello.
+  tls->async_handshake(net::ssl::stream_base::server, net::buffer(proxy_bytes_), on_handshake);
+}
+
+void http_session::read_proxy_header(std::size_t total) {
+  // The header is read exactly, never past its end: what follows belongs to HTTP or TLS.
+  expires_after(home_.owner().config().http_header_timeout);
+  std::size_t have = proxy_bytes_.size();
+  proxy_bytes_.resize(total);
+  auto target = net::buffer(proxy_bytes_.data() + have, total - have);
+  auto on_read = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+    self->on_proxy_bytes(ec);
+  };
+  if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) return net::async_read(*plain, target, on_read);
+  net::async_read(std::get<tls_stream>(stream_).next_layer(), target, on_read);
+}
+
+void http_session::on_proxy_bytes(const boost::system::error_code& ec) {
+  if (ec) return;
+  server& owner = home_.owner();
+  proxy_result result = parse_proxy_v2(proxy_bytes_, owner.config().max_proxy_header_bytes);
+  switch (result.status) {
+    case proxy_parse::need_more:
+      return read_proxy_header(result.needed);
+    case proxy_parse::invalid: {
+      server_metrics::add(owner.metrics().proxy_header_refusals);
+      log_event("proxy_header_refused", {{"addr", address_}, {"why", std::string(result.why)}});
+      boost::system::error_code ignored;
+      socket().close(ignored);
+      return;
+    }
+    case proxy_parse::done:
+      if (result.header.source) address_ = *result.header.source;
+      proxy_bytes_.erase(0, result.header.length);
+      break;
+    case proxy_parse::not_proxy:
+      break;
+  }
+  // A plain connection's early bytes start the first request; a TLS one's the handshake.
+  if (std::holds_alternative<beast::tcp_stream>(stream_) && !proxy_bytes_.empty()) {
+    auto space = buffer_.prepare(proxy_bytes_.size());
+    net::buffer_copy(space, net::buffer(proxy_bytes_));
+    buffer_.commit(proxy_bytes_.size());
+    proxy_bytes_.clear();
+  }
+  start_protocol();
+}
+
+std::string http_session::client_address(const http_request& request) const {
+  const trusted_proxies& trusted = home_.owner().config().trust_proxy;
+  if (trusted.empty()) return address_;
+  // Several X-Forwarded-For fields are one list, in order (RFC 9110, section 5.3).
+  std::string forwarded_for;
+  for (auto [it, end] = request.equal_range("X-Forwarded-For"); it != end; ++it) {
+    if (!forwarded_for.empty()) forwarded_for += ',';
+    forwarded_for.append(it->value().data(), it->value().size());
+  }
+  return forwarded_client(address_, forwarded_for, trusted);
 }
 
 void http_session::on_handshake(const boost::system::error_code& ec) {
+  proxy_bytes_ = std::string();
   if (ec) {
     boost::system::error_code ignored;
     socket().close(ignored);
@@ -124,7 +195,7 @@ void http_session::on_body(const boost::system::error_code& ec) {
   expires_never();
   server_metrics::add(home_.owner().metrics().http_requests);
   http_request request = parser_->release();
-  handle_http(home_, request, address_,
+  handle_http(home_, request, client_address(request),
               [self = shared_from_this()](http_response response) { self->send(std::move(response)); });
 }
 
@@ -202,7 +273,7 @@ void http_session::upgrade(const http_request& request) {
     return refuse(http::status::service_unavailable, "rate_limited",
                   "too many connections waiting for hello");
 
-  client_info client{address_, std::string(request[http::field::origin]),
+  client_info client{client_address(request), std::string(request[http::field::origin]),
                      std::string(request[http::field::host])};
   // Bytes the client sent after its request (early frames) belong to the WebSocket.
   auto early = buffer_.data();
@@ -227,7 +298,7 @@ void http_session::upgrade(const http_request& request) {
   }
   accept += "\r\n";
   connection->send(std::make_shared<const std::string>(std::move(accept)));
-  bool within_cap = owner.connection_limits().try_acquire(address_);
+  bool within_cap = owner.connection_limits().try_acquire(client.address);
   if (within_cap) connection->hold_address_slot();
   connection->start();
   if (!within_cap) {

@@ -37,6 +37,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void start();
 
  private:
+  // A trusted proxy's PROXY v2 header, when it sends one, before HTTP or TLS.
+  void read_proxy_header(std::size_t total);
+  void on_proxy_bytes(const boost::system::error_code& ec);
+  void start_protocol();
   void on_handshake(const boost::system::error_code& ec);
   void read_request();
   void on_header(const boost::system::error_code& ec);
@@ -49,6 +53,10 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void expires_after(steady_clock::duration timeout);
   void expires_never();
   tcp::socket& socket();
+  // The address a request is counted, limited and logged under: the connection's
+  // address, or the client a trusted proxy names in X-Forwarded-For. The one place
+  // that decides it (see client_address.hpp).
+  std::string client_address(const http_request& request) const;
 
   shard& home_;
   std::variant<beast::tcp_stream, tls_stream> stream_;
@@ -56,7 +64,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::optional<net::steady_timer> tls_deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // The connection's peer, or the client named by a trusted proxy's PROXY header.
   std::string address_;
+  std::string proxy_bytes_;  // read while looking for a PROXY header; what follows it
   bool handed_over_ = false;
 };
 

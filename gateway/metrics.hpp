@@ -22,6 +22,7 @@ struct server_metrics {
   counter bad_requests{0};
   counter protocol_closes{0};
   counter per_ip_refusals{0};
+  counter proxy_header_refusals{0};  // trusted peers' connections closed for a bad PROXY header
   counter http_requests{0};
   counter commands{0};
   counter broadcasts{0};

@@ -1,5 +1,6 @@
 # companion::gateway_protocol: the socket-free protocol parts of the gateway (WebSocket
-# framing, handshake key, tokens, viewer ids), unit-tested and fuzzed on their own.
+# framing, handshake key, tokens, viewer ids, client addresses behind proxies),
+# unit-tested and fuzzed on their own.
 cmake_path(GET CMAKE_CURRENT_LIST_DIR PARENT_PATH companion_protocol_root)
 
 add_library(companion_gateway_protocol STATIC
@@ -8,6 +9,8 @@ add_library(companion_gateway_protocol STATIC
   ${CMAKE_CURRENT_LIST_DIR}/ws_handshake.cpp
   ${CMAKE_CURRENT_LIST_DIR}/jwt.cpp
   ${CMAKE_CURRENT_LIST_DIR}/viewer_id.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/client_address.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/proxy_header.cpp
 )
 add_library(companion::gateway_protocol ALIAS companion_gateway_protocol)
 target_include_directories(companion_gateway_protocol PUBLIC ${companion_protocol_root})

@@ -6,6 +6,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <iostream>
 
+#include "gateway/client_address.hpp"
 #include "gateway/http_session.hpp"
 #include "gateway/log.hpp"
 
@@ -135,7 +136,9 @@ void server::accept_next() {
     }
     boost::system::error_code endpoint_ec;
     auto remote = socket.remote_endpoint(endpoint_ec);
-    std::string address = endpoint_ec ? std::string("unknown") : remote.address().to_string();
+    // Canonical text (IPv4-mapped IPv6 as IPv4): one client, one key in the address tables.
+    std::string address =
+        endpoint_ec ? std::string("unknown") : canonical_address(remote.address().to_string());
     net::post(target.context(),
               [&target, socket = std::move(socket), address = std::move(address)]() mutable {
                 std::make_shared<http_session>(target, std::move(socket), std::move(address))->start();

@@ -9,7 +9,7 @@ packages=(
   libsimdjson-dev libssl-dev libsqlite3-dev libutf8proc-dev libgumbo-dev libgtest-dev
   clang libclang-rt-14-dev clang-format
   sqlite3
-  chromium
+  chromium nginx-light
 )
 # Node.js comes from Debian unless a newer one is already installed.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
