@@ -49,7 +49,13 @@ struct server_config {
   // A reconnecting client missing at most this many changes resumes without a snapshot.
   // Each event keeps them in memory (about 700 bytes each with the announcement-sized
   // frames of a typical show), so the default holds about 3 MiB: 20 minutes of a busy show.
+  // Each change is held with its frame as sent (shared with every connection), so the
+  // ring costs about twice the frames' bytes.
   std::size_t resume_window_changes = 4096;
+  // A join or resume (welcome, snapshot, missed changes) is written as the socket drains,
+  // exempt from the 4008 limits; it is taken from the shared frames this many bytes at a
+  // time: about what the socket buffer takes, so a catch-up holds little of its own.
+  std::size_t catch_up_chunk_bytes = 64 * 1024;
 
   // HTTP limits.
   std::chrono::seconds http_header_timeout{10};   // slowloris: a request's headers must arrive within this

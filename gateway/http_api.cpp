@@ -133,6 +133,14 @@ std::string metrics_text(server& owner) {
         load(m.slow_consumer_closes));
   gauge("companion_outbound_dropped_frames_total", "Queued frames dropped when closing slow consumers.",
         "counter", load(m.queue_drops));
+  gauge("companion_catch_up_frames_total",
+        "Frames sent at join or resume (welcome, snapshot, missed changes), exempt from the 4008 limits.",
+        "counter", load(m.catch_up_frames));
+  out +=
+      "# HELP companion_resumes_total Resumes by outcome: the missed changes, or a snapshot when the ring no "
+      "longer holds them.\n# TYPE companion_resumes_total counter\n";
+  out += "companion_resumes_total{result=\"recovered\"} " + std::to_string(load(m.resumes_recovered)) + "\n";
+  out += "companion_resumes_total{result=\"snapshot\"} " + std::to_string(load(m.resumes_snapshot)) + "\n";
   gauge("companion_rate_limited_total", "Commands refused with rate_limited.", "counter",
         load(m.rate_limited));
   gauge("companion_bad_requests_total", "Commands refused with bad_request.", "counter",

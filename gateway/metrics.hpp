@@ -26,6 +26,9 @@ struct server_metrics {
   counter http_requests{0};
   counter commands{0};
   counter broadcasts{0};
+  counter catch_up_frames{0};    // frames of joins and resumes, exempt from the 4008 limits
+  counter resumes_recovered{0};  // resumes served from the ring
+  counter resumes_snapshot{0};   // resumes beyond the ring (or of another history): a snapshot
 
   // How long queued posts and questions waited for a moderator's decision.
   static constexpr std::array<std::uint64_t, 9> decision_bounds_ms{1000,   5000,   15000,  30000,  60000,

@@ -71,8 +71,10 @@ void shard::send_pending() {
     auto& batches = pending_[event];
     if (batches.empty()) continue;
     session::event_replica& replica = replicas_[event];
+    // The ring keeps each change's shared frame: a resuming client is sent the same bytes.
     for (const auto& batch : batches)
-      for (const auto& message : batch->messages) replica.apply(message);
+      for (std::size_t i = 0; i < batch->messages.size(); ++i)
+        replica.apply(batch->messages[i], batch->frames[i]);
     auto& list = members_[event];
     for (std::size_t i = 0; i < list.size();) {
       ws_connection* connection = list[i];

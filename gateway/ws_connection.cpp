@@ -286,19 +286,20 @@ void ws_connection::handle_hello(session::command& cmd) {
   event_ = event;
   home_.join(this, event);
 
+  // What the join sends is a catch-up: written as the socket drains, never a 4008. A
+  // resume the ring can no longer serve gets a snapshot instead, never a close.
   session::event_replica& replica = home_.replica(event);
-  std::vector<session::message_ptr> missed;
   bool recovered =
-      cmd.resume && cmd.resume->epoch == replica.epoch() && replica.changes_since(cmd.resume->seq, missed);
+      cmd.resume && cmd.resume->epoch == replica.epoch() && replica.holds_changes_since(cmd.resume->seq);
+  if (cmd.resume) server_metrics::add(recovered ? m.resumes_recovered : m.resumes_snapshot);
   session::welcome_fields welcome{role_,         owner.event_id(event), viewer_,  replica.epoch(),
                                   replica.seq(), wall_clock_ms(),       recovered};
-  send_text(session::welcome_frame(cmd.id, welcome));
-  if (recovered) {
-    for (const auto& message : missed) send_text(message->payload);
-  } else {
-    send(home_.snapshot_frame(event));
-  }
-  if (is_staff()) send(home_.queue_snapshot_frame(event));
+  catch_up_.push_back({frame_text(session::welcome_frame(cmd.id, welcome))});
+  if (!recovered)
+    catch_up_.push_back({home_.snapshot_frame(event)});
+  else if (cmd.resume->seq < replica.seq())
+    catch_up_.push_back({nullptr, cmd.resume->seq + 1, replica.seq()});
+  if (is_staff()) catch_up_.push_back({home_.queue_snapshot_frame(event)});
   log_event("hello", {{"conn", std::to_string(id)},
                       {"addr", client_.address},
                       {"event", owner.event_id(event)},
@@ -310,24 +311,29 @@ bool ws_connection::send(const shared_frame& frame) {
   if (closing_) return false;
   const server_config& config = home_.owner().config();
   if (queued_bytes_ + frame->size() > config.max_queue_bytes || queue_.size() >= config.max_queue_frames) {
-    server_metrics::add(home_.owner().metrics().slow_consumer_closes);
-    server_metrics::add(home_.owner().metrics().queue_drops, queue_.size());
-    log_event("slow_consumer",
-              {{"conn", std::to_string(id)}, {"queued_bytes", std::to_string(queued_bytes_)}});
-    // A frame already partly on the wire is finished first, or the peer would read garbage.
-    if (head_offset_ > 0) {
-      queue_.resize(1);
-      queued_bytes_ = queue_.front()->size();
-    } else {
-      queue_.clear();
-      queued_bytes_ = 0;
-    }
-    close(4008, "slow consumer: reconnect and resume");
+    close_slow("queue full");
     return false;
   }
   queued_bytes_ += frame->size();
   queue_.push_back(frame);
   return true;
+}
+
+void ws_connection::close_slow(std::string_view why) {
+  server_metrics::add(home_.owner().metrics().slow_consumer_closes);
+  server_metrics::add(home_.owner().metrics().queue_drops, queue_.size());
+  log_event("slow_consumer", {{"conn", std::to_string(id)},
+                              {"queued_bytes", std::to_string(queued_bytes_)},
+                              {"why", std::string(why)}});
+  // A frame already partly on the wire is finished first, or the peer would read garbage.
+  if (head_offset_ > 0) {
+    queue_.resize(1);
+    queued_bytes_ = queue_.front()->size();
+  } else {
+    queue_.clear();
+    queued_bytes_ = 0;
+  }
+  close(4008, "slow consumer: reconnect and resume");
 }
 
 void ws_connection::deliver(const std::vector<std::shared_ptr<const delivery>>& batches) {
@@ -337,7 +343,8 @@ void ws_connection::deliver(const std::vector<std::shared_ptr<const delivery>>& 
     return !batch.messages[i]->staff_only || staff;
   };
   // TLS connections always queue: their bytes are encrypted into one buffer per write.
-  if (writing_ || !queue_.empty() || tls_) {
+  // During a catch-up, broadcasts wait in the queue behind it.
+  if (writing_ || !queue_.empty() || !catch_up_.empty() || tls_) {
     for (const auto& batch : batches)
       for (std::size_t i = 0; i < batch->messages.size(); ++i)
         if (wanted(*batch, i) && !send(batch->frames[i])) return;
@@ -380,54 +387,101 @@ void ws_connection::send_text(std::string_view payload) {
   send(std::make_shared<const std::string>(make_frame(ws_opcode::text, payload)));
 }
 
-void ws_connection::flush(bool count) {
-  if (writing_ || queue_.empty() || terminated_) return;
-  if (tls_) return write_tls();
-  buffers_.clear();
-  std::size_t bytes = 0;
-  for (const auto& frame : queue_) {
-    buffers_.emplace_back(frame->data(), frame->size());
-    bytes += frame->size();
-  }
-  // The head frame may be partly written already (a direct write that fell short).
-  buffers_.front() += head_offset_;
-  bytes -= head_offset_;
-  head_offset_ = 0;
-  if (count) home_.count_out(queue_.size(), bytes);
-  // Most writes fit in the socket's send buffer: try at once, without an async operation.
-  boost::system::error_code ec;
-  std::size_t written = socket_.write_some(buffers_, ec);
-  if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
-  if (written == bytes) {
-    queue_.clear();
+ws_connection::staged ws_connection::stage() {
+  out_.clear();
+  if (catch_up_.empty()) {
+    if (queue_.empty()) return staged::nothing;
+    out_.swap(queue_);
     queued_bytes_ = 0;
-    if (close_queued_) half_close();
-    return;
+    return staged::queue;
   }
-  // The rest leaves when the socket can take it; frames queued meanwhile wait for the next write.
-  writing_ = true;
-  in_flight_.swap(queue_);
-  close_in_flight_ = close_queued_;
-  queued_bytes_ = 0;
-  std::size_t skip = written, first = 0;
-  while (first < buffers_.size() && skip >= buffers_[first].size()) skip -= buffers_[first++].size();
-  buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(first));
-  if (!buffers_.empty()) buffers_.front() += skip;
-  net::async_write(socket_, buffers_,
-                   [self = shared_from_this()](const boost::system::error_code& write_ec, std::size_t n) {
-                     self->on_write(write_ec, n);
-                   });
+  // A chunk at a time: what a catch-up holds beyond its shared frames stays small, and a
+  // TLS write copies no more than this.
+  const std::size_t budget = home_.owner().config().catch_up_chunk_bytes;
+  const session::event_replica& replica = home_.replica(event_);
+  std::size_t bytes = 0;
+  while (!catch_up_.empty() && bytes < budget) {
+    catch_up_item& item = catch_up_.front();
+    if (item.frame) {
+      bytes += item.frame->size();
+      out_.push_back(std::move(item.frame));
+      catch_up_.pop_front();
+      continue;
+    }
+    const session::held_change* held = replica.change_at(item.from);
+    // The ring moved on past what this client had yet to read: it reads slower than the
+    // event changes, the steady-traffic case of 4008.
+    if (held == nullptr) return out_.empty() ? staged::fell_behind : staged::catch_up;
+    out_.push_back(held->frame ? held->frame : frame_text(held->message->payload));
+    bytes += out_.back()->size();
+    if (item.from++ == item.to) catch_up_.pop_front();
+  }
+  server_metrics::add(home_.owner().metrics().catch_up_frames, out_.size());
+  return staged::catch_up;
 }
 
-void ws_connection::write_tls() {
+void ws_connection::flush(bool count) {
+  if (writing_ || terminated_) return;
+  // Each round writes what the socket takes at once; the rest leaves when it drains.
+  for (int round = 0; round < 16; ++round) {
+    const bool head_partly_written = head_offset_ > 0 && catch_up_.empty();
+    const staged what = stage();
+    if (what == staged::nothing) return;
+    if (what == staged::fell_behind) return close_slow("fell behind the resume window while catching up");
+    const bool closes = what == staged::queue && close_queued_;
+    if (tls_) return write_tls(closes);
+    buffers_.clear();
+    std::size_t bytes = 0;
+    for (const auto& frame : out_) {
+      buffers_.emplace_back(frame->data(), frame->size());
+      bytes += frame->size();
+    }
+    // The head frame may be partly written already (a direct write that fell short).
+    if (head_partly_written) {
+      buffers_.front() += head_offset_;
+      bytes -= head_offset_;
+      head_offset_ = 0;
+    }
+    if (count || round > 0) home_.count_out(out_.size(), bytes);
+    // Most writes fit in the socket's send buffer: try at once, without an async operation.
+    boost::system::error_code ec;
+    std::size_t written = socket_.write_some(buffers_, ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
+    if (written == bytes) {
+      out_.clear();
+      if (closes) return half_close();
+      continue;
+    }
+    // The rest leaves when the socket can take it; frames queued meanwhile wait for the next write.
+    writing_ = true;
+    close_in_flight_ = closes;
+    std::size_t skip = written, first = 0;
+    while (first < buffers_.size() && skip >= buffers_[first].size()) skip -= buffers_[first++].size();
+    buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(first));
+    if (!buffers_.empty()) buffers_.front() += skip;
+    net::async_write(socket_, buffers_,
+                     [self = shared_from_this()](const boost::system::error_code& write_ec, std::size_t n) {
+                       self->on_write(write_ec, n);
+                     });
+    return;
+  }
+  // A long catch-up to a fast reader: let the shard's other connections have a turn.
+  writing_ = true;
+  close_in_flight_ = false;
+  net::post(socket().get_executor(), [self = shared_from_this()] {
+    self->writing_ = false;
+    if (!self->terminated_) self->flush();
+  });
+}
+
+void ws_connection::write_tls(bool closes) {
   // An SSL stream writes each buffer of a sequence as its own record: copy into one instead.
   tls_write_buffer_.clear();
-  for (const auto& frame : queue_) tls_write_buffer_ += *frame;
-  home_.count_out(queue_.size(), tls_write_buffer_.size());
-  queue_.clear();
-  queued_bytes_ = 0;
+  for (const auto& frame : out_) tls_write_buffer_ += *frame;
+  home_.count_out(out_.size(), tls_write_buffer_.size());
+  out_.clear();
   writing_ = true;
-  close_in_flight_ = close_queued_;
+  close_in_flight_ = closes;
   net::async_write(*tls_, net::buffer(tls_write_buffer_),
                    [self = shared_from_this()](const boost::system::error_code& write_ec, std::size_t n) {
                      self->on_write(write_ec, n);
@@ -442,7 +496,7 @@ void ws_connection::half_close() {
 
 void ws_connection::on_write(const boost::system::error_code& ec, std::size_t) {
   writing_ = false;
-  in_flight_.clear();
+  out_.clear();
   if (ec) return terminate();
   if (close_in_flight_) return half_close();
   flush();
@@ -456,6 +510,8 @@ void ws_connection::close(std::uint16_t code, std::string_view reason) {
   // A slow viewer's close frame waits behind what its socket already holds: give it time to
   // catch up and read why, within the socket's bounded buffer.
   linger_ = code == 4008 ? home_.owner().config().slow_close_linger : home_.owner().config().close_linger;
+  // What the join still had to send no longer matters; a chunk already being written ends first.
+  catch_up_.clear();
   queue_.push_back(std::make_shared<const std::string>(make_close_frame(code, reason)));
   close_queued_ = true;
   flush();
@@ -490,6 +546,7 @@ void ws_connection::terminate() {
   boost::system::error_code ignored;
   socket().close(ignored);
   queue_.clear();
+  catch_up_.clear();
 }
 
 }  // namespace companion::gateway

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,7 +40,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   ~ws_connection();
 
   void start();
-  // Queues a frame; false if the connection is closing or was just closed as too slow.
+  // Queues a frame of steady traffic; false if the connection is closing or was just
+  // closed as too slow (4008: the queue went past max_queue_bytes or max_queue_frames).
   bool send(const shared_frame& frame);
   // Sends a private reply (ack, error, welcome...).
   void send_text(std::string_view payload);
@@ -69,7 +71,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   void wait_readable();
   void read_tls();
   void on_tls_read(const boost::system::error_code& ec, std::size_t n);
-  void write_tls();
+  void write_tls(bool closes);
   tcp::socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
   void on_readable(const boost::system::error_code& ec);
   void consume(std::string_view input);
@@ -79,6 +81,10 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   bool check_rate(const session::command& cmd);
   void reply_error(const boost::json::value& id, session::error_code code, std::string_view message);
   void on_write(const boost::system::error_code& ec, std::size_t bytes);
+  // Fills out_ with what leaves next: a bounded chunk of catch-up, else the steady queue.
+  enum class staged { nothing, catch_up, queue, fell_behind };
+  staged stage();
+  void close_slow(std::string_view why);
   void half_close();
   void terminate();
 
@@ -92,8 +98,16 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   ws_message message_;
   std::string early_bytes_;
 
-  std::vector<shared_frame> queue_;
-  std::vector<shared_frame> in_flight_;
+  // The burst the server causes at join: welcome, snapshot or the range of missed
+  // changes (read from the shard's ring as the socket drains, so a resume holds no
+  // copies), queue.snapshot. Written before queue_ and never counted against its limits.
+  struct catch_up_item {
+    shared_frame frame;              // one frame, or when null:
+    std::uint64_t from = 0, to = 0;  // the changes with seq in [from, to]
+  };
+  std::deque<catch_up_item> catch_up_;
+  std::vector<shared_frame> queue_;  // steady traffic: broadcasts, replies, pings
+  std::vector<shared_frame> out_;    // what the write in progress holds
   std::vector<net::const_buffer> buffers_;
   std::size_t queued_bytes_ = 0;
   std::size_t head_offset_ = 0;  // bytes of queue_.front() already written

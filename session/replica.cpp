@@ -91,7 +91,7 @@ event_replica::event_replica(std::string event_id, std::string epoch, std::uint6
   if (auto it = queue_snapshot.find("rules"); it != queue_snapshot.end()) rules_ = it->value();
 }
 
-void event_replica::apply(const message_ptr& message) {
+void event_replica::apply(const message_ptr& message, std::shared_ptr<const std::string> frame) {
   if (message->staff_only) {
     apply_staff(*message);
     queue_valid_ = false;
@@ -101,10 +101,13 @@ void event_replica::apply(const message_ptr& message) {
   apply_change(*message);
   seq_ = message->seq;
   snapshot_valid_ = false;
-  ring_.push_back(message);
-  ring_bytes_ += message->payload.size();
+  auto held_bytes = [](const held_change& held) {
+    return held.message->payload.size() + (held.frame ? held.frame->size() : 0);
+  };
+  ring_.push_back({message, std::move(frame)});
+  ring_bytes_ += held_bytes(ring_.back());
   while (!ring_.empty() && (ring_.size() > limits_.ring_changes || ring_bytes_ > limits_.ring_bytes)) {
-    ring_bytes_ -= ring_.front()->payload.size();
+    ring_bytes_ -= held_bytes(ring_.front());
     ring_.pop_front();
   }
 }
@@ -168,12 +171,26 @@ void event_replica::apply_staff(const published_message& message) {
 }
 
 bool event_replica::changes_since(std::uint64_t after, std::vector<message_ptr>& out) const {
+  if (!holds_changes_since(after)) return false;
+  for (const auto& held : ring_)
+    if (held.message->seq > after) out.push_back(held.message);
+  return true;
+}
+
+bool event_replica::holds_changes_since(std::uint64_t after) const {
   if (after > seq_) return false;
   if (after == seq_) return true;
-  if (ring_.empty() || ring_.front()->seq > after + 1) return false;
-  for (const auto& message : ring_)
-    if (message->seq > after) out.push_back(message);
-  return true;
+  return !ring_.empty() && ring_.front().message->seq <= after + 1;
+}
+
+const held_change* event_replica::change_at(std::uint64_t seq) const {
+  if (ring_.empty() || seq < ring_.front().message->seq || seq > seq_) return nullptr;
+  // Seqs are consecutive, so the index is a subtraction; the search covers any hole.
+  std::size_t index = static_cast<std::size_t>(seq - ring_.front().message->seq);
+  if (index < ring_.size() && ring_[index].message->seq == seq) return &ring_[index];
+  auto it = std::lower_bound(ring_.begin(), ring_.end(), seq,
+                             [](const held_change& held, std::uint64_t s) { return held.message->seq < s; });
+  return it != ring_.end() && it->message->seq == seq ? &*it : nullptr;
 }
 
 const std::string& event_replica::snapshot_payload() {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,13 +22,21 @@ struct replica_limits {
   std::size_t wall_size = 50;
 };
 
+// A change held for resuming clients, with its WebSocket frame when the caller has one:
+// a catch-up writes the very frame every live connection was sent, never a copy.
+struct held_change {
+  message_ptr message;
+  std::shared_ptr<const std::string> frame;  // may be null (callers that frame nothing)
+};
+
 class event_replica {
  public:
   event_replica(std::string event_id, std::string epoch, std::uint64_t seq, boost::json::object state,
                 const boost::json::object& queue_snapshot, replica_limits limits = {});
 
   // Messages must arrive in publication order; changes at or below seq() are ignored.
-  void apply(const message_ptr& message);
+  // `frame` is kept with a change for resuming clients and counts against the ring's bytes.
+  void apply(const message_ptr& message, std::shared_ptr<const std::string> frame = nullptr);
 
   const std::string& event_id() const { return event_id_; }
   const std::string& epoch() const { return epoch_; }
@@ -36,6 +45,10 @@ class event_replica {
 
   // The changes with seq in (after, seq()], when the ring still holds all of them.
   bool changes_since(std::uint64_t after, std::vector<message_ptr>& out) const;
+  // Whether the ring still holds every change with seq in (after, seq()].
+  bool holds_changes_since(std::uint64_t after) const;
+  // The change with this seq while the ring holds it; null once it has left (or never came).
+  const held_change* change_at(std::uint64_t seq) const;
   // The snapshot frame for the current seq, built once per seq.
   const std::string& snapshot_payload();
   // The queue.snapshot frame for staff, built once per queue change.
@@ -50,7 +63,7 @@ class event_replica {
   std::uint64_t seq_;
   boost::json::object state_;
   replica_limits limits_;
-  std::deque<message_ptr> ring_;
+  std::deque<held_change> ring_;
   std::size_t ring_bytes_ = 0;
   std::string snapshot_;
   bool snapshot_valid_ = false;

@@ -22,6 +22,22 @@ const HIGHLIGHTS_MAX = 50;
 const CLOCK_SAMPLES = 8;
 // Client-chosen close code used when we drop a socket ourselves (seq gap, dead ping).
 const CLOSE_CLIENT_RESYNC = 4000;
+// After a 4008 (this client fell behind the event's steady traffic) the next attempt waits
+// a growing, jittered delay: reconnecting at once into the same flood would only fall
+// behind again, and a whole audience on a congested venue network would do it in step.
+const SLOW_BACKOFF_BASE_MS = 1000;
+const SLOW_BACKOFF_CAP_MS = 30000;
+// A 4008 this long after the previous one starts the growth anew.
+const SLOW_FORGET_AFTER_MS = 120000;
+
+// What to do after a 4008: wait `delay` ms (half fixed, half random, doubling with each
+// 4008 in a row up to the cap), and resume only if the closed connection made progress
+// (a snapshot, or changes past the resume point): resuming again from the same point
+// would ask for the same catch-up that just failed.
+export function slow_close_plan(closes_in_a_row, progressed, random = Math.random) {
+  const ceiling = Math.min(SLOW_BACKOFF_CAP_MS, SLOW_BACKOFF_BASE_MS * 2 ** Math.max(0, closes_in_a_row));
+  return { delay: Math.floor(ceiling / 2 + random() * (ceiling / 2)), resume: progressed };
+}
 
 let next_command_id = 1;
 
@@ -80,6 +96,10 @@ export class Connection {
     this.pending_ = new Map();  // command id -> {resolve, reject, timer, sent_at, type}
     this.clock_samples_ = [];
     this.stopped_ = false;
+    this.slow_closes_ = 0;  // 4008s in a row, for their backoff
+    this.last_slow_close_ = 0;
+    this.skip_resume_ = false;  // the next hello asks for a snapshot
+    this.progressed_ = false;  // this socket brought a snapshot or a change
 
     this.state_listeners_ = new Set();
     this.status_listeners_ = new Set();
@@ -201,7 +221,9 @@ export class Connection {
     if (this.event) hello.event = this.event;
     if (this.token) hello.token = this.token;
     if (this.viewer) hello.viewer = this.viewer;
-    if (this.epoch !== null && this.state) hello.resume = { epoch: this.epoch, seq: this.seq };
+    if (this.epoch !== null && this.state && !this.skip_resume_) hello.resume = { epoch: this.epoch, seq: this.seq };
+    this.skip_resume_ = false;
+    this.progressed_ = false;
     this.hello_id_ = hello.id;
     this.hello_sent_at_ = Date.now();
     this.ws_.send(JSON.stringify(hello));
@@ -215,8 +237,18 @@ export class Connection {
       this.#set_status('unauthorized');
       return;
     }
-    if (code === 4008 || code === CLOSE_CLIENT_RESYNC) {
-      // Slow consumer or a gap we noticed: resume right away, the history ring has what we missed.
+    if (code === 4008) {
+      const now = Date.now();
+      if (now - this.last_slow_close_ > SLOW_FORGET_AFTER_MS) this.slow_closes_ = 0;
+      this.last_slow_close_ = now;
+      const plan = slow_close_plan(this.slow_closes_++, this.progressed_);
+      this.skip_resume_ = !plan.resume;
+      this.#set_status('reconnecting', now + plan.delay);
+      this.retry_timer_ = setTimeout(() => this.#connect_now(), plan.delay);
+      return;
+    }
+    if (code === CLOSE_CLIENT_RESYNC) {
+      // A gap we noticed: resume right away, the history ring has what we missed.
       this.#connect_now();
       return;
     }
@@ -335,6 +367,7 @@ export class Connection {
   }
 
   #on_snapshot(frame) {
+    this.progressed_ = true;
     this.state = normalize_state(frame.state);
     this.seq = frame.seq;
     this.awaiting_snapshot_ = false;
@@ -363,6 +396,7 @@ export class Connection {
     }
     apply_change(this.state, frame.kind, frame.data);
     this.seq = frame.seq;
+    this.progressed_ = true;
     this.#emit_state({ kind: frame.kind, data: frame.data, seq: frame.seq });
   }
 

@@ -186,6 +186,26 @@ TEST_F(SmallRingReplicaTest, ResumeFailsOnceTheRingDroppedAChange) {
   EXPECT_EQ(missed.size(), 2u);
 }
 
+TEST_F(SmallRingReplicaTest, ChangeAtFindsHeldChangesWithTheirFrames) {
+  three_changes();
+  for (const auto& m : driver_.messages())
+    replica_.apply(m, m->staff_only ? nullptr : std::make_shared<const std::string>("frame:" + m->payload));
+  ASSERT_EQ(replica_.seq(), 3u);
+  EXPECT_EQ(replica_.change_at(1), nullptr) << "left the ring of two";
+  EXPECT_EQ(replica_.change_at(4), nullptr) << "not published yet";
+  for (std::uint64_t seq : {2u, 3u}) {
+    const held_change* held = replica_.change_at(seq);
+    ASSERT_NE(held, nullptr);
+    EXPECT_EQ(held->message->seq, seq);
+    ASSERT_NE(held->frame, nullptr);
+    EXPECT_EQ(*held->frame, "frame:" + held->message->payload);
+  }
+  EXPECT_FALSE(replica_.holds_changes_since(0));
+  EXPECT_TRUE(replica_.holds_changes_since(1));
+  EXPECT_TRUE(replica_.holds_changes_since(3));
+  EXPECT_FALSE(replica_.holds_changes_since(4));
+}
+
 TEST_F(ReplicaTest, RingIsAlsoBoundedInBytes) {
   event_replica tiny(driver_.engine().definition().id, driver_.engine().epoch(), 0,
                      driver_.engine().public_state(), driver_.engine().queue_snapshot(),
