@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 
+#include "gateway/client_address.hpp"
 #include "gateway/jwt.hpp"
 
 #ifndef COMPANION_WEB_ROOT
@@ -36,6 +38,7 @@ const char* const serve_help =
     "                              (default: the server's own origin)\n"
     "  --trust-proxy CIDR[,CIDR...] proxies whose X-Forwarded-For or PROXY v2 header names the client\n"
     "                              (e.g. 127.0.0.1/32,10.0.0.0/8); repeatable (default: none)\n"
+    "  --metrics-allow CIDR        only these addresses may read /metrics; repeatable (default: anyone)\n"
     "  --max-unauthenticated N     connections allowed to wait for hello at once (default 20000)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
@@ -59,7 +62,9 @@ const char* const serve_help =
 
 const char* const token_help =
     "usage: companion token --role producer|moderator|ingest [options]\n"
-    "  --event ID         the event the token is for (default: every event, '*')\n"
+    "  --event ID         the event the token is for; '*' for every event (default: the event of\n"
+    "                     --event-file)\n"
+    "  --event-file FILE  the event file naming the default event (default: the bundled event)\n"
     "  --ttl DURATION     lifetime: 8h, 30m, 90s, 2d (default 8h)\n"
     "  --subject NAME     who holds it, shown in audit logs (default staff)\n"
     "  --data DIR         data folder holding the secret (default ./data)\n"
@@ -194,6 +199,11 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
     } else if (flag == "--allow-origin") {
       if (!cursor.take(value)) return cursor.error;
       out.config.allowed_origins.push_back(value);
+    } else if (flag == "--metrics-allow") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_cidr(value))
+        return "--metrics-allow wants an address or CIDR block, got '" + value + "'";
+      out.config.metrics_allow.push_back(value);
     } else if (flag == "--replay") {
       if (!cursor.take(value)) return cursor.error;
       out.sources.replay_file = value;
@@ -248,6 +258,9 @@ std::string parse_token_args(const std::vector<std::string>& args, token_request
     } else if (flag == "--event") {
       if (!cursor.take(value)) return cursor.error;
       out.event = value;
+    } else if (flag == "--event-file") {
+      if (!cursor.take(value)) return cursor.error;
+      out.event_file = value;
     } else if (flag == "--ttl") {
       if (!cursor.take(value)) return cursor.error;
       auto ttl = parse_duration_ms(value);
@@ -270,6 +283,22 @@ std::string parse_token_args(const std::vector<std::string>& args, token_request
   return {};
 }
 
+namespace {
+
+// A secret others can read lets them forge staff tokens: refused, with what to do.
+bool private_enough(const std::filesystem::path& path, std::string& error) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return true;  // missing: reported by the caller
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) == 0) return true;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+  error = "secret file " + path.string() + " is accessible by other users (mode " + mode +
+          "); make it private with: chmod 600 " + path.string();
+  return false;
+}
+
+}  // namespace
+
 std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
                         const std::filesystem::path& data_dir, std::string& error) {
   auto read_trimmed = [](const std::filesystem::path& path) {
@@ -280,6 +309,7 @@ std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
     return text;
   };
   if (secret_file) {
+    if (!private_enough(*secret_file, error)) return {};
     std::string secret = read_trimmed(*secret_file);
     if (secret.size() < 16)
       error = "secret file " + secret_file->string() + " is missing or shorter than 16 bytes";
@@ -293,6 +323,7 @@ std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
   std::filesystem::path path = data_dir / "secret";
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
+    if (!private_enough(path, error)) return {};
     std::string secret = read_trimmed(path);
     if (secret.size() < 16) error = path.string() + " is shorter than 16 bytes";
     return secret;

@@ -14,7 +14,8 @@ namespace companion::gateway {
 
 struct token_request {
   session::role role = session::role::producer;
-  std::string event = "*";
+  std::string event;  // empty: the id of `event_file`; "*" only when asked for
+  std::optional<std::filesystem::path> event_file;
   std::int64_t ttl_ms = 8 * 3600 * 1000;
   std::string subject = "staff";
   std::filesystem::path data_dir = "data";

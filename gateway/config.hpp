@@ -72,7 +72,10 @@ struct server_config {
   std::size_t max_connections_per_ip = 5000;  // a venue's whole audience may share one NAT address
   std::size_t max_unauthenticated = 20000;    // connections that have not said hello yet
   std::vector<std::string> allowed_origins;   // staff WebSocket origins; empty: the server's own origin only
-  std::int64_t token_leeway_ms = 30'000;      // clock skew tolerated on token expiry
+  // Ranges that may read /metrics (--metrics-allow); empty: anyone, as a scraper on another
+  // host is the usual setup and the figures carry no tokens or post text.
+  std::vector<std::string> metrics_allow;
+  std::int64_t token_leeway_ms = 30'000;  // clock skew tolerated on token expiry
   std::int64_t refreshed_token_ttl_ms =
       3'600'000;  // token.refresh: an hour, so a lost laptop's access ends soon
 

@@ -14,9 +14,8 @@
 namespace companion::gateway {
 namespace {
 
-constexpr std::string_view content_security_policy =
-    "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; "
-    "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+// Set once at start, before any shard runs (content_security_policy_for).
+std::string content_security_policy = content_security_policy_for({});
 
 http_response make_response(const http_request& request, http::status status, std::string content_type,
                             std::string body) {
@@ -152,6 +151,8 @@ std::string metrics_text(server& owner) {
   gauge("companion_proxy_header_refusals_total",
         "Trusted proxies' connections closed for a bad PROXY header.", "counter",
         load(m.proxy_header_refusals));
+  gauge("companion_metrics_refusals_total", "Scrapes of /metrics refused by --metrics-allow.", "counter",
+        load(m.metrics_refusals));
   gauge("companion_http_requests_total", "HTTP requests answered.", "counter", load(m.http_requests));
   gauge("companion_commands_total", "WebSocket commands received.", "counter", load(m.commands));
   const store_counters& store = owner.store().counters();
@@ -304,6 +305,27 @@ void ingest_posts(shard& home, std::size_t event, const http_request& request, h
 
 }  // namespace
 
+std::string content_security_policy_for(const std::vector<std::string>& allowed_origins) {
+  // 'self' covers ws:// and wss:// to the page's own host and port; other origins are named
+  // one by one, so a page can open WebSockets to this server and the configured ones only.
+  std::string connect = "'self'";
+  for (const auto& origin : allowed_origins) {
+    if (origin == "*" || origin.find_first_of(" ;,'\"") != std::string::npos) continue;
+    connect += " " + origin;
+    if (origin.starts_with("https://"))
+      connect += " wss://" + origin.substr(8);
+    else if (origin.starts_with("http://"))
+      connect += " ws://" + origin.substr(7);
+  }
+  return "default-src 'self'; connect-src " + connect +
+         "; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+         "base-uri 'none'; form-action 'self'";
+}
+
+void set_content_security_policy(std::string policy) {
+  content_security_policy = std::move(policy);
+}
+
 void add_common_headers(http_response& response) {
   response.set(http::field::server, "companion");
   response.set("Content-Security-Policy", content_security_policy);
@@ -323,7 +345,6 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   bool reading = request.method() == http::verb::get || request.method() == http::verb::head;
-  (void)address;
 
   if (path == "/healthz") {
     if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
@@ -334,6 +355,11 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
   }
   if (path == "/metrics") {
     if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
+    if (!owner.metrics_allowed(address)) {
+      server_metrics::add(owner.metrics().metrics_refusals);
+      return reply(json_error(request, http::status::forbidden, "forbidden",
+                              "/metrics is limited to the addresses of --metrics-allow"));
+    }
     auto response = make_response(request, http::status::ok, "text/plain; version=0.0.4",
                                   metrics_text(owner) + owner.ingest().metrics_text());
     response.set(http::field::cache_control, "no-store");

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "gateway/http_session.hpp"
 
@@ -13,6 +15,11 @@ class shard;
 using http_reply = std::function<void(http_response)>;
 
 void handle_http(shard& home, const http_request& request, const std::string& address, http_reply reply);
+
+// The pages' Content-Security-Policy: WebSockets to the server's own origin and to the
+// --allow-origin ones only. Set once at start, before the shards run.
+std::string content_security_policy_for(const std::vector<std::string>& allowed_origins);
+void set_content_security_policy(std::string policy);
 
 // Adds the headers every response carries (CSP, nosniff, ...).
 void add_common_headers(http_response& response);

@@ -108,6 +108,15 @@ int token(const std::vector<std::string>& args) {
     std::cerr << "companion token: " << error << "\n";
     return 2;
   }
+  if (request.event.empty()) {
+    // A token names one event unless '*' is asked for: a leaked token then reaches one event.
+    std::vector<session::event_definition> events;
+    if (!load_events({request.event_file.value_or(COMPANION_DEFAULT_EVENT)}, events)) {
+      std::cerr << "companion token: name the event with --event ID (or --event-file FILE)\n";
+      return 1;
+    }
+    request.event = events.front().id;
+  }
   std::string error;
   std::string secret = gateway::load_secret(request.secret_file, request.data_dir, error);
   if (!error.empty()) {

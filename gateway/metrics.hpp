@@ -24,6 +24,7 @@ struct server_metrics {
   counter per_ip_refusals{0};
   counter proxy_header_refusals{0};  // trusted peers' connections closed for a bad PROXY header
   counter http_requests{0};
+  counter metrics_refusals{0};
   counter commands{0};
   counter broadcasts{0};
   counter catch_up_frames{0};    // frames of joins and resumes, exempt from the 4008 limits

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "gateway/client_address.hpp"
+#include "gateway/http_api.hpp"
 #include "gateway/http_session.hpp"
 #include "gateway/log.hpp"
 
@@ -42,8 +43,26 @@ bool server::origin_allowed(std::string_view origin, std::string_view host) cons
   return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
 }
 
+bool server::metrics_allowed(std::string_view address) const {
+  if (metrics_allow_.empty()) return true;
+  auto parsed = parse_ip(address);
+  if (!parsed) return false;
+  for (const auto& range : metrics_allow_)
+    if (range.contains(*parsed)) return true;
+  return false;
+}
+
 bool server::prepare(std::vector<session::event_definition> events, const source_overrides& sources,
                      std::string& error) {
+  for (const auto& text : config_.metrics_allow) {
+    auto range = parse_cidr(text);
+    if (!range) {
+      error = "--metrics-allow: not an address or CIDR block: " + text;
+      return false;
+    }
+    metrics_allow_.push_back(*range);
+  }
+  set_content_security_policy(content_security_policy_for(config_.allowed_origins));
   for (const auto& event : events) event_ids_.push_back(event.id);
   auto definitions = events;
   if (!config_.tls_cert.empty() && !load_tls(error)) return false;

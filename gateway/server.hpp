@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gateway/address_limiter.hpp"
+#include "gateway/client_address.hpp"
 #include "gateway/config.hpp"
 #include "gateway/engine_host.hpp"
 #include "gateway/ingest_host.hpp"
@@ -63,6 +64,8 @@ class server {
   // Index of an event id; the default event for an empty id; npos when unknown.
   std::size_t event_index(std::string_view id) const;
   bool origin_allowed(std::string_view origin, std::string_view host) const;
+  // Whether a client address may read /metrics (--metrics-allow; anyone when none is set).
+  bool metrics_allowed(std::string_view address) const;
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
   std::atomic<std::uint64_t>& unauthenticated() { return unauthenticated_; }
 
@@ -84,6 +87,7 @@ class server {
   std::unique_ptr<net::ssl::context> tls_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::string> event_ids_;
+  std::vector<ip_range> metrics_allow_;
   std::unique_ptr<tcp::acceptor> acceptor_;
   tcp::endpoint bound_;
   std::size_t next_shard_ = 0;
