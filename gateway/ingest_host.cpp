@@ -192,10 +192,11 @@ void ingest_host::stop() {
 }
 
 ingest_host::line_outcome ingest_host::feed(std::size_t event, std::string_view line,
-                                            tracker::wire_format format, std::string* unnamed_author) {
+                                            tracker::wire_format format, std::string* unnamed_author,
+                                            tracker::ingest_lane lane) {
   tracker::ingest_pipeline& pipeline = *pipelines_[event];
   const auto before = pipeline.counters();
-  tracker::ingest_result result = pipeline.ingest(line, format, wall_clock_ms());
+  tracker::ingest_result result = pipeline.ingest(line, format, wall_clock_ms(), lane);
   if (auto* post = std::get_if<tracker::accepted_post>(&result)) {
     bool rejected = post->decision.verdict == session::post_verdict::rejected;
     if (unnamed_author && post->post.author_handle == post->post.author_id)
@@ -239,7 +240,7 @@ void ingest_host::ingest_body(std::size_t event, std::string body, std::function
         line.remove_suffix(1);
       while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
       if (line.empty()) continue;
-      switch (feed(event, line, tracker::wire_format::unknown)) {
+      switch (feed(event, line, tracker::wire_format::unknown, nullptr, tracker::ingest_lane::webhook)) {
         case line_outcome::accepted:
           ++tally.accepted;
           break;

@@ -53,8 +53,10 @@ class ingest_host {
   // `unnamed_author`, when given, receives the author id of an accepted post that has
   // no handle yet (a Bluesky DID no identity frame has named), so the source can look it up.
   enum class line_outcome { accepted, duplicate, rejected, invalid, other };
+  // Webhook bodies come in `lane` webhook: the webhook's own formats and posts only.
   line_outcome feed(std::size_t event, std::string_view line, tracker::wire_format format,
-                    std::string* unnamed_author = nullptr);
+                    std::string* unnamed_author = nullptr,
+                    tracker::ingest_lane lane = tracker::ingest_lane::source);
   tracker::ingest_pipeline& pipeline(std::size_t event) { return *pipelines_[event]; }
 
   // Thread-safe: ingests an NDJSON (or single JSON) body, then calls `done` on the ingest thread.

@@ -58,6 +58,23 @@ decode_result any_decoder::decode(std::string_view line) {
   return decode_as(wire_format::unknown, line);
 }
 
+decode_result any_decoder::decode_webhook(std::string_view line) {
+  if (line.size() > max_frame_bytes) {
+    last_format_ = wire_format::unknown;
+    return skip(skip_reason::too_large);
+  }
+  last_format_ = sniffer_.sniff(line);
+  switch (last_format_) {
+    case wire_format::jetstream:
+    case wire_format::mastodon:
+      return skip(skip_reason::foreign_source);
+    case wire_format::x:
+      return x_.decode(line);
+    default:
+      return generic_.decode(line);
+  }
+}
+
 decode_result any_decoder::decode_as(wire_format format, std::string_view line) {
   if (line.size() > max_frame_bytes) {
     last_format_ = format;

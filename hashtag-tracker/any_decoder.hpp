@@ -38,6 +38,9 @@ class any_decoder final : public decoder {
   decode_result decode(std::string_view line) override;
   // Decodes with the named format's decoder (unknown sniffs).
   decode_result decode_as(wire_format format, std::string_view line);
+  // A webhook line: the webhook's own formats only (generic and X); Jetstream and Mastodon
+  // payloads would speak for those networks and are skipped as foreign_source.
+  decode_result decode_webhook(std::string_view line);
 
   // The format of the line most recently decoded.
   wire_format last_format() const { return last_format_; }

@@ -24,6 +24,8 @@ std::string_view to_string(skip_reason reason) {
       return "account_event";
     case skip_reason::not_matching:
       return "not_matching";
+    case skip_reason::foreign_source:
+      return "foreign_source";
   }
   return "malformed_json";
 }

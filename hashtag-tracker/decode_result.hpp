@@ -27,8 +27,23 @@ enum class skip_reason {
   identity_event,      // a Jetstream identity frame that carries no handle
   account_event,       // a Jetstream account (status) frame
   not_matching,        // carries none of the event's hashtags
+  foreign_source,      // a webhook line speaking for another source (its posts, deletes, identities)
 };
-inline constexpr std::size_t skip_reason_count = 10;
+inline constexpr std::size_t skip_reason_count = 11;
+
+// Where a line comes from. A configured source (Jetstream, Mastodon, a replay file) speaks
+// for its network; the webhook, reachable with an ingest token, speaks for itself only.
+enum class ingest_lane { source, webhook };
+
+// created_at outside [2000-01-01, now + 1 day] is clamped into it: a far-future or
+// negative time would sort a post above every other and breaks date formatting in browsers.
+inline constexpr session::millis earliest_created_at = 946'684'800'000;  // 2000-01-01T00:00:00Z
+inline constexpr session::millis created_at_slack = 86'400'000;          // one day ahead
+inline session::millis clamp_created_at(session::millis at, session::millis now) {
+  if (at < earliest_created_at) return earliest_created_at;
+  if (now > 0 && at > now + created_at_slack) return now + created_at_slack;
+  return at;
+}
 
 std::string_view to_string(skip_reason reason);
 

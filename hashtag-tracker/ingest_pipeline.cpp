@@ -11,8 +11,32 @@ ingest_pipeline::ingest_pipeline(std::vector<std::string> event_hashtags, modera
   decoders_.set_prefilter(&matcher_);
 }
 
-ingest_result ingest_pipeline::ingest(std::string_view frame, wire_format format, session::millis now) {
-  decode_result decoded = decoders_.decode_as(format, frame);
+bool ingest_pipeline::keep_to_webhook(decode_result& decoded) {
+  auto foreign = [&decoded] {
+    decoded = skipped{skip_reason::foreign_source};
+    return false;
+  };
+  if (auto* post = std::get_if<decoded_post>(&decoded))
+    return post->post.source == "webhook" && !post->is_edit ? true : foreign();
+  if (auto* deletion = std::get_if<post_deletion>(&decoded)) {
+    // Webhook posts have ids "webhook:..." (own format) or "x:..." (X objects); a bare id
+    // is the webhook's own, an id of any other source is not the webhook's to delete.
+    std::string& id = deletion->post_id;
+    if (id.starts_with("webhook:") || id.starts_with("x:")) return true;
+    for (std::string_view other : {"bluesky:", "mastodon:", "replay:"})
+      if (id.starts_with(other)) return foreign();
+    id.insert(0, "webhook:");
+    return true;
+  }
+  if (std::holds_alternative<identity_update>(decoded)) return foreign();
+  return true;
+}
+
+ingest_result ingest_pipeline::ingest(std::string_view frame, wire_format format, session::millis now,
+                                      ingest_lane lane) {
+  decode_result decoded =
+      lane == ingest_lane::webhook ? decoders_.decode_webhook(frame) : decoders_.decode_as(format, frame);
+  if (lane == ingest_lane::webhook) keep_to_webhook(decoded);
   source_counters& source = counters_.source(decoders_.last_format());
   ++source.frames;
 
@@ -40,6 +64,7 @@ ingest_result ingest_pipeline::ingest(std::string_view frame, wire_format format
 }
 
 ingest_result ingest_pipeline::on_post(decoded_post&& decoded, source_counters& source, session::millis now) {
+  decoded.post.created_at = clamp_created_at(decoded.post.created_at, now);
   decoded.post.tags = matcher_.match(decoded.hashtags);
   if (decoded.post.tags.empty()) {
     ++counters_.skipped_by_reason[static_cast<std::size_t>(skip_reason::not_matching)];

@@ -50,7 +50,9 @@ class ingest_pipeline {
 
   // One frame or NDJSON line. `format` unknown sniffs the format per line (decode_any).
   // `now` is the arrival time (rate limits, spam window).
-  ingest_result ingest(std::string_view frame, wire_format format, session::millis now);
+  // `lane` webhook keeps the line to the webhook's own posts (see ingest_lane).
+  ingest_result ingest(std::string_view frame, wire_format format, session::millis now,
+                       ingest_lane lane = ingest_lane::source);
 
   const ingest_counters& counters() const { return counters_; }
   // time_us of the last Jetstream frame processed (0 before any): the resume cursor.
@@ -65,6 +67,8 @@ class ingest_pipeline {
   void remember(std::string_view post_id) { dedup_.remember(post_id); }
 
  private:
+  // Refuses what a webhook line may not do; false when `decoded` became foreign_source.
+  static bool keep_to_webhook(decode_result& decoded);
   ingest_result on_post(decoded_post&& decoded, source_counters& source, session::millis now);
 
   hashtag_matcher matcher_;

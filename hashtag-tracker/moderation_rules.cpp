@@ -204,8 +204,8 @@ bool moderation_rules::is_trusted(std::string_view source, std::string_view hand
          trusted_authors_.count(author_key("", handle)) != 0;
 }
 
-bool moderation_rules::listed(const std::unordered_set<std::string>& set,
-                              const session::social_post& post) const {
+bool moderation_rules::listed(const std::unordered_set<std::string>& set, const session::social_post& post,
+                              bool any_network) const {
   if (set.empty()) return false;
   // An entry may name the author by handle or by id (a DID, an account URL).
   for (std::string_view name : {std::string_view(post.author_handle), std::string_view(post.author_id)}) {
@@ -213,7 +213,7 @@ bool moderation_rules::listed(const std::unordered_set<std::string>& set,
     std::string folded = normalize_handle(name);
     std::string scoped = post.source + '\x1f' + folded;
     std::string any = '\x1f' + folded;
-    if (set.count(scoped) != 0 || set.count(any) != 0) return true;
+    if (set.count(scoped) != 0 || (any_network && set.count(any) != 0)) return true;
   }
   return false;
 }
@@ -270,7 +270,9 @@ session::moderation_decision moderation_rules::evaluate(const session::social_po
   if (likely_spam)
     return decide(post_verdict::pending, moderation_rule::likely_spam,
                   "the same text came from several authors within minutes");
-  if (listed(trusted_authors_, post))
+  // A handle trusted on "any network" means the networks' own accounts: a webhook post may
+  // name any handle, so webhook posts are trusted only through "webhook:handle" entries.
+  if (listed(trusted_authors_, post, post.source != "webhook"))
     return decide(post_verdict::approved, moderation_rule::trusted_author,
                   "author " + post.author_handle + " is trusted");
   return decide(post_verdict::pending, moderation_rule::default_rule, "awaiting moderation");

@@ -80,7 +80,9 @@ class moderation_rules {
 
  private:
   static std::string author_key(std::string_view source, std::string_view handle);
-  bool listed(const std::unordered_set<std::string>& set, const session::social_post& post) const;
+  // `any_network`: entries without a source count too.
+  bool listed(const std::unordered_set<std::string>& set, const session::social_post& post,
+              bool any_network = true) const;
   bool over_rate(const session::social_post& post, session::millis now);
 
   std::vector<std::string> blocked_terms_;           // folded

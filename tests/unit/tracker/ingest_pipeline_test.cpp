@@ -107,7 +107,7 @@ TEST_F(IngestPipelineTest, SamePostViaWebhookIsCrossSourceDuplicate) {
 TEST_F(IngestPipelineTest, RulesDecideAndNameTheRule) {
   auto rules = moderation_rules::parse(
       boost::json::parse(
-          R"({"blocked_terms":["optional"],"trusted_authors":["thinktank_dc"],"drop_replies":true})")
+          R"({"blocked_terms":["optional"],"trusted_authors":["webhook:thinktank_dc"],"drop_replies":true})")
           .as_object());
   ingest_pipeline pipeline({"Road2NATO", "NATOSummit"}, std::get<moderation_rules>(std::move(rules)));
   std::vector<std::string> rules_seen;
@@ -163,6 +163,81 @@ TEST_F(IngestPipelineTest, SamplesNameEveryCounter) {
       EXPECT_EQ(s.value, 18u);
     }
   EXPECT_TRUE(found);
+}
+
+// ---- The webhook lane ----
+
+TEST_F(IngestPipelineTest, WebhookLinesCannotSpeakForAnotherSource) {
+  auto foreign = [&](std::string_view line) {
+    auto result = pipeline_.ingest(line, wire_format::unknown, now, ingest_lane::webhook);
+    return std::holds_alternative<std::monostate>(result);
+  };
+  for (const auto& line : test::fixture_lines("jetstream-sample.ndjson")) EXPECT_TRUE(foreign(line));
+  for (const auto& line : test::fixture_lines("mastodon-stream.ndjson")) EXPECT_TRUE(foreign(line));
+  EXPECT_TRUE(foreign(
+      R"({"id":"1","source":"bluesky","author":{"handle":"a.bsky.social"},"text":"#Road2NATO","created_at":1})"));
+  EXPECT_TRUE(foreign(R"({"delete":"bluesky:at://did:plc:x/app.bsky.feed.post/1"})"));
+  EXPECT_TRUE(foreign(R"({"delete":"mastodon:https://m.example/1"})"));
+  const auto& reasons = pipeline_.counters().skipped_by_reason;
+  EXPECT_GE(reasons[static_cast<std::size_t>(skip_reason::foreign_source)], 3u);
+  // Nothing reached the handle cache.
+  EXPECT_EQ(pipeline_.handles().size(), 0u);
+}
+
+TEST_F(IngestPipelineTest, WebhookPostsAndDeletesAreTheWebhooksOwn) {
+  auto post = pipeline_.ingest(
+      R"({"id":"w1","author":{"handle":"a"},"text":"Hello #Road2NATO","created_at":1713794400000})",
+      wire_format::unknown, now, ingest_lane::webhook);
+  ASSERT_TRUE(std::holds_alternative<accepted_post>(post));
+  EXPECT_EQ(std::get<accepted_post>(post).post.id, "webhook:w1");
+  // A bare id names a webhook post.
+  auto deleted = pipeline_.ingest(R"({"delete":"w1"})", wire_format::unknown, now, ingest_lane::webhook);
+  ASSERT_TRUE(std::holds_alternative<deleted_post>(deleted));
+  EXPECT_EQ(std::get<deleted_post>(deleted).post_id, "webhook:w1");
+  // X objects are webhook posts too.
+  auto x = pipeline_.ingest(test::fixture_lines("x-filtered-stream.ndjson").at(0), wire_format::unknown, now,
+                            ingest_lane::webhook);
+  ASSERT_TRUE(std::holds_alternative<accepted_post>(x));
+  EXPECT_EQ(std::get<accepted_post>(x).post.source, "webhook");
+}
+
+TEST_F(IngestPipelineTest, SourceLaneStillTakesEveryFormat) {
+  auto out = run("mastodon-stream.ndjson", wire_format::unknown);
+  EXPECT_FALSE(out.posts.empty());
+  EXPECT_EQ(pipeline_.counters().skipped_by_reason[static_cast<std::size_t>(skip_reason::foreign_source)],
+            0u);
+}
+
+TEST_F(IngestPipelineTest, HandlesTrustedOnAnyNetworkAreNotTrustedThroughTheWebhook) {
+  auto rules = moderation_rules::parse(
+      boost::json::parse(R"({"trusted_authors":["policywatcher.bsky.social","webhook:eurodesk"]})")
+          .as_object());
+  ingest_pipeline pipeline({"Road2NATO"}, std::get<moderation_rules>(std::move(rules)));
+  auto verdict = [&](std::string_view handle, std::string_view id) {
+    std::string line = R"({"id":")" + std::string(id) + R"(","author":{"handle":")" + std::string(handle) +
+                       R"("},"text":"Post )" + std::string(id) +
+                       R"( #Road2NATO","created_at":1713794400000})";
+    auto result = pipeline.ingest(line, wire_format::unknown, now, ingest_lane::webhook);
+    return std::get<accepted_post>(result).decision.verdict;
+  };
+  EXPECT_EQ(verdict("policywatcher.bsky.social", "1"), session::post_verdict::pending);
+  EXPECT_EQ(verdict("eurodesk", "2"), session::post_verdict::approved);
+}
+
+TEST_F(IngestPipelineTest, CreatedAtIsClampedIntoASaneRange) {
+  auto created = [&](std::string_view value, std::string_view id) {
+    std::string line = R"({"id":")" + std::string(id) + R"(","author":{"handle":"a"},"text":"At )" +
+                       std::string(id) + R"( #Road2NATO","created_at":)" + std::string(value) + "}";
+    auto result = pipeline_.ingest(line, wire_format::generic, now);
+    return std::get<accepted_post>(result).post.created_at;
+  };
+  EXPECT_EQ(created("9000000000000000000", "1"), now + created_at_slack);
+  EXPECT_EQ(created("\"9999-01-01T00:00:00Z\"", "2"), now + created_at_slack);
+  EXPECT_EQ(created("0", "3"), earliest_created_at);
+  EXPECT_EQ(created("\"1999-12-31T23:59:59Z\"", "4"), earliest_created_at);
+  EXPECT_EQ(created(std::to_string(now - 5000), "5"), now - 5000);
+  EXPECT_EQ(clamp_created_at(now + created_at_slack, now), now + created_at_slack);
+  EXPECT_EQ(clamp_created_at(earliest_created_at, now), earliest_created_at);
 }
 
 }  // namespace
