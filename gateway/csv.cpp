@@ -1,5 +1,7 @@
 #include "gateway/csv.hpp"
 
+#include <string_view>
+
 namespace companion::gateway {
 
 void append_csv_row(std::string& out, const std::vector<std::string>& cells) {
@@ -8,7 +10,7 @@ void append_csv_row(std::string& out, const std::vector<std::string>& cells) {
     if (!first) out += ',';
     first = false;
     std::string value = cell;
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
+    if (!value.empty() && std::string_view("=+-@\t\r").find(value[0]) != std::string_view::npos)
       value.insert(value.begin(), '\'');
     if (value.find_first_of(",\"\r\n") != std::string::npos) {
       out += '"';

@@ -1,5 +1,6 @@
 // CSV for exports (RFC 4180), with cells that a spreadsheet would run as a
-// formula defused by a leading apostrophe.
+// formula defused by a leading apostrophe: cells starting with =, +, -, @, tab or
+// carriage return (spreadsheets skip the last two before looking for a formula).
 #pragma once
 
 #include <string>

@@ -101,10 +101,17 @@ outcome question_board::ask(const std::string& viewer, std::string_view raw_text
       if (target->status == question_status::open) dirty_votes_.insert(target->id);
     }
     target->merged_from.push_back(q.id);
-    ack["question"] = target->id;
-    ack["status"] = to_string(target->status);
-    ack["merged_into"] = target->id;
-    ack["asked"] = q.id;
+    if (target->status == question_status::pending) {
+      // A queued question is private: the asker hears what any new question would get,
+      // and learns neither its id nor that it exists.
+      ack["question"] = q.id;
+      ack["status"] = to_string(question_status::pending);
+    } else {
+      ack["question"] = target->id;
+      ack["status"] = to_string(target->status);
+      ack["merged_into"] = target->id;
+      ack["asked"] = q.id;
+    }
     auto [it, inserted] = questions_.emplace(q.id, std::move(q));
     publish_visible(it->second, out, true);
     if (target->status == question_status::pending) publish_visible(*target, out, false);

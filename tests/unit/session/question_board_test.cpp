@@ -329,6 +329,15 @@ TEST_F(QuestionBoardTest, UnmergeOfAPendingTargetUpdatesItsQueueEntry) {
   EXPECT_EQ(board_.find("q2")->status, question_status::pending);
 }
 
+TEST_F(QuestionBoardTest, MergeIntoAPendingQuestionRevealsNothingOfIt) {
+  ASSERT_TRUE(ask("v1", "What about Taiwan?").ok());
+  ASSERT_TRUE(ask("v2", "What about Taiwan").ok());
+  // The ack is that of any new pending question: its own id, no target id or status.
+  EXPECT_EQ(ack_, (boost::json::object{{"question", "q2"}, {"status", "pending"}}));
+  EXPECT_EQ(board_.find("q2")->status, question_status::merged);
+  EXPECT_EQ(board_.find("q2")->merged_into, "q1");
+}
+
 TEST_F(QuestionBoardTest, RejectingAMergedQuestionUpdatesThePendingTarget) {
   ASSERT_TRUE(ask("v1", "What about Taiwan?").ok());
   ASSERT_TRUE(ask("v2", "What about Taiwan").ok());
