@@ -93,6 +93,7 @@ int serve(const std::vector<std::string>& args) {
             << "  moderator console: " << base
             << "/moderate#token=" << console_token(session::role::moderator) << "\n"
             << "  on-screen overlay: " << base << "/screen?event=" << default_event << "\n"
+            << "  stage timer:       " << base << "/timer?event=" << default_event << "\n"
             << std::flush;
   return server.run();
 }

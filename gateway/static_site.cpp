@@ -48,6 +48,8 @@ const static_file* static_site::find(std::string_view path) const {
     path = "/moderate.html";
   else if (path == "/screen")
     path = "/screen.html";
+  else if (path == "/timer")
+    path = "/timer.html";
   auto it = files_.find(path);
   return it == files_.end() ? nullptr : &it->second;
 }

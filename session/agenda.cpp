@@ -31,7 +31,7 @@ json::object segment_to_json(const segment_state& segment) {
       {"id", segment.definition.id},       {"kind", segment.definition.kind},
       {"title", segment.definition.title}, {"planned_minutes", segment.definition.planned_minutes},
       {"speakers", std::move(speakers)},   {"actual_start", optional_time(segment.actual_start)},
-      {"paused_ms", segment.paused_ms}};
+      {"paused_ms", segment.paused_ms},    {"elapsed_ms", segment.elapsed_ms}};
 }
 
 }  // namespace
@@ -96,6 +96,7 @@ outcome agenda::go_to(std::string_view segment_id, millis now) {
 outcome agenda::pause(millis now) {
   if (status_ == agenda_status::paused) return conflict("the show is already paused");
   if (auto refused = require_running(); !refused.ok()) return refused;
+  credit_stint(now);
   status_ = agenda_status::paused;
   paused_at_ = now;
   return outcome::success();
@@ -107,11 +108,13 @@ outcome agenda::resume(millis now) {
   credit_pause(now);
   status_ = agenda_status::live;
   paused_at_.reset();
+  running_since_ = now;
   return outcome::success();
 }
 
 outcome agenda::end(millis now) {
   if (auto refused = require_running(); !refused.ok()) return refused;
+  credit_stint(now);
   if (status_ == agenda_status::paused) credit_pause(now);
   status_ = agenda_status::ended;
   current_.reset();
@@ -131,6 +134,7 @@ json::object agenda::to_json() const {
                       {"started_at", optional_time(started_at_)},
                       {"paused_at", optional_time(paused_at_)},
                       {"ended_at", optional_time(ended_at_)},
+                      {"running_since", optional_time(running_since_)},
                       {"segments", std::move(segments)}};
 }
 
@@ -144,7 +148,23 @@ void agenda::credit_pause(millis now) {
   if (current_ && paused_at_) segments_[*current_].paused_ms += std::max<millis>(0, now - *paused_at_);
 }
 
+void agenda::credit_stint(millis now) {
+  if (current_ && running_since_)
+    segments_[*current_].elapsed_ms += std::max<millis>(0, now - *running_since_);
+  running_since_.reset();
+}
+
+millis agenda::current_elapsed(millis now) const {
+  if (!current_) return 0;
+  millis running = running_since_ ? std::max<millis>(0, now - *running_since_) : 0;
+  return segments_[*current_].elapsed_ms + running;
+}
+
 void agenda::enter(std::size_t index, millis now) {
+  // The time rule: whichever way the show moves, the segment it leaves keeps the time
+  // it was current and the one it enters goes on from its own.
+  credit_stint(now);
+  if (status_ == agenda_status::live) running_since_ = now;
   // A pause that goes on across a move belongs to the segment it began in up to now.
   if (status_ == agenda_status::paused) {
     credit_pause(now);

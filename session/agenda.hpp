@@ -21,6 +21,9 @@ struct segment_state {
   std::optional<millis>
       actual_start;      // when it last became current, cleared if the show moves back before it
   millis paused_ms = 0;  // time the show stood paused while this segment was current
+  // The time rule: the sum of the time this segment was current while the show was
+  // live, over its past stints. The running stint is added by readers (running_since).
+  millis elapsed_ms = 0;
 };
 
 class agenda {
@@ -48,6 +51,10 @@ class agenda {
   std::optional<millis> started_at() const { return started_at_; }
   std::optional<millis> paused_at() const { return paused_at_; }
   std::optional<millis> ended_at() const { return ended_at_; }
+  // When the current segment's present stint began; none while paused or not running.
+  std::optional<millis> running_since() const { return running_since_; }
+  // The current segment's elapsed time at `now` under the time rule (0 when none is current).
+  millis current_elapsed(millis now) const;
 
   // The public "agenda" object (protocol.md), plus "paused_at" and "ended_at".
   boost::json::object to_json() const;
@@ -58,6 +65,8 @@ class agenda {
   void enter(std::size_t index, millis now);
   // Adds the pause so far to the current segment's paused time.
   void credit_pause(millis now);
+  // Closes the current segment's running stint, adding it to its elapsed time.
+  void credit_stint(millis now);
 
   std::vector<segment_state> segments_;
   agenda_status status_ = agenda_status::scheduled;
@@ -65,6 +74,7 @@ class agenda {
   std::optional<millis> started_at_;
   std::optional<millis> paused_at_;
   std::optional<millis> ended_at_;
+  std::optional<millis> running_since_;
 };
 
 }  // namespace companion::session

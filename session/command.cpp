@@ -25,7 +25,7 @@ struct command_rule {
   bool needs_rules = false;
 };
 
-constexpr std::array<command_rule, 29> command_rules{{
+constexpr std::array<command_rule, 30> command_rules{{
     {"hello", role::viewer},
     {"ping", role::viewer},
     {"token.refresh", role::moderator},
@@ -53,6 +53,7 @@ constexpr std::array<command_rule, 29> command_rules{{
     {"agenda.end", role::producer},
     {"agenda.goto", role::producer, false, false, false, false, true},
     {"announce", role::producer, true},
+    {"stage.message", role::producer, true},
     {"qa.set", role::producer, false, false, false, false, false, false, true},
     {"moderation.set", role::moderator, false, false, false, false, false, false, false, true},
 }};

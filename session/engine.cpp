@@ -15,6 +15,8 @@ namespace {
 
 // Announcements are one line on a phone banner.
 constexpr std::size_t max_announcement = 500;
+// A stage message is read from across a stage at a glance, in large type.
+constexpr std::size_t max_stage_message = 140;
 constexpr millis minute = 60'000;
 
 boost::json::object post_to_json(const social_post& post) {
@@ -114,6 +116,7 @@ struct event_engine::state final : publisher {
   agenda run;
   boost::json::value announcement;  // null or {"text","at"}
   boost::json::value on_screen;     // null or {"kind","id"}
+  boost::json::value stage;         // null or {"text","at"}: the producer's message to the speakers
   question_board questions;
   post_wall wall;
   boost::json::object moderation;  // auto-moderation rules in force (the event file's, then moderators')
@@ -217,6 +220,24 @@ struct event_engine::state final : publisher {
     return outcome::success();
   }
 
+  // Same text rules as an announcement, shorter; an empty text clears the message.
+  outcome stage_message(const command& cmd, millis now) {
+    std::string text = trim_text(*cmd.text);
+    if (count_code_points(text) > max_stage_message)
+      return outcome::failure(error_code::bad_request, "a stage message has at most " +
+                                                           std::to_string(max_stage_message) + " characters");
+    if (has_control_characters(text))
+      return outcome::failure(error_code::bad_request, "the stage message contains control characters");
+    if (text.empty()) {
+      if (stage.is_null()) return outcome::success();
+      stage = nullptr;
+    } else {
+      stage = boost::json::object{{"text", text}, {"at", now}};
+    }
+    change("stage", stage);
+    return outcome::success();
+  }
+
   outcome agenda_command(const command& cmd, millis now) {
     outcome result;
     if (cmd.type == "agenda.start")
@@ -258,6 +279,7 @@ struct event_engine::state final : publisher {
     const std::string staff_name = who.subject.empty() ? std::string(to_string(who.who)) : who.subject;
     if (type.starts_with("agenda.")) return agenda_command(cmd, now);
     if (type == "announce") return announce(cmd, now);
+    if (type == "stage.message") return stage_message(cmd, now);
     if (type == "on_screen.set") return set_screen(cmd);
     if (type == "question.ask")
       return questions.ask(who.viewer, *cmd.text, cmd.name, current_segment(), now, *this, ack);
@@ -502,6 +524,7 @@ boost::json::object event_engine::public_state() const {
           {"highlights", s.wall.highlights()},
           {"questions", s.questions.public_questions()},
           {"on_screen", s.on_screen},
+          {"stage", s.stage},
           {"stats", s.last_stats},
           {"qa", boost::json::object{{"open", s.questions.is_open()},
                                      {"premoderated", s.definition.questions_premoderated}}}};

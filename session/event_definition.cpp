@@ -27,9 +27,9 @@ constexpr int min_planned_minutes = 1;
 constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
-constexpr std::array<std::string_view, 11> event_keys{"id",        "title",      "summary",   "hashtags",
-                                                      "starts_at", "stream_url", "agenda",    "links",
-                                                      "qa",        "sources",    "moderation"};
+constexpr std::array<std::string_view, 12> event_keys{"id",        "title",      "summary",    "hashtags",
+                                                      "starts_at", "stream_url", "agenda",     "links",
+                                                      "qa",        "sources",    "moderation", "show_timers"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};
 constexpr std::array<std::string_view, 5> link_keys{"title", "url", "kind", "published", "summary"};
@@ -387,6 +387,15 @@ problem read_qa(const json::object& root, bool& premoderate) {
   return std::nullopt;
 }
 
+problem read_optional_bool(const json::object& root, std::string_view key, bool& out) {
+  const json::value* value = root.if_contains(key);
+  if (value == nullptr) return std::nullopt;
+  const bool* b = value->if_bool();
+  if (b == nullptr) return fail(std::string(key), "must be true or false");
+  out = *b;
+  return std::nullopt;
+}
+
 // Sections that belong to other components: only their shape is checked here.
 problem read_verbatim_object(const json::object& root, std::string_view key, json::object& out) {
   const json::value* value = root.if_contains(key);
@@ -417,6 +426,7 @@ problem read_event(const json::object& root, event_definition& out) {
   if (auto p = read_agenda(root, out.segments)) return p;
   if (auto p = read_links(root, out.links)) return p;
   if (auto p = read_qa(root, out.questions_premoderated)) return p;
+  if (auto p = read_optional_bool(root, "show_timers", out.show_timers)) return p;
   if (auto p = read_verbatim_object(root, "sources", out.sources)) return p;
   return read_verbatim_object(root, "moderation", out.moderation);
 }
@@ -482,6 +492,7 @@ json::object event_to_json(const event_definition& def) {
                       {"hashtags", std::move(hashtags)},
                       {"stream_url", def.stream_url},
                       {"starts_at", def.starts_at},
+                      {"show_timers", def.show_timers},
                       {"links", std::move(links)}};
 }
 

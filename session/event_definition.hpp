@@ -44,6 +44,8 @@ struct event_definition {
   std::vector<segment_definition> segments;
   std::vector<event_link> links;
   bool questions_premoderated = true;  // "qa": {"premoderate": bool}
+  // Viewers see the current segment's remaining time (never an overrun); false hides it.
+  bool show_timers = true;
   // Sections owned by other components (hashtag tracker sources and moderation rules),
   // kept verbatim for them to parse.
   boost::json::object sources;

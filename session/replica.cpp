@@ -115,7 +115,8 @@ void event_replica::apply(const message_ptr& message, std::shared_ptr<const std:
 void event_replica::apply_change(const published_message& message) {
   const std::string& kind = message.kind;
   const boost::json::value& data = message.data;
-  if (kind == "agenda" || kind == "announcement" || kind == "on_screen" || kind == "stats" || kind == "qa") {
+  if (kind == "agenda" || kind == "announcement" || kind == "on_screen" || kind == "stats" || kind == "qa" ||
+      kind == "stage") {
     state_[kind] = data;
   } else if (kind == "highlight.added") {
     auto& wall = array_at(state_, "highlights");

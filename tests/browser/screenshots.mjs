@@ -1,4 +1,4 @@
-// Regenerates docs/images/{viewer,producer,moderator}.png from a real server
+// Regenerates docs/images/{viewer,producer,moderator,producer-overrun,timer}.png from a real server
 // with live data: the demo replay of social posts (some approved, one
 // featured), the agenda started, an announcement, approved, pending and
 // merged questions in English, Japanese and Korean.
@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { repoRoot } from '../integration/lib/harness.mjs';
+import { minute, showDataDir, writeShowEvent } from '../integration/lib/show.mjs';
 import { launchBrowser, Stage, waitConnected, waitText } from './helpers.mjs';
 
 const outDir = process.env.SCREENSHOT_DIR ?? path.join(repoRoot, 'docs/images');
@@ -100,6 +101,27 @@ try {
   await pause(300);
   await moderator.screenshot({ path: path.join(outDir, 'moderator.png') });
   await producer.screenshot({ path: path.join(outDir, 'producer.png') });
+
+  // The producer console during an overrun, and the stage timer beside it: a second
+  // server whose journal started the show 29 minutes ago (a minute late) and moved
+  // to the 20-minute keynote 24 minutes ago.
+  {
+    const dataDir = showDataDir([
+      { ago: 29 * minute, type: 'agenda.start' },
+      { ago: 24 * minute, type: 'agenda.next' },
+    ]);
+    const late = await stage.server({ dataDir, args: ['--event', writeShowEvent(dataDir, { startsIn: -30 * minute })] });
+    const console_ = await stage.producer(late);
+    const monitor = await stage.open(late, '/timer', { name: 'timer', viewport: { width: 1280, height: 720 } });
+    await waitConnected(console_);
+    await waitText(console_, 'now-timer', 'OVER');
+    await console_.getByTestId('stage-text').fill('Please wrap up: the panel is waiting');
+    await console_.getByTestId('stage-send').click();
+    await waitText(monitor, 'stage-message', 'wrap up');
+    await pause(800);
+    await console_.screenshot({ path: path.join(outDir, 'producer-overrun.png') });
+    await monitor.screenshot({ path: path.join(outDir, 'timer.png') });
+  }
 
   if (reviewDir) {
     mkdirSync(reviewDir, { recursive: true });

@@ -20,6 +20,7 @@ test('every page loads and runs without CSP violations or console errors', { tim
   const producer = await stage.producer(server);
   const moderator = await stage.moderator(server);
   const overlay = await stage.open(server, `/screen?event=${defaultEvent}`, { name: 'overlay', viewport: { width: 1920, height: 1080 } });
+  const timer = await stage.open(server, `/timer?event=${defaultEvent}`, { name: 'timer', viewport: { width: 1280, height: 720 } });
   for (const page of [viewer, producer, moderator]) await waitConnected(page);
   // The staff token is wiped from the address bar once read.
   for (const page of [producer, moderator]) assert.doesNotMatch(page.url(), /token/);
@@ -36,6 +37,9 @@ test('every page loads and runs without CSP violations or console errors', { tim
   await producer.getByTestId('announce-send').click();
   await waitText(viewer, 'announcement', 'Doors close in five minutes');
   await viewer.getByTestId('now-timer').waitFor();
+  await producer.getByTestId('stage-text').fill('Five minutes left');
+  await producer.getByTestId('stage-send').click();
+  await waitText(timer, 'stage-message', 'Five minutes left');
   for (const tab of ['tab-wall', 'tab-qa', 'tab-agenda']) await viewer.getByTestId(tab).click();
   await moderator.getByTestId('tab-questions').click();
   await moderator.getByTestId('tab-queue').click();

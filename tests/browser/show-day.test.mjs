@@ -1,9 +1,11 @@
 // A show day at the consoles in real Chromium: ending the event safely (Q&A closes,
 // the overlay clears, the announcement becomes a closing message, controls that can
-// no longer act are disabled).
+// no longer act are disabled); the clock (time left and overruns for the producer,
+// never an overrun for viewers, drift, a late start, the /timer stage monitor).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, Stage, waitConnected, waitText, textOf, defaultEvent } from './helpers.mjs';
+import { minute, showDataDir, writeShowEvent } from '../integration/lib/show.mjs';
 
 let browser;
 before(async () => {
@@ -87,5 +89,154 @@ test('End can clear the announcement instead', { timeout: 40000 }, async (t) => 
   await waitText(viewer, 'status-badge', 'ENDED');
   await viewer.getByTestId('announcement').waitFor({ state: 'hidden', timeout: 5000 });
   await waitText(producer, 'last-command', 'clear announcement: acknowledged');
+  assert.deepEqual(stage.problems, []);
+});
+
+// ---- The clock ----
+
+// A show that began late and whose keynote has run 24 minutes of its 20: opening
+// planned 5 min, started 1 min late and ran 5; the keynote has been current since.
+async function overrunShow(stage, { showTimers } = {}) {
+  const dataDir = showDataDir([
+    { ago: 29 * minute, type: 'agenda.start' },
+    { ago: 24 * minute, type: 'agenda.next' },
+  ]);
+  const event = writeShowEvent(dataDir, { startsIn: -30 * minute, showTimers });
+  return stage.server({ dataDir, args: ['--event', event] });
+}
+
+test('the producer sees the overrun in red and the show running late; the viewer sees no overrun', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await overrunShow(stage);
+  const producer = await stage.producer(server);
+  const viewer = await stage.viewer(server);
+  for (const page of [producer, viewer]) await waitConnected(page);
+
+  await waitText(producer, 'now-title', 'Keynote');
+  await waitText(producer, 'now-timer', 'OVER');
+  const timer = producer.getByTestId('now-timer');
+  assert.match(await timer.textContent(), /^4:0\d OVER \(20:00 planned\)$/);
+  assert.equal(await timer.getAttribute('data-over'), 'true');
+  const color = await timer.evaluate((node) => getComputedStyle(node).color);
+  const [r, g, b] = color.match(/\d+/g).map(Number);
+  assert.ok(r > 180 && g < 80 && b < 80, `the overrun is red (${color})`);
+  // 35 min of plan left from now against a planned end 30 min from now.
+  const drift = producer.getByTestId('schedule-drift');
+  assert.match(await drift.textContent(), /^Running 5 min late · planned end .+ · expected .+$/);
+  assert.equal(await drift.getAttribute('data-drift'), 'late');
+
+  // The viewer sees the keynote, and no timer once it has run over.
+  await waitText(viewer, 'now-title', 'Keynote');
+  assert.equal(await viewer.locator('#now-timer-row').isVisible(), false);
+  assert.doesNotMatch(await viewer.locator('body').textContent(), /OVER|over|4:0\d/);
+
+  // Next: the panel counts down from its 30 minutes; the viewer sees the time left.
+  await producer.getByTestId('btn-next').click();
+  await waitText(producer, 'now-timer', 'left of 30:00');
+  assert.match(await timer.textContent(), /^(30:00|29:5\d) left of 30:00$/);
+  assert.equal(await timer.getAttribute('data-over'), 'false');
+  await waitText(viewer, 'now-timer', 'left');
+  assert.match(await textOf(viewer, 'now-timer'), /^(30:00|29:5\d) left$/);
+  assert.deepEqual(stage.problems, []);
+});
+
+test('Previous and Next count each segment only while it is current', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  // The keynote ran 13 min, the panel 10 min, then the show went back to the keynote.
+  const dataDir = showDataDir([
+    { ago: 28 * minute, type: 'agenda.start' },
+    { ago: 23 * minute, type: 'agenda.next' },
+    { ago: 10 * minute, type: 'agenda.next' },
+    { ago: 0, type: 'agenda.previous' },
+  ]);
+  const server = await stage.server({ dataDir, args: ['--event', writeShowEvent(dataDir, { startsIn: -28 * minute })] });
+  const producer = await stage.producer(server);
+  await waitConnected(producer);
+  await waitText(producer, 'now-title', 'Keynote');
+  // 20 - 13 = 7 minutes left: the 10 minutes in the panel are not keynote time.
+  assert.match(await textOf(producer, 'now-timer'), /^(7:00|6:5\d) left of 20:00$/);
+  // Next again: the panel goes on from its own 10 minutes, 20 left.
+  await producer.getByTestId('btn-next').click();
+  await waitText(producer, 'now-title', 'Panel');
+  assert.match(await textOf(producer, 'now-timer'), /^(20:00|19:5\d) left of 30:00$/);
+});
+
+test('show_timers: false hides the time from viewers, not from the producer', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const dataDir = showDataDir([{ ago: 1 * minute, type: 'agenda.start' }]);
+  const event = writeShowEvent(dataDir, { startsIn: -1 * minute, showTimers: false });
+  const server = await stage.server({ dataDir, args: ['--event', event] });
+  const producer = await stage.producer(server);
+  const viewer = await stage.viewer(server);
+  for (const page of [producer, viewer]) await waitConnected(page);
+  await waitText(viewer, 'now-title', 'Opening remarks');
+  await waitText(producer, 'now-timer', 'left of 5:00');
+  assert.equal(await viewer.locator('#now-timer-row').isVisible(), false);
+});
+
+test('a late start reads "starts soon" with the planned time, not minutes ago', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const dataDir = showDataDir([]);
+  const server = await stage.server({ dataDir, args: ['--event', writeShowEvent(dataDir, { startsIn: -48 * minute })] });
+  const producer = await stage.producer(server);
+  const viewer = await stage.viewer(server);
+  for (const page of [producer, viewer]) await waitConnected(page);
+  await waitText(viewer, 'status-badge', 'STARTS SOON');
+  const body = await textOf(viewer, 'not-started-body');
+  assert.match(body, /^Starts soon\. Planned for .*\d.*\.$/);
+  assert.doesNotMatch(await viewer.locator('#now-card').textContent(), /ago/);
+  await waitText(producer, 'status-badge', 'STARTS SOON');
+});
+
+// The colour of the /timer digits settles (it fades between phases) on `colour`.
+async function digitsColour(monitor, colour) {
+  await monitor.waitForFunction(
+    (want) => getComputedStyle(document.querySelector('[data-testid=timer-digits]')).color === want,
+    colour,
+    { timeout: 3000 },
+  );
+}
+
+test('/timer shows the time left large, amber near the end, red when over, and stage messages', { timeout: 45000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  // The keynote (20 min) has run 19 min: amber.
+  const dataDir = showDataDir([
+    { ago: 24 * minute, type: 'agenda.start' },
+    { ago: 19 * minute, type: 'agenda.next' },
+  ]);
+  const server = await stage.server({ dataDir, args: ['--event', writeShowEvent(dataDir, { startsIn: -24 * minute })] });
+  const producer = await stage.producer(server);
+  const viewer = await stage.viewer(server);
+  const monitor = await stage.open(server, '/timer', { name: 'timer', viewport: { width: 1280, height: 720 } });
+  for (const page of [producer, viewer]) await waitConnected(page);
+
+  await monitor.locator('[data-testid=timer-monitor][data-phase=amber]').waitFor({ timeout: 5000 });
+  assert.match(await textOf(monitor, 'timer-digits'), /^(1:00|0:5\d)$/);
+  assert.equal(await textOf(monitor, 'timer-segment'), 'Keynote');
+  assert.equal(await textOf(monitor, 'timer-next'), 'Next: Panel');
+  const size = await monitor.getByTestId('timer-digits').evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
+  assert.ok(size >= 200, `the digits are large (${size}px at 720p)`);
+  await digitsColour(monitor, 'rgb(251, 191, 36)');
+
+  // A stage message reaches the timer only.
+  await producer.getByTestId('stage-text').fill('Two more questions, then wrap up');
+  await producer.getByTestId('stage-send').click();
+  await waitText(monitor, 'stage-message', 'Two more questions, then wrap up');
+  await waitText(producer, 'stage-now', 'Two more questions, then wrap up');
+  assert.doesNotMatch(await viewer.locator('body').textContent(), /Two more questions/);
+  await producer.getByTestId('stage-clear').click();
+  await monitor.getByTestId('stage-message').waitFor({ state: 'hidden', timeout: 5000 });
+
+  // Back to the opening, which ran its full 5 min: over at once, red, counting up.
+  await producer.getByTestId('btn-prev').click();
+  await monitor.locator('[data-testid=timer-monitor][data-phase=over]').waitFor({ timeout: 5000 });
+  await waitText(monitor, 'timer-segment', 'Opening remarks');
+  assert.match(await textOf(monitor, 'timer-digits'), /^\+0:0\d$/);
+  await digitsColour(monitor, 'rgb(239, 68, 68)');
   assert.deepEqual(stage.problems, []);
 });

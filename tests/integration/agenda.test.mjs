@@ -321,7 +321,7 @@ test('/healthz answers ok', async (t) => {
 test('static pages are HTML with a CSP and nosniff, scripts are text/javascript', async (t) => {
   const server = await startServer(t);
   const scripts = new Set();
-  for (const page of ['/', '/produce', '/moderate', '/screen']) {
+  for (const page of ['/', '/produce', '/moderate', '/screen', '/timer']) {
     const response = await http(server, page);
     assert.equal(response.status, 200, page);
     assert.match(response.headers.get('content-type'), /^text\/html/, page);

@@ -20,15 +20,56 @@ export function next_segment(agenda) {
   return i >= 0 ? agenda.segments[i + 1] || null : null;
 }
 
-// Milliseconds the current segment has run, on the server's clock. While paused
-// the timer stands still at paused_at. `paused_ms` (time spent paused within the
-// segment, if the server reports it) is taken off so resuming does not jump.
+// Milliseconds the current segment has run, on the server's clock, by the time rule
+// (protocol.md): the sum of the time it was current while live, i.e. its
+// `elapsed_ms` plus the running stint since `agenda.running_since`. Paused, the
+// timer stands still. Older servers without `elapsed_ms` get the version 1 rule.
 export function elapsed_ms(agenda, server_now) {
   const seg = current_segment(agenda);
   if (!seg || typeof seg.actual_start !== 'number') return null;
+  if (typeof seg.elapsed_ms === 'number') {
+    const running = typeof agenda.running_since === 'number' ? Math.max(0, server_now - agenda.running_since) : 0;
+    return seg.elapsed_ms + running;
+  }
   const until = agenda.status === 'paused' && typeof agenda.paused_at === 'number' ? agenda.paused_at : server_now;
   const paused = typeof seg.paused_ms === 'number' ? seg.paused_ms : 0;
   return Math.max(0, until - seg.actual_start - paused);
+}
+
+// Planned minus elapsed for the current segment: negative once it runs over; null
+// when no segment is running.
+export function remaining_ms(agenda, server_now) {
+  const elapsed = elapsed_ms(agenda, server_now);
+  if (elapsed === null) return null;
+  return planned_ms(current_segment(agenda)) - elapsed;
+}
+
+// The whole show against its plan: the planned end (start plus every segment's
+// planned minutes), the end it is heading for now (the current segment's time
+// left, at least none, plus the plan of every later segment) and the difference
+// (positive: late). Null without a planned start.
+export function schedule(agenda, starts_at, server_now) {
+  if (!agenda || typeof starts_at !== 'number') return null;
+  const segments = agenda.segments || [];
+  const planned_total = segments.reduce((sum, seg) => sum + planned_ms(seg), 0);
+  const planned_end = starts_at + planned_total;
+  let projected_end;
+  if (agenda.status === 'ended') {
+    projected_end = typeof agenda.ended_at === 'number' ? agenda.ended_at : server_now;
+  } else if (agenda.status === 'scheduled') {
+    projected_end = Math.max(server_now, starts_at) + planned_total;
+  } else {
+    const i = current_index(agenda);
+    const left = Math.max(0, remaining_ms(agenda, server_now) || 0);
+    const later = segments.slice(i + 1).reduce((sum, seg) => sum + planned_ms(seg), 0);
+    projected_end = server_now + left + later;
+  }
+  return { planned_end, projected_end, drift_ms: projected_end - planned_end };
+}
+
+// Before the start: true once the planned start time has passed.
+export function starts_late(agenda, starts_at, server_now) {
+  return Boolean(agenda) && agenda.status === 'scheduled' && typeof starts_at === 'number' && server_now > starts_at;
 }
 
 export function planned_ms(segment) {

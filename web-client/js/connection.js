@@ -518,6 +518,7 @@ export function normalize_state(s) {
   if (!Array.isArray(state.highlights)) state.highlights = [];
   if (!Array.isArray(state.questions)) state.questions = [];
   if (state.on_screen === undefined) state.on_screen = null;
+  if (state.stage === undefined) state.stage = null;
   state.stats = state.stats || { viewers: 0, tags: {} };
   if (!state.stats.tags) state.stats.tags = {};
   // Servers without the qa extension always take questions.
@@ -575,6 +576,9 @@ export function apply_change(state, kind, data) {
       break;
     case 'qa':
       if (data && typeof data === 'object') state.qa = { ...state.qa, ...data };
+      break;
+    case 'stage':
+      state.stage = data && data.text ? data : null;
       break;
     default:
       // A kind this client does not know yet; seq still advances.

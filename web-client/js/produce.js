@@ -6,7 +6,7 @@
 import { start_staff_page, make_command_sender } from './staff.js';
 import { t, fmt_duration, fmt_number, fmt_time, kind_label, segment_label } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
-import { current_segment, next_segment, elapsed_ms, planned_ms } from './agenda.js';
+import { current_segment, next_segment, remaining_ms, planned_ms, schedule, starts_late } from './agenda.js';
 
 const $ = (id) => document.getElementById(id);
 const conn = start_staff_page();
@@ -25,11 +25,14 @@ function render_on_air(state) {
   badge.className = `badge badge-${a.status}`;
   badge.dataset.status = a.status;
   const labels = { live: 'status_live', paused: 'status_paused', ended: 'status_ended' };
+  const late = starts_late(a, state.event.starts_at, conn.server_now());
   set_text(
     badge,
     labels[a.status]
       ? t(labels[a.status])
-      : t('status_starts_at', { time: fmt_time(state.event.starts_at, conn.server_now()) }),
+      : late
+        ? t('status_starts_soon')
+        : t('status_starts_at', { time: fmt_time(state.event.starts_at, conn.server_now()) }),
   );
   const seg = current_segment(a);
   set_text($('now-kind'), seg ? kind_label(seg.kind) : '');
@@ -40,24 +43,54 @@ function render_on_air(state) {
     $('current-announcement'),
     state.announcement && state.announcement.text ? t('announce_current', { text: state.announcement.text }) : t('announce_none'),
   );
+  set_text($('stage-now'), state.stage && state.stage.text ? t('stage_current', { text: state.stage.text }) : t('stage_none'));
   const viewers = state.stats && typeof state.stats.viewers === 'number' ? state.stats.viewers : 0;
   set_text($('viewers'), t('viewers', { n: viewers, count: fmt_number(viewers) }));
   render_timer(state);
 }
 
+// The current segment's time left, counting down, and once over, the overrun in
+// red; below it the whole show against its plan.
 function render_timer(state) {
   const a = state.agenda;
   const seg = current_segment(a);
   const timer = $('now-timer');
-  const elapsed = elapsed_ms(a, conn.server_now());
-  if (!seg || elapsed === null) {
+  const now = conn.server_now();
+  const remaining = remaining_ms(a, now);
+  if (!seg || remaining === null) {
     set_text(timer, '');
+    timer.classList.remove('over');
+    timer.dataset.over = 'false';
+  } else {
+    const over = remaining < 0;
+    const paused = a.status === 'paused';
+    const key = over ? (paused ? 'timer_over_paused' : 'timer_over') : paused ? 'timer_remaining_paused' : 'timer_remaining';
+    set_text(timer, t(key, { time: fmt_duration(Math.abs(remaining)), planned: fmt_duration(planned_ms(seg)) }));
+    timer.classList.toggle('over', over);
+    timer.dataset.over = over ? 'true' : 'false';
+  }
+  render_drift(state, now);
+}
+
+function render_drift(state, now) {
+  const node = $('schedule-drift');
+  const plan = schedule(state.agenda, state.event.starts_at, now);
+  if (!plan || state.agenda.status === 'scheduled') {
+    set_text(node, plan ? t('drift_ends', { planned: fmt_time(plan.planned_end, now), expected: fmt_time(plan.projected_end, now) }) : '');
+    node.dataset.drift = 'none';
     return;
   }
-  const planned = planned_ms(seg);
-  const params = { elapsed: fmt_duration(elapsed), planned: fmt_duration(planned) };
-  set_text(timer, a.status === 'paused' ? t('timer_paused', params) : t('timer', params));
-  timer.classList.toggle('over', planned > 0 && elapsed > planned);
+  const times = { planned: fmt_time(plan.planned_end, now), expected: fmt_time(plan.projected_end, now) };
+  if (state.agenda.status === 'ended') {
+    set_text(node, t('drift_ended', times));
+    node.dataset.drift = 'none';
+    return;
+  }
+  // Whole minutes: a few seconds either way is on time.
+  const minutes = Math.round(plan.drift_ms / 60000);
+  const label = minutes > 0 ? t('drift_late', { n: minutes }) : minutes < 0 ? t('drift_early', { n: -minutes }) : t('drift_on_time');
+  set_text(node, `${label} · ${t('drift_ends', times)}`);
+  node.dataset.drift = minutes > 0 ? 'late' : minutes < 0 ? 'early' : 'on-time';
 }
 
 // ---- controls ----
@@ -77,6 +110,8 @@ function render_controls() {
   $('btn-end').disabled = !connected || !running;
   $('announce-send').disabled = !connected;
   $('announce-clear').disabled = !connected;
+  $('stage-send').disabled = !connected;
+  $('stage-clear').disabled = !connected || !(conn.state && conn.state.stage);
   $('screen-clear').disabled = !connected || !(conn.state && conn.state.on_screen);
   $('qa-toggle').disabled = !connected;
   // Jumping needs a running show; before the start and after the end the rows rest.
@@ -280,6 +315,17 @@ $('announce-form').addEventListener('submit', (ev) => {
     })
     .catch(() => {});
 });
+$('stage-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const text = $('stage-text').value.trim();
+  if (!text) return;
+  run({ type: 'stage.message', text }, 'stage message')
+    .then(() => {
+      $('stage-text').value = '';
+    })
+    .catch(() => {});
+});
+$('stage-clear').addEventListener('click', () => run({ type: 'stage.message', text: '' }, 'clear stage message').catch(() => {}));
 $('announce-clear').addEventListener('click', () => run({ type: 'announce', text: '' }, 'clear announcement').catch(() => {}));
 $('screen-clear').addEventListener('click', () => run({ type: 'on_screen.set', kind: null, item: null }, 'clear screen').catch(() => {}));
 

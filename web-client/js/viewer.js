@@ -7,7 +7,7 @@ import {
   char_count, kind_label, network_label, segment_label,
 } from './strings.js';
 import { el, set_text, show, reconcile, network_icon, connection_text, set_text_lang } from './dom.js';
-import { current_segment, current_index, next_segment, elapsed_ms, planned_ms, estimated_starts } from './agenda.js';
+import { current_segment, current_index, next_segment, remaining_ms, planned_ms, estimated_starts, starts_late } from './agenda.js';
 
 const ASK_MAX = 280;
 const NAME_MAX = 40;
@@ -89,7 +89,11 @@ function render_topbar(state) {
   if (status === 'live') set_text(badge, t('status_live'));
   else if (status === 'paused') set_text(badge, t('status_paused'));
   else if (status === 'ended') set_text(badge, t('status_ended'));
-  else if (typeof state.event.starts_at === 'number') {
+  else if (starts_late(state.agenda, state.event.starts_at, conn.server_now())) {
+    // Past the planned time and not started: "soon", never "48 min ago".
+    set_text(badge, t('status_starts_soon'));
+    badge.title = fmt_time(state.event.starts_at, conn.server_now());
+  } else if (typeof state.event.starts_at === 'number') {
     // Short in the top bar (the title needs the room); the full time is in the Now card.
     set_text(badge, t('status_starts_at', { time: fmt_when_short(state.event.starts_at, conn.server_now()) }));
     badge.title = fmt_time(state.event.starts_at, conn.server_now());
@@ -151,9 +155,12 @@ function render_now(state) {
   } else if (!seg) {
     set_text($('now-kind'), t('now_heading'));
     set_text($('now-title'), t('not_started_title'));
-    if (typeof state.event.starts_at === 'number') {
+    if (starts_late(agenda, state.event.starts_at, conn.server_now())) {
+      const when = fmt_time(state.event.starts_at, conn.server_now());
+      speakers.append(el('li', { class: 'speaker', testid: 'not-started-body', text: t('not_started_late_body', { time: when }) }));
+    } else if (typeof state.event.starts_at === 'number') {
       const when = `${fmt_time(state.event.starts_at, conn.server_now())} (${fmt_relative(state.event.starts_at, conn.server_now())})`;
-      speakers.append(el('li', { class: 'speaker', text: t('not_started_body', { time: when }) }));
+      speakers.append(el('li', { class: 'speaker', testid: 'not-started-body', text: t('not_started_body', { time: when }) }));
     }
   } else {
     set_text($('now-kind'), kind_label(seg.kind));
@@ -163,25 +170,28 @@ function render_now(state) {
   render_timer(state);
 }
 
+// Viewers see the time left in the current segment, or nothing: never an overrun
+// (a speaker running long is the producer's business), and nothing at all when the
+// event file says `show_timers: false`.
 function render_timer(state) {
   const agenda = state.agenda;
   const seg = current_segment(agenda);
   const row = $('now-timer-row');
-  const elapsed = elapsed_ms(agenda, conn.server_now());
-  if (!seg || elapsed === null || agenda.status === 'ended') {
+  const remaining = remaining_ms(agenda, conn.server_now());
+  const planned = planned_ms(seg);
+  const timers = state.event.show_timers !== false;
+  if (!timers || !seg || remaining === null || planned <= 0 || remaining <= 0 || agenda.status === 'ended') {
     show(row, false);
     return;
   }
   show(row, true);
-  const planned = planned_ms(seg);
-  const params = { elapsed: fmt_duration(elapsed), planned: fmt_duration(planned) };
   const timer = $('now-timer');
-  set_text(timer, agenda.status === 'paused' ? t('timer_paused', params) : t('timer', params));
-  const over = planned > 0 && elapsed > planned;
-  timer.classList.toggle('over', over);
-  timer.dataset.over = over ? 'true' : 'false';
-  row.classList.toggle('over', over);
-  const ratio = planned > 0 ? Math.min(1, elapsed / planned) : 0;
+  const params = { time: fmt_duration(remaining) };
+  set_text(timer, agenda.status === 'paused' ? t('timer_left_paused', params) : t('timer_left', params));
+  timer.classList.remove('over');
+  timer.dataset.over = 'false';
+  row.classList.remove('over');
+  const ratio = Math.min(1, (planned - remaining) / planned);
   $('progress-bar').style.width = `${(ratio * 100).toFixed(1)}%`;
 }
 

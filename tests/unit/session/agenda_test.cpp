@@ -337,15 +337,16 @@ TEST(AgendaStatusTest, NamesMatchTheProtocol) {
 TEST_F(AgendaTest, JsonBeforeStartHasNullsAndEverySegment) {
   const auto expected = boost::json::parse(R"({
     "status": "scheduled", "current": null, "started_at": null, "paused_at": null, "ended_at": null,
+    "running_since": null,
     "segments": [
       {"id": "a", "kind": "opening", "title": "Opening", "planned_minutes": 5,
-       "speakers": [{"name": "Ada Host", "role": "host", "title": "Host"}], "actual_start": null, "paused_ms": 0},
+       "speakers": [{"name": "Ada Host", "role": "host", "title": "Host"}], "actual_start": null, "paused_ms": 0, "elapsed_ms": 0},
       {"id": "b", "kind": "keynote", "title": "Keynote", "planned_minutes": 20,
-       "speakers": [{"name": "Kim Keynote", "role": "speaker", "title": "Minister"}], "actual_start": null, "paused_ms": 0},
+       "speakers": [{"name": "Kim Keynote", "role": "speaker", "title": "Minister"}], "actual_start": null, "paused_ms": 0, "elapsed_ms": 0},
       {"id": "c", "kind": "panel", "title": "Panel", "planned_minutes": 45,
        "speakers": [{"name": "Ada Host", "role": "moderator", "title": "Host"},
-                    {"name": "Pat Panel", "role": "panelist", "title": "Analyst"}], "actual_start": null, "paused_ms": 0},
-      {"id": "d", "kind": "closing", "title": "Closing", "planned_minutes": 5, "speakers": [], "actual_start": null, "paused_ms": 0}
+                    {"name": "Pat Panel", "role": "panelist", "title": "Analyst"}], "actual_start": null, "paused_ms": 0, "elapsed_ms": 0},
+      {"id": "d", "kind": "closing", "title": "Closing", "planned_minutes": 5, "speakers": [], "actual_start": null, "paused_ms": 0, "elapsed_ms": 0}
     ]})");
   EXPECT_EQ(boost::json::value(show_.to_json()), expected) << boost::json::serialize(show_.to_json());
 }
@@ -410,6 +411,105 @@ TEST(AgendaPauseTest, MovingBackClearsThePausedTimeOfLaterSegments) {
   ASSERT_TRUE(show.previous(5'000).ok());
   EXPECT_EQ(show.segments()[1].paused_ms, 0);
   EXPECT_FALSE(show.segments()[1].actual_start.has_value());
+}
+
+}  // namespace
+}  // namespace companion::session
+
+namespace companion::session {
+namespace {
+
+// ---- The time rule: a segment's elapsed time is the sum of the time it was current ----
+
+constexpr millis second = 1'000;
+
+millis elapsed_of(const agenda& show, std::size_t index, millis now) {
+  if (show.current_index() == index) return show.current_elapsed(now);
+  return show.segments().at(index).elapsed_ms;
+}
+
+TEST(AgendaTimeRuleTest, NextKeepsTheTimeOfTheSegmentLeft) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + 13 * second).ok());
+  EXPECT_EQ(elapsed_of(show, 0, t0 + 20 * second), 13 * second);
+  EXPECT_EQ(elapsed_of(show, 1, t0 + 20 * second), 7 * second);
+}
+
+TEST(AgendaTimeRuleTest, PreviousDoesNotCountTimeSpentInTheLaterSegment) {
+  // 30 s of keynote, 10 s in the panel, back to the keynote: the keynote has 30 s, not 40.
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + 5 * second).ok());
+  ASSERT_TRUE(show.next(t0 + 35 * second).ok());
+  ASSERT_TRUE(show.previous(t0 + 45 * second).ok());
+  EXPECT_EQ(elapsed_of(show, 1, t0 + 45 * second), 30 * second);
+  EXPECT_EQ(elapsed_of(show, 2, t0 + 45 * second), 10 * second);
+  EXPECT_EQ(elapsed_of(show, 1, t0 + 50 * second), 35 * second);
+}
+
+TEST(AgendaTimeRuleTest, NextBackToASegmentGoesOnFromItsOwnTime) {
+  // The keynote ran 13 s, the show went back, then forward again: it goes on from 0:13.
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + 10 * second).ok());
+  ASSERT_TRUE(show.previous(t0 + 23 * second).ok());
+  ASSERT_TRUE(show.next(t0 + 30 * second).ok());
+  EXPECT_EQ(elapsed_of(show, 1, t0 + 30 * second), 13 * second);
+  EXPECT_EQ(elapsed_of(show, 1, t0 + 32 * second), 15 * second);
+  EXPECT_EQ(elapsed_of(show, 0, t0 + 32 * second), 17 * second);
+}
+
+TEST(AgendaTimeRuleTest, GotoCountsLikeNextAndPrevious) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.go_to("c", t0 + 4 * second).ok());
+  ASSERT_TRUE(show.go_to("a", t0 + 9 * second).ok());
+  ASSERT_TRUE(show.go_to("c", t0 + 10 * second).ok());
+  EXPECT_EQ(elapsed_of(show, 0, t0 + 12 * second), 5 * second);
+  EXPECT_EQ(elapsed_of(show, 1, t0 + 12 * second), 0);
+  EXPECT_EQ(elapsed_of(show, 2, t0 + 12 * second), 7 * second);
+}
+
+TEST(AgendaTimeRuleTest, PausedTimeIsNotCounted) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.pause(t0 + 10 * second).ok());
+  EXPECT_EQ(show.current_elapsed(t0 + 60 * second), 10 * second);
+  EXPECT_FALSE(show.running_since());
+  ASSERT_TRUE(show.resume(t0 + 70 * second).ok());
+  EXPECT_EQ(show.running_since(), t0 + 70 * second);
+  EXPECT_EQ(show.current_elapsed(t0 + 75 * second), 15 * second);
+}
+
+TEST(AgendaTimeRuleTest, MovingWhilePausedStartsNoClock) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.pause(t0 + 10 * second).ok());
+  ASSERT_TRUE(show.next(t0 + 20 * second).ok());
+  EXPECT_EQ(show.current_elapsed(t0 + 40 * second), 0);
+  ASSERT_TRUE(show.resume(t0 + 40 * second).ok());
+  EXPECT_EQ(show.current_elapsed(t0 + 43 * second), 3 * second);
+  EXPECT_EQ(show.segments()[0].elapsed_ms, 10 * second);
+}
+
+TEST(AgendaTimeRuleTest, EndClosesTheRunningStint) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + 10 * second).ok());
+  ASSERT_TRUE(show.end(t0 + 25 * second).ok());
+  EXPECT_EQ(show.segments()[1].elapsed_ms, 15 * second);
+  EXPECT_FALSE(show.running_since());
+}
+
+TEST(AgendaTimeRuleTest, TheJsonCarriesElapsedAndTheRunningStint) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + 13 * second).ok());
+  const auto json = show.to_json();
+  EXPECT_EQ(json.at("running_since"), t0 + 13 * second);
+  EXPECT_EQ(json.at("segments").at(0).at("elapsed_ms"), 13 * second);
+  EXPECT_EQ(json.at("segments").at(1).at("elapsed_ms"), 0);
 }
 
 }  // namespace

@@ -184,6 +184,36 @@ TEST_F(EngineCommandTest, AnnouncementWithControlCharactersIsBadRequest) {
   expect_refused(R"({"type":"announce","text":"esc\u001b[1m"})", producer(), error_code::bad_request);
 }
 
+// ---- Stage messages ----
+
+TEST_F(EngineCommandTest, StageMessageIsAChangeOfItsOwn) {
+  engine_reply reply =
+      driver_.run(R"({"type":"stage.message","text":" Wrap up, please "})", producer(), t0 + 3);
+  ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"stage"}));
+  EXPECT_EQ(reply.messages.front()->data,
+            boost::json::value(boost::json::object{{"text", "Wrap up, please"}, {"at", t0 + 3}}));
+  EXPECT_EQ(driver_.engine().public_state().at("stage").at("text"), "Wrap up, please");
+  EXPECT_TRUE(driver_.engine().public_state().at("announcement").is_null());
+}
+
+TEST_F(EngineCommandTest, EmptyStageMessageClears) {
+  driver_.run(R"({"type":"stage.message","text":"Two more questions"})", producer());
+  engine_reply reply = driver_.run(R"({"type":"stage.message","text":""})", producer());
+  ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"stage"}));
+  EXPECT_TRUE(driver_.engine().public_state().at("stage").is_null());
+  EXPECT_TRUE(driver_.run(R"({"type":"stage.message","text":""})", producer()).messages.empty());
+}
+
+TEST_F(EngineCommandTest, StageMessageLimitsAndRole) {
+  EXPECT_TRUE(
+      driver_.run(boost::json::object{{"type", "stage.message"}, {"text", std::string(140, 'a')}}, producer())
+          .result.ok());
+  expect_refused(boost::json::object{{"type", "stage.message"}, {"text", std::string(141, 'a')}}, producer(),
+                 error_code::bad_request);
+  expect_refused(R"({"type":"stage.message","text":"two\nlines"})", producer(), error_code::bad_request);
+  expect_refused(R"({"type":"stage.message","text":"hi"})", moderator(), error_code::forbidden);
+}
+
 // ---- On screen ----
 
 TEST_F(EngineCommandTest, ApprovedQuestionCanGoOnScreen) {

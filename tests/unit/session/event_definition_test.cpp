@@ -150,8 +150,9 @@ TEST_F(RealEventFileTest, KeepsSourcesAndModerationVerbatim) {
 
 TEST_F(RealEventFileTest, PublicJsonHasTheProtocolFields) {
   const auto json = event_to_json(event_);
-  EXPECT_EQ(json.size(), 7u);
+  EXPECT_EQ(json.size(), 8u);
   EXPECT_EQ(json.at("id"), "nato-indo-pacific-2024");
+  EXPECT_EQ(json.at("show_timers"), true);
   EXPECT_EQ(json.at("title"), event_.title.c_str());
   EXPECT_EQ(json.at("summary"), event_.summary.c_str());
   EXPECT_EQ(json.at("hashtags"), boost::json::parse(R"(["Road2NATO","NATOSummit"])"));
@@ -164,6 +165,25 @@ TEST_F(RealEventFileTest, PublicJsonHasTheProtocolFields) {
   EXPECT_EQ(link.at("kind"), "Question and Answer");
   EXPECT_EQ(link.at("published"), "2024-10-17");
   EXPECT_TRUE(link.at("summary").is_string());
+}
+
+TEST(ShowTimersTest, EventFileCanHideTimersFromViewers) {
+  auto result = parse_event_definition(
+      R"({"id":"e","title":"E","summary":"","hashtags":["x"],"starts_at":"2024-04-22T14:00:00Z",
+          "show_timers":false,"agenda":[{"id":"a","kind":"opening","title":"A","planned_minutes":5}]})",
+      "e.json");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  EXPECT_FALSE(std::get<event_definition>(result).show_timers);
+  EXPECT_EQ(event_to_json(std::get<event_definition>(result)).at("show_timers"), false);
+}
+
+TEST(ShowTimersTest, ShowTimersMustBeABoolean) {
+  auto result = parse_event_definition(
+      R"({"id":"e","title":"E","summary":"","hashtags":["x"],"starts_at":"2024-04-22T14:00:00Z",
+          "show_timers":"yes","agenda":[{"id":"a","kind":"opening","title":"A","planned_minutes":5}]})",
+      "e.json");
+  ASSERT_TRUE(std::holds_alternative<event_load_error>(result));
+  EXPECT_EQ(std::get<event_load_error>(result).message(), "e.json: show_timers: must be true or false");
 }
 
 TEST(ExampleEventFileTest, DemoEventLoadsWithOptionalPartsLeftOut) {
