@@ -57,6 +57,10 @@ const char* const serve_help =
     "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
     "                              server but not of the machine)\n"
     "  --log-format text|json      structured log lines on stderr (default text)\n"
+    "  --log-level info|debug      debug logs every connection's hello, refusal and slow-consumer\n"
+    "                              close; info (default) the first of each kind per second\n"
+    "  --log-queue-bytes N         log text held for a slow stderr before lines are dropped\n"
+    "                              (default 1048576; drops counted on /metrics)\n"
     "  --quiet                     no log lines\n"
     "  --help                      this text\n";
 
@@ -232,6 +236,14 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (value != "text" && value != "json") return "--log-format wants text or json";
       out.json_logs = value == "json";
+    } else if (flag == "--log-level") {
+      if (!cursor.take(value)) return cursor.error;
+      if (value != "info" && value != "debug") return "--log-level wants info or debug";
+      out.debug_logs = value == "debug";
+    } else if (flag == "--log-queue-bytes") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_count(value, out.config.log_queue_bytes) || out.config.log_queue_bytes < 4096)
+        return "--log-queue-bytes wants a number of bytes, at least 4096";
     } else if (flag == "--quiet") {
       out.quiet = true;
     } else {

@@ -27,6 +27,7 @@ struct serve_request {
   source_overrides sources;
   std::optional<std::filesystem::path> secret_file;
   bool json_logs = false;
+  bool debug_logs = false;  // --log-level debug
   bool quiet = false;
 };
 

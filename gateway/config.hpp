@@ -93,6 +93,13 @@ struct server_config {
   std::filesystem::path tls_cert;  // PEM certificate chain
   std::filesystem::path tls_key;   // PEM private key
 
+  // Logging.
+  // Log text queued for stderr: ~4,000 lines, a few seconds of a slow journald at the worst
+  // connect storm; beyond it lines are dropped (and counted) rather than stall serving.
+  std::size_t log_queue_bytes = 1024 * 1024;
+  // A clean stop writes what is queued, but a stderr nobody reads must not hold the exit.
+  std::chrono::milliseconds log_flush_timeout{3000};
+
   // Durability.
   bool synchronous_full = true;  // fsync every group commit: an ack survives power loss too
 };

@@ -6,6 +6,7 @@
 
 #include "gateway/csv.hpp"
 #include "gateway/jwt.hpp"
+#include "gateway/log.hpp"
 #include "gateway/server.hpp"
 #include "gateway/shard.hpp"
 #include "session/post_wall.hpp"
@@ -155,6 +156,14 @@ std::string metrics_text(server& owner) {
         load(m.metrics_refusals));
   gauge("companion_http_requests_total", "HTTP requests answered.", "counter", load(m.http_requests));
   gauge("companion_commands_total", "WebSocket commands received.", "counter", load(m.commands));
+  const log_counters& logged = log_stats();
+  out +=
+      "# HELP companion_log_lines_total Log lines by outcome: written to stderr, dropped because the log "
+      "queue was full (stderr slower than the server), or left out by sampling at --log-level info.\n"
+      "# TYPE companion_log_lines_total counter\n";
+  out += "companion_log_lines_total{outcome=\"written\"} " + std::to_string(logged.written.load()) + "\n";
+  out += "companion_log_lines_total{outcome=\"dropped\"} " + std::to_string(logged.dropped.load()) + "\n";
+  out += "companion_log_lines_total{outcome=\"sampled\"} " + std::to_string(logged.sampled.load()) + "\n";
   const store_counters& store = owner.store().counters();
   gauge("companion_store_commits_total", "Group commits.", "counter", store.commits.load());
   gauge("companion_store_records_total", "Journal records committed.", "counter", store.records.load());

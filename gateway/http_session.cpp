@@ -98,7 +98,7 @@ void http_session::on_proxy_bytes(const boost::system::error_code& ec) {
       return read_proxy_header(result.needed);
     case proxy_parse::invalid: {
       server_metrics::add(owner.metrics().proxy_header_refusals);
-      log_event("proxy_header_refused", {{"addr", address_}, {"why", std::string(result.why)}});
+      log_connection_event("proxy_header_refused", {{"addr", address_}, {"why", std::string(result.why)}});
       boost::system::error_code ignored;
       socket().close(ignored);
       return;

@@ -59,7 +59,14 @@ int serve(const std::vector<std::string>& args) {
   }
   gateway::set_log_format(request.json_logs ? gateway::log_format::json : gateway::log_format::text);
   gateway::set_log_quiet(request.quiet);
+  gateway::set_log_level(request.debug_logs ? gateway::log_level::debug : gateway::log_level::info);
   auto& config = request.config;
+  gateway::start_log_writer(config.log_queue_bytes);
+  // Every way out of serve() writes what is queued first (bounded: stderr may be stalled).
+  struct flush_on_exit {
+    std::chrono::milliseconds deadline;
+    ~flush_on_exit() { gateway::stop_log_writer(deadline); }
+  } flush{config.log_flush_timeout};
   if (config.event_files.empty()) config.event_files.emplace_back(COMPANION_DEFAULT_EVENT);
 
   std::string error;

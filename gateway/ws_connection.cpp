@@ -260,13 +260,14 @@ void ws_connection::handle_hello(session::command& cmd) {
                                          wall_clock_ms(), owner.config().token_leeway_ms);
     if (!verdict.ok || verdict.claims.role == session::role::ingest) {
       std::string why = verdict.ok ? "ingest tokens are for the HTTP API" : "invalid token: " + verdict.why;
-      log_event("hello_refused", {{"conn", std::to_string(id)}, {"addr", client_.address}, {"why", why}});
+      log_connection_event("hello_refused",
+                           {{"conn", std::to_string(id)}, {"addr", client_.address}, {"why", why}});
       reply_error(cmd.id, session::error_code::unauthorized, why);
       close(4001, "unauthorized");
       return;
     }
     if (!owner.origin_allowed(client_.origin, client_.host)) {
-      log_event("origin_refused", {{"conn", std::to_string(id)}, {"origin", client_.origin}});
+      log_connection_event("origin_refused", {{"conn", std::to_string(id)}, {"origin", client_.origin}});
       reply_error(cmd.id, session::error_code::forbidden, "origin not allowed for staff connections");
       close(1008, "origin not allowed");
       return;
@@ -300,11 +301,11 @@ void ws_connection::handle_hello(session::command& cmd) {
   else if (cmd.resume->seq < replica.seq())
     catch_up_.push_back({nullptr, cmd.resume->seq + 1, replica.seq()});
   if (is_staff()) catch_up_.push_back({home_.queue_snapshot_frame(event)});
-  log_event("hello", {{"conn", std::to_string(id)},
-                      {"addr", client_.address},
-                      {"event", owner.event_id(event)},
-                      {"role", std::string(session::to_string(role_))},
-                      {"recovered", recovered ? "true" : "false"}});
+  log_connection_event("hello", {{"conn", std::to_string(id)},
+                                 {"addr", client_.address},
+                                 {"event", owner.event_id(event)},
+                                 {"role", std::string(session::to_string(role_))},
+                                 {"recovered", recovered ? "true" : "false"}});
 }
 
 bool ws_connection::send(const shared_frame& frame) {
@@ -322,9 +323,9 @@ bool ws_connection::send(const shared_frame& frame) {
 void ws_connection::close_slow(std::string_view why) {
   server_metrics::add(home_.owner().metrics().slow_consumer_closes);
   server_metrics::add(home_.owner().metrics().queue_drops, queue_.size());
-  log_event("slow_consumer", {{"conn", std::to_string(id)},
-                              {"queued_bytes", std::to_string(queued_bytes_)},
-                              {"why", std::string(why)}});
+  log_connection_event("slow_consumer", {{"conn", std::to_string(id)},
+                                         {"queued_bytes", std::to_string(queued_bytes_)},
+                                         {"why", std::string(why)}});
   // A frame already partly on the wire is finished first, or the peer would read garbage.
   if (head_offset_ > 0) {
     queue_.resize(1);

@@ -35,8 +35,11 @@ export function sanitizerReport(stderr) {
 }
 
 export class CompanionServer {
-  constructor({ dataDir = tempDataDir(), args = [], env = {} } = {}) {
+  // stallStderr: nobody reads the server's stderr until readStderr(), so the pipe fills
+  // as a stalled journald or an unread pipe would.
+  constructor({ dataDir = tempDataDir(), args = [], env = {}, stallStderr = false } = {}) {
     this.dataDir = dataDir;
+    this.stallStderr = stallStderr;
     this.args = args;
     this.env = env;
     this.output = '';
@@ -51,7 +54,7 @@ export class CompanionServer {
     );
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
     this.proc.stdout.on('data', (chunk) => (this.output += chunk));
-    this.proc.stderr.on('data', (chunk) => (this.errors += chunk));
+    if (!this.stallStderr) this.readStderr();
     const match = await waitFor(() => /listening on (https?:\/\/[^\s]+)/.exec(this.output), {
       timeout: 15000,
       what: `companion to listen (stderr: ${this.errors})`,
@@ -60,6 +63,12 @@ export class CompanionServer {
     this.port = Number(new URL(this.url).port);
     this.wsUrl = this.url.replace(/^http/, 'ws') + '/ws';
     return this;
+  }
+
+  readStderr() {
+    if (this.readingStderr) return;
+    this.readingStderr = true;
+    this.proc.stderr.on('data', (chunk) => (this.errors += chunk));
   }
 
   token(role, { event = defaultEvent, ttl = '1h', subject = 'test' } = {}) {
@@ -78,6 +87,7 @@ export class CompanionServer {
   // sanitizer build reported anything on stderr, leaks at exit included.
   async stop(signal = 'SIGTERM') {
     if (!this.proc) return undefined;
+    this.readStderr(); // a stderr left stalled would hold a sanitizer's report at exit
     if (this.proc.exitCode === null && this.proc.signalCode === null) {
       this.proc.kill(signal);
       const force = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
