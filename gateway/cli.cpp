@@ -40,6 +40,10 @@ const char* const serve_help =
     "                              (e.g. 127.0.0.1/32,10.0.0.0/8); repeatable (default: none)\n"
     "  --metrics-allow CIDR        only these addresses may read /metrics; repeatable (default: anyone)\n"
     "  --max-unauthenticated N     connections allowed to wait for hello at once (default 20000)\n"
+    "  --max-unauthenticated-per-ip N  ... from one address (default 2000)\n"
+    "  --max-http-connections N    HTTP connections at once, before any upgrade (default 10000)\n"
+    "  --max-http-connections-per-ip N  ... from one address, IPv6 by /64 (default 1000)\n"
+    "  --new-viewers-per-minute N  new viewer ids per address after a burst of 1000 (default 300)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
     "  --idle-timeout SECONDS      close a WebSocket silent this long (default 60)\n"
@@ -183,6 +187,18 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.max_unauthenticated) || out.config.max_unauthenticated == 0)
         return "--max-unauthenticated wants a positive number";
+    } else if (flag == "--max-unauthenticated-per-ip" || flag == "--max-http-connections" ||
+               flag == "--max-http-connections-per-ip") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t& target = flag == "--max-unauthenticated-per-ip" ? out.config.max_unauthenticated_per_ip
+                            : flag == "--max-http-connections"     ? out.config.max_http_connections
+                                                                   : out.config.max_http_connections_per_ip;
+      if (!parse_count(value, target) || target == 0) return flag + " wants a positive number";
+    } else if (flag == "--new-viewers-per-minute") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t rate = 0;
+      if (!parse_count(value, rate) || rate == 0) return "--new-viewers-per-minute wants a positive number";
+      out.config.ip_new_viewers_per_minute = static_cast<double>(rate);
     } else if (flag == "--resume-window") {
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.resume_window_changes) || out.config.resume_window_changes == 0)
@@ -205,8 +221,7 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       out.config.allowed_origins.push_back(value);
     } else if (flag == "--metrics-allow") {
       if (!cursor.take(value)) return cursor.error;
-      if (!parse_cidr(value))
-        return "--metrics-allow wants an address or CIDR block, got '" + value + "'";
+      if (!parse_cidr(value)) return "--metrics-allow wants an address or CIDR block, got '" + value + "'";
       out.config.metrics_allow.push_back(value);
     } else if (flag == "--replay") {
       if (!cursor.take(value)) return cursor.error;

@@ -62,6 +62,17 @@ struct server_config {
   std::chrono::seconds http_body_timeout{20};     // and its body within this
   std::size_t max_http_header_bytes = 8 * 1024;   // no browser sends more to this server
   std::size_t max_http_body_bytes = 1024 * 1024;  // ingest batches above this are split by the sender (413)
+  // HTTP connections (page loads, API calls, upgrades not yet done) in total: leaves most of
+  // the descriptors to WebSockets, and one address cannot hold them all by trickling bytes.
+  std::size_t max_http_connections = 10000;
+  // ... and per address: a venue's browsers load the page over a few short-lived
+  // connections each, so 1,000 viewers behind one NAT address fit well within it.
+  std::size_t max_http_connections_per_ip = 1000;
+  // After an answer that closes the connection (413, 431), the client's unread body is read
+  // away so it sees the answer rather than a reset: at most this much, within this long in
+  // total, however the bytes trickle.
+  std::size_t http_drain_bytes = 64 * 1024;
+  std::chrono::seconds http_drain_timeout{2};
 
   // Proxies (--trust-proxy). Only connections from these take their client address from
   // X-Forwarded-For or a PROXY v2 header; everyone else's such headers are ignored.
@@ -71,7 +82,19 @@ struct server_config {
   // Access control.
   std::size_t max_connections_per_ip = 5000;  // a venue's whole audience may share one NAT address
   std::size_t max_unauthenticated = 20000;    // connections that have not said hello yet
-  std::vector<std::string> allowed_origins;   // staff WebSocket origins; empty: the server's own origin only
+  // ... and from one address: a venue's arrivals say hello within milliseconds, so 2,000 at
+  // once is a crowd walking in; more is a few hosts holding idle sockets to shut others out.
+  std::size_t max_unauthenticated_per_ip = 2000;
+  // New viewer ids (a hello without a valid one) per address: each is one more vote on every
+  // question. The burst lets 1,000 viewers behind one NAT address join at once; after it,
+  // 300 a minute (one arrival every 200 ms) keeps a venue's stragglers joining while
+  // connect-vote-disconnect loops get 300 extra votes a minute instead of 12,000.
+  double ip_new_viewers_per_minute = 300;
+  double ip_new_viewers_burst = 1000;
+  // Addresses remembered by each per-address rate table; beyond it the least recently used
+  // is forgotten (a fresh bucket is full), so a flood of addresses resets nobody else.
+  std::size_t max_address_entries = 100'000;
+  std::vector<std::string> allowed_origins;  // staff WebSocket origins; empty: the server's own origin only
   // Ranges that may read /metrics (--metrics-allow); empty: anyone, as a scraper on another
   // host is the usual setup and the figures carry no tokens or post text.
   std::vector<std::string> metrics_allow;

@@ -154,6 +154,33 @@ std::string metrics_text(server& owner) {
         load(m.proxy_header_refusals));
   gauge("companion_metrics_refusals_total", "Scrapes of /metrics refused by --metrics-allow.", "counter",
         load(m.metrics_refusals));
+  out +=
+      "# HELP companion_http_connection_refusals_total HTTP connections closed at a cap.\n"
+      "# TYPE companion_http_connection_refusals_total counter\n";
+  out += "companion_http_connection_refusals_total{cap=\"total\"} " +
+         std::to_string(load(m.http_refusals_total)) + "\n";
+  out += "companion_http_connection_refusals_total{cap=\"address\"} " +
+         std::to_string(load(m.http_refusals_address)) + "\n";
+  gauge("companion_http_connections", "Open HTTP connections (before any upgrade).", "gauge",
+        owner.http_total().count());
+  out +=
+      "# HELP companion_unauthenticated_refusals_total Upgrades refused: too many connections waiting for "
+      "hello.\n# TYPE companion_unauthenticated_refusals_total counter\n";
+  out += "companion_unauthenticated_refusals_total{cap=\"total\"} " +
+         std::to_string(load(m.unauthenticated_refusals)) + "\n";
+  out += "companion_unauthenticated_refusals_total{cap=\"address\"} " +
+         std::to_string(load(m.unauthenticated_refusals_address)) + "\n";
+  gauge("companion_new_viewer_refusals_total", "Hellos refused: too many new viewer ids from one address.",
+        "counter", load(m.new_viewer_refusals));
+  out +=
+      "# HELP companion_address_table_evictions_total Addresses forgotten by a full per-address rate "
+      "table.\n# TYPE companion_address_table_evictions_total counter\n";
+  out += "companion_address_table_evictions_total{table=\"questions\"} " +
+         std::to_string(owner.address_questions().evictions()) + "\n";
+  out += "companion_address_table_evictions_total{table=\"votes\"} " +
+         std::to_string(owner.address_votes().evictions()) + "\n";
+  out += "companion_address_table_evictions_total{table=\"new_viewers\"} " +
+         std::to_string(owner.address_new_viewers().evictions()) + "\n";
   gauge("companion_http_requests_total", "HTTP requests answered.", "counter", load(m.http_requests));
   gauge("companion_commands_total", "WebSocket commands received.", "counter", load(m.commands));
   const log_counters& logged = log_stats();

@@ -28,7 +28,38 @@ std::variant<beast::tcp_stream, tls_stream> make_stream(shard& home, tcp::socket
 http_session::http_session(shard& home, tcp::socket socket, std::string address)
     : home_(home), stream_(make_stream(home, std::move(socket))), address_(std::move(address)) {}
 
-http_session::~http_session() = default;
+http_session::~http_session() {
+  release_slots();
+}
+
+bool http_session::admit() {
+  server& owner = home_.owner();
+  if (!owner.http_total().try_acquire()) {
+    server_metrics::add(owner.metrics().http_refusals_total);
+  } else {
+    holds_total_slot_ = true;
+    // A trusted proxy carries many clients over its connections (X-Forwarded-For): only the
+    // total cap applies to it. Anyone else, including a client named by a PROXY header, is
+    // one address.
+    if (owner.config().trust_proxy.contains(address_)) return true;
+    if (owner.http_limits().try_acquire(address_)) {
+      holds_address_slot_ = true;
+      slot_address_ = address_;
+      return true;
+    }
+    server_metrics::add(owner.metrics().http_refusals_address);
+  }
+  // Closed at once, before reading a byte: answering would cost what the cap saves.
+  boost::system::error_code ignored;
+  socket().close(ignored);
+  return false;
+}
+
+void http_session::release_slots() {
+  if (holds_total_slot_) home_.owner().http_total().release();
+  if (holds_address_slot_) home_.owner().http_limits().release(slot_address_);
+  holds_total_slot_ = holds_address_slot_ = false;
+}
 
 tcp::socket& http_session::socket() {
   if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) return plain->socket();
@@ -64,6 +95,7 @@ void http_session::start() {
 }
 
 void http_session::start_protocol() {
+  if (!admit()) return;
   auto* tls = std::get_if<tls_stream>(&stream_);
   if (!tls) return read_request();
   // A client that never finishes its handshake is cut off like a slow header.
@@ -219,9 +251,11 @@ void http_session::send(http_response response) {
 void http_session::on_write(const boost::system::error_code& ec, bool keep_alive) {
   if (ec) return;
   if (!keep_alive) {
-    expires_never();
     boost::system::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_send, ignored);
+    // One deadline for the whole drain, set once: bytes trickling in do not extend it.
+    drain_started_ = true;
+    expires_after(home_.owner().config().http_drain_timeout);
     return drain();
   }
   read_request();
@@ -231,13 +265,19 @@ void http_session::drain() {
   // The client may still be sending a body we refused (413): read it away, bounded, so the
   // close does not reset the connection before the client has read our answer.
   if (!drain_buffer_) drain_buffer_ = std::make_unique<std::array<char, 4096>>();
-  expires_after(std::chrono::seconds(2));
+  if (drained_bytes_ >= home_.owner().config().http_drain_bytes) {
+    boost::system::error_code ignored;
+    socket().close(ignored);
+    return;
+  }
   std::visit(
       [&](auto& stream) {
-        stream.async_read_some(net::buffer(*drain_buffer_),
-                               [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                                 if (!ec) self->drain();
-                               });
+        stream.async_read_some(
+            net::buffer(*drain_buffer_),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+              self->drained_bytes_ += n;
+              if (!ec) self->drain();
+            });
       },
       stream_);
 }
@@ -269,12 +309,21 @@ void http_session::upgrade(const http_request& request) {
   std::string_view key(request[http::field::sec_websocket_key].data(),
                        request[http::field::sec_websocket_key].size());
   if (owner.draining()) return refuse(http::status::service_unavailable, "internal", "server shutting down");
-  if (owner.unauthenticated().load(std::memory_order_relaxed) >= owner.config().max_unauthenticated)
+  if (owner.unauthenticated().load(std::memory_order_relaxed) >= owner.config().max_unauthenticated) {
+    server_metrics::add(owner.metrics().unauthenticated_refusals);
     return refuse(http::status::service_unavailable, "rate_limited",
                   "too many connections waiting for hello");
+  }
 
   client_info client{client_address(request), std::string(request[http::field::origin]),
                      std::string(request[http::field::host])};
+  // A few hosts holding sockets that never say hello must not shut everyone else out.
+  if (!owner.unauthenticated_limits().try_acquire(client.address)) {
+    server_metrics::add(owner.metrics().unauthenticated_refusals_address);
+    return refuse(http::status::service_unavailable, "rate_limited",
+                  "too many connections waiting for hello from this address");
+  }
+  release_slots();
   // Bytes the client sent after its request (early frames) belong to the WebSocket.
   auto early = buffer_.data();
   std::string early_bytes(static_cast<const char*>(early.data()), early.size());
@@ -298,6 +347,7 @@ void http_session::upgrade(const http_request& request) {
   }
   accept += "\r\n";
   connection->send(std::make_shared<const std::string>(std::move(accept)));
+  connection->hold_unauthenticated_slot();
   bool within_cap = owner.connection_limits().try_acquire(client.address);
   if (within_cap) connection->hold_address_slot();
   connection->start();

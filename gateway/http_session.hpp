@@ -48,6 +48,9 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void send(http_response response);
   void on_write(const boost::system::error_code& ec, bool keep_alive);
   void drain();
+  // Takes this connection's places under the HTTP caps; false (and closes) when full.
+  bool admit();
+  void release_slots();
   void upgrade(const http_request& request);
   // Deadlines: Beast's tcp_stream keeps them for plain connections, a timer for TLS ones.
   void expires_after(steady_clock::duration timeout);
@@ -68,6 +71,13 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string address_;
   std::string proxy_bytes_;  // read while looking for a PROXY header; what follows it
   bool handed_over_ = false;
+  // The HTTP connection caps this connection counts toward, given back when it closes or
+  // becomes a WebSocket (which has caps of its own).
+  bool holds_total_slot_ = false;
+  bool holds_address_slot_ = false;
+  std::string slot_address_;
+  bool drain_started_ = false;
+  std::size_t drained_bytes_ = 0;
 };
 
 }  // namespace companion::gateway

@@ -25,6 +25,11 @@ struct server_metrics {
   counter proxy_header_refusals{0};  // trusted peers' connections closed for a bad PROXY header
   counter http_requests{0};
   counter metrics_refusals{0};
+  counter http_refusals_total{0};               // HTTP connections closed at the total cap
+  counter http_refusals_address{0};             // ... at the per-address cap
+  counter unauthenticated_refusals{0};          // upgrades refused: too many waiting for hello (any address)
+  counter unauthenticated_refusals_address{0};  // ... from this address
+  counter new_viewer_refusals{0};               // hellos refused: too many new viewer ids from the address
   counter commands{0};
   counter broadcasts{0};
   counter catch_up_frames{0};    // frames of joins and resumes, exempt from the 4008 limits

@@ -11,6 +11,7 @@ add_library(companion_gateway_protocol STATIC
   ${CMAKE_CURRENT_LIST_DIR}/viewer_id.cpp
   ${CMAKE_CURRENT_LIST_DIR}/client_address.cpp
   ${CMAKE_CURRENT_LIST_DIR}/proxy_header.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/address_key.cpp
 )
 add_library(companion::gateway_protocol ALIAS companion_gateway_protocol)
 target_include_directories(companion_gateway_protocol PUBLIC ${companion_protocol_root})

@@ -16,8 +16,15 @@ namespace companion::gateway {
 server::server(server_config config)
     : config_(std::move(config)),
       addresses_(config_.max_connections_per_ip),
-      address_questions_(config_.ip_questions_per_minute),
-      address_votes_(config_.ip_votes_per_minute) {}
+      address_questions_(config_.ip_questions_per_minute, std::max(1.0, config_.ip_questions_per_minute / 4),
+                         config_.max_address_entries),
+      address_votes_(config_.ip_votes_per_minute, std::max(1.0, config_.ip_votes_per_minute / 4),
+                     config_.max_address_entries),
+      address_new_viewers_(config_.ip_new_viewers_per_minute, config_.ip_new_viewers_burst,
+                           config_.max_address_entries),
+      http_addresses_(config_.max_http_connections_per_ip),
+      http_total_(config_.max_http_connections),
+      unauthenticated_addresses_(config_.max_unauthenticated_per_ip) {}
 
 server::~server() {
   if (ingest_) ingest_->stop();

@@ -54,6 +54,11 @@ class server {
   address_limiter& connection_limits() { return addresses_; }
   address_buckets& address_questions() { return address_questions_; }
   address_buckets& address_votes() { return address_votes_; }
+  address_buckets& address_new_viewers() { return address_new_viewers_; }
+  // HTTP connections per address and in total; WebSockets waiting for hello per address.
+  address_limiter& http_limits() { return http_addresses_; }
+  total_limiter& http_total() { return http_total_; }
+  address_limiter& unauthenticated_limits() { return unauthenticated_addresses_; }
   const static_site& site() const { return *site_; }
   // The TLS context when --tls-cert/--tls-key are set; null for plain HTTP.
   net::ssl::context* tls() const { return tls_.get(); }
@@ -94,6 +99,10 @@ class server {
   address_limiter addresses_;
   address_buckets address_questions_;
   address_buckets address_votes_;
+  address_buckets address_new_viewers_;
+  address_limiter http_addresses_;
+  total_limiter http_total_;
+  address_limiter unauthenticated_addresses_;
   std::atomic<bool> draining_{false};
   std::atomic<std::uint64_t> unauthenticated_{0};
   std::unique_ptr<net::steady_timer> shutdown_timer_;

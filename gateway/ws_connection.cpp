@@ -64,6 +64,13 @@ ws_connection::~ws_connection() {
   home_.leave(this);
   home_.forget(this);
   if (address_counted_) home_.owner().connection_limits().release(client_.address);
+  release_unauthenticated_slot();
+}
+
+void ws_connection::release_unauthenticated_slot() {
+  if (!unauthenticated_counted_) return;
+  unauthenticated_counted_ = false;
+  home_.owner().unauthenticated_limits().release(client_.address);
 }
 
 void ws_connection::start() {
@@ -276,9 +283,25 @@ void ws_connection::handle_hello(session::command& cmd) {
     subject_ = verdict.claims.sub;
     token_expires_at_ = verdict.claims.expires_at;
   }
-  viewer_ = !cmd.viewer.empty() && verify_viewer_id(cmd.viewer, owner.config().secret)
-                ? cmd.viewer
-                : issue_viewer_id(owner.config().secret);
+  bool known_viewer = !cmd.viewer.empty() && verify_viewer_id(cmd.viewer, owner.config().secret);
+  // Each new viewer id is one more vote on every question: an address gets a venue's worth
+  // at once, then a steady trickle. The connection stays open to try again.
+  long retry_ms = 0;
+  if (!known_viewer && granted == session::role::viewer &&
+      !owner.address_new_viewers().take(client_.address, steady_clock::now(), retry_ms)) {
+    server_metrics::add(owner.metrics().new_viewer_refusals);
+    server_metrics::add(owner.metrics().rate_limited);
+    boost::json::object frame{
+        {"type", "error"},
+        {"id", cmd.id},
+        {"code", "rate_limited"},
+        {"message", "too many new viewers from this address; retry in " + std::to_string(retry_ms) + " ms"},
+        {"retry_after_ms", retry_ms}};
+    send_text(boost::json::serialize(frame));
+    return;
+  }
+  viewer_ = known_viewer ? cmd.viewer : issue_viewer_id(owner.config().secret);
+  release_unauthenticated_slot();
   role_ = granted;
   server_metrics& m = owner.metrics();
   server_metrics::sub(m.connections_unauthenticated);

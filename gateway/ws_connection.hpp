@@ -62,6 +62,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   const std::uint64_t id;  // for logs
   // The connection holds one of its address's slots and gives it back when destroyed.
   void hold_address_slot() { address_counted_ = true; }
+  // ... and one of its places among connections waiting for hello, until its hello.
+  void hold_unauthenticated_slot() { unauthenticated_counted_ = true; }
 
   // Positions in the shard's lists, kept by the shard.
   std::size_t all_slot = npos;
@@ -117,6 +119,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   bool closing_ = false;
   bool terminated_ = false;
   bool address_counted_ = false;
+  bool unauthenticated_counted_ = false;
+  void release_unauthenticated_slot();
 
   std::size_t event_ = npos;
   session::role role_ = session::role::viewer;
