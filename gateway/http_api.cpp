@@ -308,6 +308,36 @@ http_response method_not_allowed(const http_request& request, std::string_view a
   return response;
 }
 
+// A page or asset: the representation the client accepts best, or 304 when it has it.
+http_response static_response(const http_request& request, const static_route& route) {
+  const static_file& file = *route.file;
+  std::string_view accept(request[http::field::accept_encoding].data(),
+                          request[http::field::accept_encoding].size());
+  content_coding coding = file.pick(accept);
+  const static_representation& chosen = file.representation(coding);
+  std::string_view if_none_match(request[http::field::if_none_match].data(),
+                                 request[http::field::if_none_match].size());
+  auto caching = [&](http_response& response) {
+    response.set(http::field::etag, chosen.etag);
+    response.set(http::field::cache_control, route.cache_control);
+    if (file.compressible) response.set(http::field::vary, "Accept-Encoding");
+  };
+  if (!if_none_match.empty() && etag_matches(if_none_match, chosen.etag)) {
+    http_response response{http::status::not_modified, request.version()};
+    caching(response);
+    add_common_headers(response);
+    response.keep_alive(request.keep_alive());
+    return response;
+  }
+  // The body is copied from memory; nothing is read or compressed per request.
+  auto response = make_response(request, http::status::ok, file.content_type, chosen.body);
+  caching(response);
+  if (coding == content_coding::br) response.set(http::field::content_encoding, "br");
+  if (coding == content_coding::gzip) response.set(http::field::content_encoding, "gzip");
+  if (request.method() == http::verb::head) response.body().clear();
+  return response;
+}
+
 // POST /api/events/{id}/posts: one JSON post or NDJSON, with an ingest token.
 void ingest_posts(shard& home, std::size_t event, const http_request& request, http_reply reply) {
   server& owner = home.owner();
@@ -459,20 +489,7 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
     return reply(json_error(request, http::status::not_found, "not_found", "no such resource"));
   }
   if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
-  if (const static_file* file = owner.site().find(path)) {
-    if (request[http::field::if_none_match] == file->etag) {
-      http_response response{http::status::not_modified, request.version()};
-      response.set(http::field::etag, file->etag);
-      add_common_headers(response);
-      response.keep_alive(request.keep_alive());
-      return reply(std::move(response));
-    }
-    auto response = make_response(request, http::status::ok, file->content_type, file->body);
-    response.set(http::field::etag, file->etag);
-    response.set(http::field::cache_control, "no-cache");
-    if (request.method() == http::verb::head) response.body().clear();
-    return reply(std::move(response));
-  }
+  if (static_route route = owner.site().find(path); route.file) return reply(static_response(request, route));
   reply(json_error(request, http::status::not_found, "not_found", "no such page"));
 }
 

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsimdjson-dev libssl-dev libsqlite3-dev libutf8proc-dev libgumbo-dev libgtest-dev
+  zlib1g-dev libbrotli-dev
   clang libclang-rt-14-dev clang-format
   sqlite3
   chromium nginx-light

@@ -3,7 +3,8 @@
 // pseudo-random pieces as a socket would deliver them, for up to a few pipelined
 // requests. A WebSocket upgrade goes through the server's upgrade check and, when
 // accepted, the bytes after it through the WebSocket frame parser (early frames);
-// every other request gets the server's JSON error response, serialized.
+// every other request goes through content negotiation (Accept-Encoding, If-None-Match)
+// and gets the server's JSON error response, serialized.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "gateway/config.hpp"
 #include "gateway/http_api.hpp"
 #include "gateway/http_session.hpp"
+#include "gateway/static_site.hpp"
 #include "gateway/ws_frame_parser.hpp"
 #include "gateway/ws_handshake.hpp"
 
@@ -108,6 +110,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!parser.is_done()) return 0;
     if (request.body().size() > limits.max_http_body_bytes) std::abort();
+    // Content negotiation and validators read these headers on every static file.
+    auto header = [&](http::field field) {
+      return std::string_view(request[field].data(), request[field].size());
+    };
+    for (content_coding coding : {content_coding::br, content_coding::gzip, content_coding::identity}) {
+      double q = coding_quality(header(http::field::accept_encoding), coding);
+      if (!(q >= 0.0 && q <= 1.0)) std::abort();
+    }
+    if (etag_matches(header(http::field::if_none_match), "\"0123456789abcdef\"") &&
+        header(http::field::if_none_match).find("0123456789abcdef") == std::string_view::npos &&
+        header(http::field::if_none_match).find('*') == std::string_view::npos)
+      std::abort();
     auto response = json_error(request, http::status::not_found, "not_found", "no such route");
     std::ostringstream out;
     out << response;

@@ -82,7 +82,14 @@ test('pages, the API and a WebSocket join with live changes work through nginx',
 
   const page = await fetch(`${proxy.url}/`);
   assert.equal(page.status, 200);
-  assert.match(await page.text(), /<title>Companion<\/title>/);
+  const html = await page.text();
+  assert.match(html, /<title>Companion<\/title>/);
+  // The precompressed, long-cached assets pass through unchanged.
+  const script = await fetch(proxy.url + /src="(\/assets\/[0-9a-f]+\/js\/viewer\.js)"/.exec(html)[1]);
+  assert.equal(script.status, 200);
+  assert.equal(script.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+  assert.match(script.headers.get('content-encoding') ?? '', /^(br|gzip)$/);
+  assert.match(await script.text(), /from '\.\/connection\.js'/);
   const state = await fetch(`${proxy.url}/api/events`);
   assert.equal(state.status, 200);
   assert.ok((await state.json()).length >= 1);

@@ -67,7 +67,8 @@ export function network_icon(source, label) {
   const name = known.includes(source) ? source : 'webhook';
   return el('img', {
     class: 'net-icon',
-    src: `/icons/${name}.svg`,
+    // Beside this module, so the icons come from the same (cached, versioned) folder.
+    src: new URL(`../icons/${name}.svg`, import.meta.url).href,
     alt: label || '',
     width: 16,
     height: 16,
