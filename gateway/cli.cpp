@@ -45,6 +45,8 @@ const char* const serve_help =
     "  --max-http-connections-per-ip N  ... from one address, IPv6 by /64 (default 1000)\n"
     "  --new-viewers-per-minute N  new viewer ids per address after a burst of 1000 (default 300)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
+    "  --questions-per-minute N    questions one connection may ask a minute (default 3)\n"
+    "  --ip-questions-per-minute N questions one client address may ask a minute (default 600)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
     "  --idle-timeout SECONDS      close a WebSocket silent this long (default 60)\n"
     "  --tls-cert FILE             PEM certificate chain: serve https:// and wss:// (needs --tls-key)\n"
@@ -203,6 +205,12 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.resume_window_changes) || out.config.resume_window_changes == 0)
         return "--resume-window wants a positive number";
+    } else if (flag == "--questions-per-minute" || flag == "--ip-questions-per-minute") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t rate = 0;
+      if (!parse_count(value, rate) || rate == 0 || rate > 1'000'000) return flag + " wants 1..1000000";
+      (flag == "--questions-per-minute" ? out.config.questions_per_minute
+                                        : out.config.ip_questions_per_minute) = static_cast<double>(rate);
     } else if (flag == "--ping-interval" || flag == "--idle-timeout") {
       if (!cursor.take(value)) return cursor.error;
       std::size_t seconds = 0;

@@ -56,6 +56,12 @@ struct server_config {
   // exempt from the 4008 limits; it is taken from the shared frames this many bytes at a
   // time: about what the socket buffer takes, so a catch-up holds little of its own.
   std::size_t catch_up_chunk_bytes = 64 * 1024;
+  // What a join sends, whatever the event's size; the rest is read with questions.page and
+  // queue.page. About 250 bytes a question and 500 a post keep a snapshot near 40 KiB and a
+  // queue.snapshot near 80 KiB even with 10,000 questions, far below max_queue_bytes.
+  std::size_t snapshot_open_questions = 100;     // two screens of a phone, the top-voted first
+  std::size_t snapshot_answered_questions = 50;  // the recently answered ones viewers look back at
+  std::size_t queue_snapshot_items = 100;        // per kind: more than a moderator decides in minutes
 
   // HTTP limits.
   std::chrono::seconds http_header_timeout{10};   // slowloris: a request's headers must arrive within this
@@ -107,6 +113,7 @@ struct server_config {
   double command_burst = 40;
   double staff_commands_per_second = 500;  // producers and moderators: a few people driving the show
   double staff_command_burst = 1000;
+  // Questions: --questions-per-minute and --ip-questions-per-minute (raised to seed a big event).
   double questions_per_minute = 3;       // per connection
   double votes_per_minute = 60;          // per connection
   double ip_questions_per_minute = 600;  // per address: hundreds of viewers behind one NAT

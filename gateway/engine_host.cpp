@@ -45,6 +45,9 @@ engine_host::~engine_host() {
 bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
   session::replica_limits limits;
   limits.ring_changes = owner_.config().resume_window_changes;
+  limits.snapshot_open_questions = owner_.config().snapshot_open_questions;
+  limits.snapshot_answered_questions = owner_.config().snapshot_answered_questions;
+  limits.queue_snapshot_items = owner_.config().queue_snapshot_items;
   for (auto& definition : events) {
     std::string id = definition.id;
     std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);

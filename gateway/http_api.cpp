@@ -191,6 +191,11 @@ std::string metrics_text(server& owner) {
   out += "companion_log_lines_total{outcome=\"written\"} " + std::to_string(logged.written.load()) + "\n";
   out += "companion_log_lines_total{outcome=\"dropped\"} " + std::to_string(logged.dropped.load()) + "\n";
   out += "companion_log_lines_total{outcome=\"sampled\"} " + std::to_string(logged.sampled.load()) + "\n";
+  gauge("companion_pages_total", "questions.page and queue.page commands answered.", "counter",
+        load(m.pages));
+  gauge("companion_windowed_snapshots_total",
+        "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
+        "counter", load(m.windowed_snapshots));
   const store_counters& store = owner.store().counters();
   gauge("companion_store_commits_total", "Group commits.", "counter", store.commits.load());
   gauge("companion_store_records_total", "Journal records committed.", "counter", store.records.load());

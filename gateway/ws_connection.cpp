@@ -245,6 +245,7 @@ void ws_connection::handle_command(std::string_view text) {
     if (!cmd.id.is_null()) send_text(session::ack_frame(cmd.id, fields));
     return;
   }
+  if (cmd.type == "questions.page" || cmd.type == "queue.page") return handle_page(cmd);
   session::actor who{role_, viewer_, subject_};
   reply_target target{&home_, weak_from_this(), cmd.id};
   owner.engines().submit(event_, std::move(cmd), std::move(who), std::move(target));
@@ -319,16 +320,40 @@ void ws_connection::handle_hello(session::command& cmd) {
   session::welcome_fields welcome{role_,         owner.event_id(event), viewer_,  replica.epoch(),
                                   replica.seq(), wall_clock_ms(),       recovered};
   catch_up_.push_back({frame_text(session::welcome_frame(cmd.id, welcome))});
-  if (!recovered)
+  if (!recovered) {
     catch_up_.push_back({home_.snapshot_frame(event)});
-  else if (cmd.resume->seq < replica.seq())
+    if (replica.state_windowed()) server_metrics::add(m.windowed_snapshots);
+  } else if (cmd.resume->seq < replica.seq()) {
     catch_up_.push_back({nullptr, cmd.resume->seq + 1, replica.seq()});
-  if (is_staff()) catch_up_.push_back({home_.queue_snapshot_frame(event)});
+  }
+  if (is_staff()) {
+    catch_up_.push_back({home_.queue_snapshot_frame(event)});
+    if (replica.queue_windowed()) server_metrics::add(m.windowed_snapshots);
+  }
   log_connection_event("hello", {{"conn", std::to_string(id)},
                                  {"addr", client_.address},
                                  {"event", owner.event_id(event)},
                                  {"role", std::string(session::to_string(role_))},
                                  {"recovered", recovered ? "true" : "false"}});
+}
+
+void ws_connection::handle_page(const session::command& cmd) {
+  // The replica holds what this connection has been sent so far; changes after it
+  // follow the page, so the client applies them as usual.
+  session::event_replica& replica = home_.replica(event_);
+  std::optional<session::page_key> after;
+  if (cmd.after) after = session::parse_cursor(*cmd.after);  // checked by the decoder
+  server_metrics::add(home_.owner().metrics().pages);
+  if (cmd.id.is_null()) return;  // a read nobody asked to hear about
+  session::page result = cmd.type == "questions.page"
+                             ? replica.questions_page(cmd.status == "answered", after, cmd.limit)
+                             : replica.queue_page(cmd.kind == "post", after, cmd.limit);
+  boost::json::object fields{{cmd.type == "questions.page" ? "questions" : "items", std::move(result.items)}};
+  if (result.next)
+    fields["next"] = *result.next;
+  else
+    fields["next"] = nullptr;
+  send_text(session::ack_frame(cmd.id, fields));
 }
 
 bool ws_connection::send(const shared_frame& frame) {

@@ -80,6 +80,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   void handle_message(ws_message& message);
   void handle_command(std::string_view text);
   void handle_hello(session::command& cmd);
+  // questions.page and queue.page, answered from this shard's replica.
+  void handle_page(const session::command& cmd);
   bool check_rate(const session::command& cmd);
   void reply_error(const boost::json::value& id, session::error_code code, std::string_view message);
   void on_write(const boost::system::error_code& ec, std::size_t bytes);

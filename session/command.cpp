@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "paging.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -25,7 +27,7 @@ struct command_rule {
   bool needs_rules = false;
 };
 
-constexpr std::array<command_rule, 30> command_rules{{
+constexpr std::array<command_rule, 32> command_rules{{
     {"hello", role::viewer},
     {"ping", role::viewer},
     {"token.refresh", role::moderator},
@@ -56,6 +58,8 @@ constexpr std::array<command_rule, 30> command_rules{{
     {"stage.message", role::producer, true},
     {"qa.set", role::producer, false, false, false, false, false, false, true},
     {"moderation.set", role::moderator, false, false, false, false, false, false, false, true},
+    {"questions.page", role::viewer},
+    {"queue.page", role::moderator},
 }};
 
 const command_rule* find_rule(std::string_view type) {
@@ -239,6 +243,23 @@ std::string missing_field(const command_rule& rule, const command& cmd) {
   return {};
 }
 
+// questions.page and queue.page: which list, and a page size within the protocol's bounds.
+std::string check_page(command& cmd, std::optional<std::int64_t> limit) {
+  if (cmd.type == "questions.page" && cmd.status != "open" && cmd.status != "answered")
+    return "field \"status\" must be \"open\" or \"answered\"";
+  if (cmd.type == "queue.page" && cmd.kind != "post" && cmd.kind != "question")
+    return "field \"kind\" must be \"post\" or \"question\"";
+  if (!limit) {
+    cmd.limit = default_page_items;
+  } else if (*limit < 1 || *limit > static_cast<std::int64_t>(max_page_items)) {
+    return "field \"limit\" must be between 1 and " + std::to_string(max_page_items);
+  } else {
+    cmd.limit = static_cast<std::size_t>(*limit);
+  }
+  if (cmd.after && !parse_cursor(*cmd.after)) return "field \"after\" is not a cursor from an earlier page";
+  return {};
+}
+
 }  // namespace
 
 std::optional<role> required_role(std::string_view type) {
@@ -267,6 +288,7 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   std::optional<std::string> id_as_item;
   std::optional<std::string> type;
   std::optional<bool> open;
+  std::optional<std::int64_t> limit;
   auto refuse = [&](std::string_view why) {
     failure.id = out.id;
     failure.message = why;
@@ -322,6 +344,17 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
       } else {
         out.rules_json = raw;
       }
+    } else if (key == "status") {
+      read_string(value, key, out.status, false, error);
+    } else if (key == "after") {
+      read_string(value, key, out.after, true, error);
+    } else if (key == "limit") {
+      std::int64_t number = 0;
+      if (value.get_int64().get(number)) {
+        if (error.empty()) error = "field \"limit\" must be an integer";
+      } else {
+        limit = number;
+      }
     } else if (key == "open") {
       bool flag = false;
       if (value.get_bool().get(flag)) {
@@ -366,6 +399,12 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   if (std::string missing = missing_field(*rule, out); !missing.empty()) {
     failure.message = "field \"" + missing + "\" is missing";
     return false;
+  }
+  if (out.type == "questions.page" || out.type == "queue.page") {
+    if (std::string why = check_page(out, limit); !why.empty()) {
+      failure.message = std::move(why);
+      return false;
+    }
   }
   return true;
 }

@@ -43,6 +43,11 @@ struct command {
   std::optional<std::string> item;
   // moderation.set: the auto-moderation rules object, as JSON text
   std::string rules_json;
+  // questions.page and queue.page (queue.page names its list in `kind`); reads that are
+  // answered by the gateway and never journaled.
+  std::optional<std::string> status;
+  std::optional<std::string> after;  // a cursor from an earlier page; null: from the start
+  std::size_t limit = 0;
 };
 
 struct decode_failure {

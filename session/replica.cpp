@@ -30,50 +30,9 @@ std::int64_t number_at(const boost::json::object& object, std::string_view key) 
   return 0;
 }
 
-// By age, then by id for questions asked in the same millisecond (as the engine orders them).
-bool asked_earlier(const boost::json::value& a, const boost::json::value& b) {
-  auto ta = number_at(a.get_object(), "asked_at"), tb = number_at(b.get_object(), "asked_at");
-  if (ta != tb) return ta < tb;
-  return question_id_less(id_of(a), id_of(b));
-}
-
-// Open questions by votes then age, answered ones below: the order viewers see.
-void rank_questions(boost::json::array& questions) {
-  std::stable_sort(questions.begin(), questions.end(),
-                   [](const boost::json::value& a, const boost::json::value& b) {
-                     const auto& qa = a.get_object();
-                     const auto& qb = b.get_object();
-                     bool a_open = qa.at("status") == "open", b_open = qb.at("status") == "open";
-                     if (a_open != b_open) return a_open;
-                     auto va = number_at(qa, "votes"), vb = number_at(qb, "votes");
-                     if (va != vb) return va > vb;
-                     return asked_earlier(a, b);
-                   });
-}
-
-void load_queue(const boost::json::object& snapshot, std::string_view key, std::uint64_t& order,
-                std::map<std::string, std::pair<std::uint64_t, boost::json::value>>& into) {
-  auto it = snapshot.find(key);
-  if (it == snapshot.end() || !it->value().is_array()) return;
-  for (const auto& item : it->value().get_array()) into[id_of(item)] = {++order, item};
-}
-
-boost::json::array ordered(const std::map<std::string, std::pair<std::uint64_t, boost::json::value>>& items) {
-  std::vector<const std::pair<std::uint64_t, boost::json::value>*> sorted;
-  for (const auto& [id, entry] : items) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
-  boost::json::array out;
-  for (const auto* entry : sorted) out.push_back(entry->second);
-  return out;
-}
-
-// Queued questions as the engine lists them: oldest first.
-boost::json::array oldest_first(
-    const std::map<std::string, std::pair<std::uint64_t, boost::json::value>>& items) {
-  boost::json::array out;
-  for (const auto& [id, entry] : items) out.push_back(entry.second);
-  std::sort(out.begin(), out.end(), asked_earlier);
-  return out;
+// Queued questions are listed by age, as the engine lists them.
+page_key question_key(const boost::json::value& question) {
+  return {question.is_object() ? number_at(question.get_object(), "asked_at") : 0, id_of(question)};
 }
 
 }  // namespace
@@ -86,8 +45,15 @@ event_replica::event_replica(std::string event_id, std::string epoch, std::uint6
       seq_(seq),
       state_(std::move(state)),
       limits_(limits) {
-  load_queue(queue_snapshot, "posts", queue_order_, queued_posts_);
-  load_queue(queue_snapshot, "questions", queue_order_, queued_questions_);
+  if (auto it = state_.find("questions"); it != state_.end()) {
+    if (it->value().is_array()) questions_.load(it->value().get_array());
+    state_.erase(it);
+  }
+  if (auto it = queue_snapshot.find("posts"); it != queue_snapshot.end() && it->value().is_array())
+    for (const auto& post : it->value().get_array()) queued_posts_.put({++queue_order_, id_of(post)}, post);
+  if (auto it = queue_snapshot.find("questions"); it != queue_snapshot.end() && it->value().is_array())
+    for (const auto& question : it->value().get_array())
+      queued_questions_.put(question_key(question), question);
   if (auto it = queue_snapshot.find("rules"); it != queue_snapshot.end()) rules_ = it->value();
 }
 
@@ -101,6 +67,7 @@ void event_replica::apply(const message_ptr& message, std::shared_ptr<const std:
   apply_change(*message);
   seq_ = message->seq;
   snapshot_valid_ = false;
+  public_state_valid_ = false;
   auto held_bytes = [](const held_change& held) {
     return held.message->payload.size() + (held.frame ? held.frame->size() : 0);
   };
@@ -128,25 +95,17 @@ void event_replica::apply_change(const published_message& message) {
       wall.insert(wall.begin(), data);
       while (wall.size() > limits_.wall_size) wall.pop_back();
     }
-  } else if (kind == "highlight.removed" || kind == "question.removed") {
-    auto& list = array_at(state_, kind == "highlight.removed" ? "highlights" : "questions");
+  } else if (kind == "highlight.removed") {
+    auto& list = array_at(state_, "highlights");
     std::string id = id_of(data);
     list.erase(std::remove_if(list.begin(), list.end(), [&](const auto& item) { return id_of(item) == id; }),
                list.end());
-  } else if (kind == "question.added" || kind == "question.updated") {
-    auto& list = array_at(state_, "questions");
-    std::string id = id_of(data);
-    auto same = std::find_if(list.begin(), list.end(), [&](const auto& item) { return id_of(item) == id; });
-    if (same != list.end())
-      *same = data;
-    else
-      list.push_back(data);
+  } else if (kind == "question.removed") {
+    questions_.remove(id_of(data));
+  } else if ((kind == "question.added" || kind == "question.updated") && data.is_object()) {
+    questions_.put(data.get_object());
   } else if (kind == "votes" && data.is_object()) {
-    for (auto& item : array_at(state_, "questions")) {
-      auto& question = item.as_object();
-      if (auto it = data.get_object().find(id_of(item)); it != data.get_object().end())
-        question["votes"] = it->value();
-    }
+    questions_.set_votes(data.get_object());
   }
 }
 
@@ -154,12 +113,14 @@ void event_replica::apply_staff(const published_message& message) {
   const auto& frame = message.data.get_object();
   if (message.kind == "queue.post") {
     const auto& post = frame.at("post");
-    auto& slot = queued_posts_[id_of(post)];
-    slot = {slot.first ? slot.first : ++queue_order_, post};
+    std::string id = id_of(post);
+    // An edited post keeps its place in the queue.
+    const page_key* known = queued_posts_.key_of(id);
+    queued_posts_.put(known ? *known : page_key{++queue_order_, id}, post);
   } else if (message.kind == "queue.question") {
     const auto& question = frame.at("question");
-    auto& slot = queued_questions_[id_of(question)];
-    slot = {slot.first ? slot.first : ++queue_order_, question};
+    queued_questions_.erase(id_of(question));
+    queued_questions_.put(question_key(question), question);
   } else if (message.kind == "moderation.rules") {
     rules_ = frame.at("rules");
   } else if (message.kind == "queue.removed") {
@@ -194,10 +155,20 @@ const held_change* event_replica::change_at(std::uint64_t seq) const {
   return it != ring_.end() && it->message->seq == seq ? &*it : nullptr;
 }
 
+const boost::json::object& event_replica::state() {
+  if (!public_state_valid_) {
+    public_state_ = state_;
+    public_state_["questions"] =
+        questions_.window(limits_.snapshot_open_questions, limits_.snapshot_answered_questions);
+    public_state_["questions_total"] = questions_.size();
+    public_state_valid_ = true;
+  }
+  return public_state_;
+}
+
 const std::string& event_replica::snapshot_payload() {
   if (!snapshot_valid_) {
-    rank_questions(array_at(state_, "questions"));
-    snapshot_ = snapshot_frame(seq_, state_);
+    snapshot_ = snapshot_frame(seq_, state());
     snapshot_valid_ = true;
   }
   return snapshot_;
@@ -206,13 +177,34 @@ const std::string& event_replica::snapshot_payload() {
 const std::string& event_replica::queue_snapshot_payload() {
   if (!queue_valid_) {
     boost::json::object frame{{"type", "queue.snapshot"},
-                              {"posts", ordered(queued_posts_)},
-                              {"questions", oldest_first(queued_questions_)},
+                              {"posts", queued_posts_.first(limits_.queue_snapshot_items)},
+                              {"questions", queued_questions_.first(limits_.queue_snapshot_items)},
+                              {"posts_total", queued_posts_.size()},
+                              {"questions_total", queued_questions_.size()},
                               {"rules", rules_}};
     queue_snapshot_ = boost::json::serialize(frame);
     queue_valid_ = true;
   }
   return queue_snapshot_;
+}
+
+page event_replica::questions_page(bool answered, const std::optional<page_key>& after,
+                                   std::size_t limit) const {
+  return questions_.page_of(answered, after, limit);
+}
+
+page event_replica::queue_page(bool posts, const std::optional<page_key>& after, std::size_t limit) const {
+  return (posts ? queued_posts_ : queued_questions_).page_after(after, limit);
+}
+
+bool event_replica::state_windowed() const {
+  return questions_.open_count() > limits_.snapshot_open_questions ||
+         questions_.size() - questions_.open_count() > limits_.snapshot_answered_questions;
+}
+
+bool event_replica::queue_windowed() const {
+  return queued_posts_.size() > limits_.queue_snapshot_items ||
+         queued_questions_.size() > limits_.queue_snapshot_items;
 }
 
 }  // namespace companion::session

@@ -7,12 +7,14 @@
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine.hpp"
+#include "paging.hpp"
+#include "question_index.hpp"
 
 namespace companion::session {
 
@@ -20,6 +22,11 @@ struct replica_limits {
   std::size_t ring_changes = 4096;           // resume window, in changes
   std::size_t ring_bytes = 8 * 1024 * 1024;  // and in bytes of frames held
   std::size_t wall_size = 50;
+  // Bounds of what a join sends (the rest is read with questions.page and queue.page);
+  // the gateway's config sets them, so their reasons are given there.
+  std::size_t snapshot_open_questions = 100;
+  std::size_t snapshot_answered_questions = 50;
+  std::size_t queue_snapshot_items = 100;
 };
 
 // A change held for resuming clients, with its WebSocket frame when the caller has one:
@@ -41,7 +48,9 @@ class event_replica {
   const std::string& event_id() const { return event_id_; }
   const std::string& epoch() const { return epoch_; }
   std::uint64_t seq() const { return seq_; }
-  const boost::json::object& state() const { return state_; }
+  // The public state as a join sees it: the questions as a bounded window, with
+  // questions_total counting them all. Built once per seq.
+  const boost::json::object& state();
 
   // The changes with seq in (after, seq()], when the ring still holds all of them.
   bool changes_since(std::uint64_t after, std::vector<message_ptr>& out) const;
@@ -51,8 +60,18 @@ class event_replica {
   const held_change* change_at(std::uint64_t seq) const;
   // The snapshot frame for the current seq, built once per seq.
   const std::string& snapshot_payload();
-  // The queue.snapshot frame for staff, built once per queue change.
+  // The queue.snapshot frame for staff (the oldest items of each kind up to a bound),
+  // built once per queue change.
   const std::string& queue_snapshot_payload();
+
+  // questions.page: approved questions of one status by age.
+  page questions_page(bool answered, const std::optional<page_key>& after, std::size_t limit) const;
+  // queue.page: queued posts (in arrival order) or questions (by age), oldest first.
+  page queue_page(bool posts, const std::optional<page_key>& after, std::size_t limit) const;
+  std::size_t questions_total() const { return questions_.size(); }
+  // Whether the snapshot or the queue.snapshot leaves items out for paging.
+  bool state_windowed() const;
+  bool queue_windowed() const;
 
  private:
   void apply_change(const published_message& message);
@@ -61,16 +80,19 @@ class event_replica {
   std::string event_id_;
   std::string epoch_;
   std::uint64_t seq_;
-  boost::json::object state_;
+  boost::json::object state_;  // everything but the questions
+  question_index questions_;
+  boost::json::object public_state_;
+  bool public_state_valid_ = false;
   replica_limits limits_;
   std::deque<held_change> ring_;
   std::size_t ring_bytes_ = 0;
   std::string snapshot_;
   bool snapshot_valid_ = false;
-  // Queue entries keyed by id with their arrival order.
-  std::uint64_t queue_order_ = 0;
-  std::map<std::string, std::pair<std::uint64_t, boost::json::value>> queued_posts_;
-  std::map<std::string, std::pair<std::uint64_t, boost::json::value>> queued_questions_;
+  // Queued posts by arrival (an edited post keeps its place), questions by age.
+  std::int64_t queue_order_ = 0;
+  ordered_items queued_posts_;
+  ordered_items queued_questions_;
   boost::json::value rules_;
   std::string queue_snapshot_;
   bool queue_valid_ = false;

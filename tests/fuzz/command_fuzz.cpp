@@ -1,6 +1,7 @@
 // Fuzzes client frame decoding: any bytes give either a command that keeps the
 // decoder's promises (a known type, its required fields, valid JSON, a journal
-// round trip that loses nothing) or a refusal with a message and a usable id.
+// round trip that loses nothing; a page command's list, limit and cursor within
+// bounds) or a refusal with a message and a usable id.
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "session/command.hpp"
+#include "session/paging.hpp"
 
 namespace {
 
@@ -23,7 +25,7 @@ bool same_payload(const command& a, const command& b) {
   return a.type == b.type && a.event == b.event && a.viewer == b.viewer && a.text == b.text &&
          a.name == b.name && a.question == b.question && a.post == b.post && a.highlight == b.highlight &&
          a.segment == b.segment && a.source == b.source && a.handle == b.handle && a.kind == b.kind &&
-         a.item == b.item;
+         a.item == b.item && a.status == b.status && a.after == b.after && a.limit == b.limit;
 }
 
 void check_accepted(std::string_view text, const command& cmd) {
@@ -42,6 +44,18 @@ void check_accepted(std::string_view text, const command& cmd) {
   if (cmd.type == "qa.set") check(cmd.kind == "open" || cmd.kind == "closed");
   if (cmd.type == "author.block" || cmd.type == "author.trust")
     check(!cmd.source.empty() && !cmd.handle.empty());
+  if (cmd.type == "questions.page" || cmd.type == "queue.page") {
+    check(cmd.type == "queue.page" ? cmd.kind == "post" || cmd.kind == "question"
+                                   : cmd.status == "open" || cmd.status == "answered");
+    check(cmd.limit >= 1 && cmd.limit <= max_page_items);
+    // An accepted cursor names a key that encodes back to the same text.
+    if (cmd.after) {
+      auto key = parse_cursor(*cmd.after);
+      check(key.has_value() && encode_cursor(*key) == *cmd.after);
+    }
+    // Pages are answered by the gateway, never journaled.
+    return;
+  }
 
   // The journal keeps everything the engine needs.
   boost::json::value stored = boost::json::parse(boost::json::serialize(command_to_json(cmd)));

@@ -2,6 +2,7 @@
 // failures a client can provoke (each naming the field at fault), command ids of
 // every JSON type, on_screen.set's two spellings, and the journal round trip.
 #include "session/command.hpp"
+#include "session/paging.hpp"
 
 #include <gtest/gtest.h>
 
@@ -494,15 +495,73 @@ TEST_F(CommandDecoderTest, FrameIsNotReadBeyondItsLength) {
 
 // ---- Roles ----
 
+// ---- Page commands ----
+
+TEST_F(CommandDecoderTest, QuestionsPageReadsStatusCursorAndLimit) {
+  command cmd =
+      accept(R"({"type":"questions.page","id":3,"status":"answered","after":"1713794400000:q7","limit":20})");
+  EXPECT_EQ(cmd.status, "answered");
+  EXPECT_EQ(cmd.after, "1713794400000:q7");
+  EXPECT_EQ(cmd.limit, 20u);
+}
+
+TEST_F(CommandDecoderTest, PageWithNullOrNoCursorStartsAtTheBeginning) {
+  EXPECT_FALSE(accept(R"({"type":"questions.page","status":"open","after":null,"limit":1})").after);
+  EXPECT_FALSE(accept(R"({"type":"queue.page","kind":"post","limit":100})").after);
+}
+
+TEST_F(CommandDecoderTest, PageWithoutLimitGetsTheDefault) {
+  EXPECT_EQ(accept(R"({"type":"questions.page","status":"open"})").limit, default_page_items);
+}
+
+TEST_F(CommandDecoderTest, QuestionsPageNeedsAKnownStatus) {
+  EXPECT_EQ(refuse(R"({"type":"questions.page","id":1,"status":"pending","limit":10})").message,
+            "field \"status\" must be \"open\" or \"answered\"");
+  EXPECT_EQ(refuse(R"({"type":"questions.page","limit":10})").message,
+            "field \"status\" must be \"open\" or \"answered\"");
+  EXPECT_EQ(refuse(R"({"type":"questions.page","status":3})").message, "field \"status\" must be a string");
+}
+
+TEST_F(CommandDecoderTest, QueuePageNeedsAKnownKind) {
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"highlight","limit":10})").message,
+            "field \"kind\" must be \"post\" or \"question\"");
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":null})").message,
+            "field \"kind\" must be \"post\" or \"question\"");
+}
+
+TEST_F(CommandDecoderTest, PageLimitOutsideOneToAHundredIsRefused) {
+  for (auto frame : {R"({"type":"queue.page","kind":"post","limit":0})",
+                     R"({"type":"queue.page","kind":"post","limit":101})",
+                     R"({"type":"queue.page","kind":"post","limit":-5})"})
+    EXPECT_EQ(refuse(frame).message, "field \"limit\" must be between 1 and 100") << frame;
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","limit":"10"})").message,
+            "field \"limit\" must be an integer");
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","limit":2.5})").message,
+            "field \"limit\" must be an integer");
+}
+
+TEST_F(CommandDecoderTest, PageCursorThatIsNotOursIsRefused) {
+  for (auto frame : {R"({"type":"questions.page","id":9,"status":"open","after":"q7"})",
+                     R"({"type":"questions.page","status":"open","after":""})",
+                     R"({"type":"questions.page","status":"open","after":"12:"})",
+                     R"({"type":"questions.page","status":"open","after":"-1:q1"})",
+                     R"({"type":"questions.page","status":"open","after":"x1:q1"})"}) {
+    decode_failure failure = refuse(frame);
+    EXPECT_EQ(failure.message, "field \"after\" is not a cursor from an earlier page") << frame;
+  }
+  EXPECT_EQ(refuse(R"({"type":"questions.page","id":9,"status":"open","after":7})").id,
+            boost::json::value(9));
+}
+
 TEST(RequiredRoleTest, ViewerCommands) {
-  for (auto type : {"hello", "ping", "question.ask", "question.vote", "question.unvote"})
+  for (auto type : {"hello", "ping", "question.ask", "question.vote", "question.unvote", "questions.page"})
     EXPECT_EQ(required_role(type), role::viewer) << type;
 }
 
 TEST(RequiredRoleTest, ModeratorCommands) {
   for (auto type : {"question.approve", "question.reject", "question.answered", "question.edit",
                     "post.approve", "post.reject", "post.feature", "highlight.remove", "author.block",
-                    "author.trust", "on_screen.set", "token.refresh", "moderation.set"})
+                    "author.trust", "on_screen.set", "token.refresh", "moderation.set", "queue.page"})
     EXPECT_EQ(required_role(type), role::moderator) << type;
 }
 

@@ -1,0 +1,107 @@
+// Fills an event to the size of a real one, fast: questions asked, approved and
+// answered through pipelined commands on staff connections, votes from viewers,
+// and held posts through the webhook ingest. Used by the paging and summit tests
+// and by the join-cost benchmark. The server must run with question rate limits
+// raised (seedArgs) so one connection may ask thousands.
+import { Client, defaultEvent, http } from './harness.mjs';
+
+// Server flags that let a seeding connection ask as many questions as it needs.
+export const seedArgs = ['--questions-per-minute', '1000000', '--ip-questions-per-minute', '1000000'];
+
+// Sends `commands` on `client` with at most `window` unanswered at a time; resolves with
+// the answers (ack or error frames) in command order. Throws on the first error unless
+// `allowErrors`.
+export async function pipeline(client, commands, { window = 200, allowErrors = false, timeout = 60000 } = {}) {
+  const answers = new Array(commands.length);
+  const byId = new Map();
+  let sent = 0;
+  let answered = 0;
+  let resolveDone;
+  let rejectDone;
+  const done = new Promise((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  const timer = setTimeout(() => rejectDone(new Error(`pipeline: ${answered}/${commands.length} answered in ${timeout} ms`)), timeout);
+  const sendMore = () => {
+    while (sent < commands.length && sent - answered < window) {
+      const id = `seed-${client.nextId++}`;
+      byId.set(id, sent);
+      client.send({ ...commands[sent], id });
+      sent += 1;
+    }
+  };
+  const onMessage = (data) => {
+    const frame = JSON.parse(data.toString());
+    if ((frame.type !== 'ack' && frame.type !== 'error') || !byId.has(frame.id)) return;
+    const index = byId.get(frame.id);
+    byId.delete(frame.id);
+    answers[index] = frame;
+    answered += 1;
+    if (frame.type === 'error' && !allowErrors) {
+      rejectDone(new Error(`${JSON.stringify(commands[index])} -> ${JSON.stringify(frame)}`));
+      return;
+    }
+    if (answered === commands.length) resolveDone(answers);
+    else sendMore();
+  };
+  client.ws.on('message', onMessage);
+  try {
+    if (commands.length === 0) return answers;
+    sendMore();
+    return await done;
+  } finally {
+    clearTimeout(timer);
+    client.ws.off('message', onMessage);
+  }
+}
+
+// A question text of about 120 characters, unique per index so none merge.
+export function questionText(i) {
+  return `Question ${i}: how will partners in the Indo-Pacific take part in exercise number ${i * 7 + 3} of the coming summit year?`;
+}
+
+// Asks `count` questions on a staff connection; approves the first `approve` of them and
+// marks the first `answer` of those answered. Resolves with the ids in asking order.
+export async function seedQuestions(staff, { count, approve = 0, answer = 0, from = 0 }) {
+  const asks = [];
+  for (let i = 0; i < count; ++i) asks.push({ type: 'question.ask', text: questionText(from + i), name: `Guest ${from + i}` });
+  const acks = await pipeline(staff, asks);
+  const ids = acks.map((ack) => String(ack.question));
+  await pipeline(staff, ids.slice(0, approve).map((question) => ({ type: 'question.approve', question })));
+  await pipeline(staff, ids.slice(0, answer).map((question) => ({ type: 'question.answered', question })));
+  return ids;
+}
+
+// A post the event's hashtags match, from an author no rule trusts: the nato event holds it.
+export function heldPost(i, prefix = 'held') {
+  return {
+    id: `${prefix}-${i}`,
+    author: { handle: `guest-${i}.example`, display_name: `Guest ${i}` },
+    text: `Watching panel ${i} of the summit with colleagues from the region #Road2NATO`,
+    created_at: 1713794400000 + i,
+  };
+}
+
+// Ingests `count` held posts in NDJSON batches; resolves once every one is accepted.
+export async function seedHeldPosts(server, ingestToken, { count, from = 0, batch = 2000, prefix = 'held', event = defaultEvent }) {
+  for (let start = 0; start < count; start += batch) {
+    const lines = [];
+    for (let i = start; i < Math.min(count, start + batch); ++i) lines.push(JSON.stringify(heldPost(from + i, prefix)));
+    const answer = await http(server, `/api/events/${event}/posts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/x-ndjson' },
+      body: lines.join('\n'),
+    });
+    if (answer.status !== 202 || answer.json.accepted !== lines.length)
+      throw new Error(`ingest refused part of a batch: ${answer.status} ${answer.text}`);
+  }
+}
+
+// Opens a staff connection and says hello with `token`.
+export async function staffClient(t, server, token) {
+  const client = await Client.open(server.wsUrl, { perMessageDeflate: false });
+  t.after(() => client.ws.terminate());
+  await client.hello({ token });
+  return client;
+}
