@@ -176,11 +176,19 @@ const std::string& event_replica::snapshot_payload() {
 
 const std::string& event_replica::queue_snapshot_payload() {
   if (!queue_valid_) {
+    page posts = queued_posts_.page_after(std::nullopt, limits_.queue_snapshot_items);
+    page questions = queued_questions_.page_after(std::nullopt, limits_.queue_snapshot_items);
+    // The cursors let a console page on from the snapshot's last item.
+    auto cursor = [](const page& p) {
+      return p.next ? boost::json::value(*p.next) : boost::json::value(nullptr);
+    };
     boost::json::object frame{{"type", "queue.snapshot"},
-                              {"posts", queued_posts_.first(limits_.queue_snapshot_items)},
-                              {"questions", queued_questions_.first(limits_.queue_snapshot_items)},
+                              {"posts", std::move(posts.items)},
+                              {"questions", std::move(questions.items)},
                               {"posts_total", queued_posts_.size()},
                               {"questions_total", queued_questions_.size()},
+                              {"posts_next", cursor(posts)},
+                              {"questions_next", cursor(questions)},
                               {"rules", rules_}};
     queue_snapshot_ = boost::json::serialize(frame);
     queue_valid_ = true;

@@ -161,7 +161,8 @@ test('a moderator joins a queue bigger than the 4008 limit and stays connected',
   });
   assert.equal(reply.status, 202, JSON.stringify(reply.body));
   const watcher = await joinClient(t, server, { token: server.token('moderator') });
-  await waitFor(async () => watcher.frames.filter((f) => f.type === 'queue.post').length + (watcher.frames.find((f) => f.type === 'queue.snapshot')?.posts.length ?? 0) >= posts, {
+  // The queue.snapshot holds the oldest posts and counts them all (posts_total).
+  await waitFor(async () => watcher.frames.filter((f) => f.type === 'queue.post').length + (watcher.frames.find((f) => f.type === 'queue.snapshot')?.posts_total ?? 0) >= posts, {
     timeout: 20000, what: 'every post held for moderation',
   });
 

@@ -213,6 +213,12 @@ TEST_F(PagedReplicaTest, QueueSnapshotHoldsTheOldestAndCountsEveryItem) {
             (std::vector<std::string>{"bluesky:1", "bluesky:2", "bluesky:3", "bluesky:4"}));
   EXPECT_EQ(queue.at("questions_total"), 9);
   EXPECT_EQ(queue.at("posts_total"), 6);
+  // Pages go on from the snapshot's last item.
+  page rest = replica_.queue_page(true, parse_cursor(std::string(queue.at("posts_next").as_string())), 10);
+  EXPECT_EQ(ids_of(rest.items), (std::vector<std::string>{"bluesky:5", "bluesky:6"}));
+  EXPECT_FALSE(rest.next);
+  rest = replica_.queue_page(false, parse_cursor(std::string(queue.at("questions_next").as_string())), 10);
+  EXPECT_EQ(ids_of(rest.items), (std::vector<std::string>{"q5", "q6", "q7", "q8", "q9"}));
   EXPECT_TRUE(replica_.queue_windowed());
 }
 
