@@ -171,9 +171,10 @@ void engine_host::submit_retraction(std::size_t event, std::string post_id) {
   });
 }
 
-void engine_host::submit_edit(std::size_t event, session::social_post post) {
-  net::post(context_, [this, event, post = std::move(post)] {
-    session::engine_reply reply = engines_[event]->edit(post, wall_clock_ms());
+void engine_host::submit_edit(std::size_t event, session::social_post post,
+                              session::moderation_decision decision) {
+  net::post(context_, [this, event, post = std::move(post), decision = std::move(decision)] {
+    session::engine_reply reply = engines_[event]->edit(post, decision, wall_clock_ms());
     // An edit of a post the wall never took (filtered out, or unknown) changes nothing.
     if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
   });

@@ -47,8 +47,8 @@ class engine_host {
   // Thread-safe: a post from the tracker, and a deletion at its source.
   void submit_post(std::size_t event, session::social_post post, session::moderation_decision decision);
   void submit_retraction(std::size_t event, std::string post_id);
-  // Thread-safe: a post edited at its source.
-  void submit_edit(std::size_t event, session::social_post post);
+  // Thread-safe: a post edited at its source, with the rules' verdict on the new version.
+  void submit_edit(std::size_t event, session::social_post post, session::moderation_decision decision);
   // Before start(): the post ids an event's wall already holds.
   std::vector<std::string> known_posts(std::size_t event) const;
   // Before start(): authors moderators blocked (or trusted) at runtime, as (source, handle).

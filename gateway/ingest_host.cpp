@@ -202,7 +202,7 @@ ingest_host::line_outcome ingest_host::feed(std::size_t event, std::string_view 
     if (unnamed_author && post->post.author_handle == post->post.author_id)
       *unnamed_author = post->post.author_id;
     if (post->is_edit)
-      owner_.engines().submit_edit(event, std::move(post->post));
+      owner_.engines().submit_edit(event, std::move(post->post), std::move(post->decision));
     else
       owner_.engines().submit_post(event, std::move(post->post), std::move(post->decision));
     return rejected ? line_outcome::rejected : line_outcome::accepted;

@@ -336,7 +336,10 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
   std::optional<millis> queued_since;
   if (cmd.type == "post.approve" || cmd.type == "post.reject" || cmd.type == "post.feature") {
     const wall_entry* entry = state_->wall.find(cmd.post);
-    if (entry && entry->state == post_state::pending) queued_since = entry->received_at;
+    if (entry && entry->edit)
+      queued_since = entry->edit->received_at;
+    else if (entry && entry->state == post_state::pending)
+      queued_since = entry->received_at;
   } else if (cmd.type == "question.approve" || cmd.type == "question.reject") {
     const question* asked = state_->questions.find(cmd.question);
     if (asked && asked->status == question_status::pending) queued_since = asked->asked_at;
@@ -383,14 +386,19 @@ engine_reply event_engine::ingest(const social_post& post, const moderation_deci
   return reply;
 }
 
-engine_reply event_engine::edit(const social_post& post, millis now) {
+engine_reply event_engine::edit(const social_post& post, const moderation_decision& decision, millis now) {
   engine_reply reply;
   state_->reply = &reply;
   // Hashtag stats count arrivals, so an edit leaves them alone.
-  reply.result = state_->wall.edit(post, now, *state_);
+  reply.result = state_->wall.edit(post, decision, now, *state_);
   if (reply.result.ok())
-    reply.journal = boost::json::object{
-        {"v", state_->rules_version}, {"kind", "edit"}, {"at", now}, {"post", post_to_json(post)}};
+    reply.journal = boost::json::object{{"v", state_->rules_version},
+                                        {"kind", "edit"},
+                                        {"at", now},
+                                        {"post", post_to_json(post)},
+                                        {"verdict", to_string(decision.verdict)},
+                                        {"rule", decision.rule},
+                                        {"reason", decision.reason}};
   state_->reply = nullptr;
   return reply;
 }
@@ -476,7 +484,20 @@ bool event_engine::replay_record(const boost::json::object& record, engine_reply
   if (kind == "edit") {
     auto it = record.find("post");
     if (it == record.end() || !it->value().is_object()) return false;
-    reply = edit(post_from_json(it->value().get_object()), at);
+    social_post post = post_from_json(it->value().get_object());
+    if (state_->rules_version >= 3) {
+      moderation_decision decision{parse_verdict(string_field(record, "verdict")),
+                                   string_field(record, "rule"), string_field(record, "reason")};
+      reply = edit(post, decision, at);
+    } else {
+      // Written before edits were moderated: replayed as they were applied then, so the
+      // rebuilt state and seqs match what clients were told.
+      reply = engine_reply{};
+      state_->reply = &reply;
+      reply.result = state_->wall.replace_content(post, at, *state_);
+      if (reply.result.ok()) reply.journal = record;
+      state_->reply = nullptr;
+    }
     return true;
   }
   if (kind == "retract") {

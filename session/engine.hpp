@@ -37,7 +37,9 @@ using message_ptr = std::shared_ptr<const published_message>;
 // so an old journal rebuilds exactly the changes (and seqs) it produced.
 //   1: the first format.
 //   2: agenda.end also closes Q&A and clears the overlay.
-constexpr int journal_version = 2;
+//   3: an edit of an approved post waits for a moderator; edit records carry the
+//      rules' verdict on the new version.
+constexpr int journal_version = 3;
 // The format of one journal record: its "v", or 1 when it has none.
 int journal_record_version(const boost::json::object& record);
 
@@ -77,8 +79,10 @@ class event_engine {
   engine_reply apply(const command& cmd, const actor& who, millis now);
   // A post that passed decoding, matching, dedup and auto-moderation.
   engine_reply ingest(const social_post& post, const moderation_decision& decision, millis now);
-  // A post the wall holds was edited at its source; not_found for an unknown id.
-  engine_reply edit(const social_post& post, millis now);
+  // A post the wall holds was edited at its source; `decision` is auto-moderation's
+  // verdict on the new version. A live post's edit waits for a moderator (post_wall::edit).
+  // not_found for an unknown id.
+  engine_reply edit(const social_post& post, const moderation_decision& decision, millis now);
   // A post was deleted at its source.
   engine_reply retract(const std::string& post_id, millis now);
   // Called a few times a second: publishes coalesced votes and stats.

@@ -9,6 +9,14 @@ boost::json::object queue_removed(const std::string& id) {
   return {{"type", "queue.removed"}, {"kind", "post"}, {"id", id}};
 }
 
+// An edit of a live post waits for a person whatever the rules say; a verdict that
+// would have approved it says so instead of naming a rule that did not hold it.
+moderation_decision edit_decision(const moderation_decision& rules) {
+  if (rules.verdict != post_verdict::approved) return rules;
+  return {post_verdict::pending, "edited_at_source",
+          "the approved version stays shown until a moderator decides"};
+}
+
 }  // namespace
 
 std::string_view to_string(post_state s) {
@@ -43,6 +51,32 @@ void post_wall::publish_highlight(wall_entry& entry, publisher& out) {
     if (wall_.size() > limits_.wall_size) wall_.pop_back();
   }
   out.change("highlight.added", to_highlight_json(entry));
+}
+
+bool post_wall::on_wall(const std::string& id) const {
+  return std::find(wall_.begin(), wall_.end(), id) != wall_.end();
+}
+
+void post_wall::accept_edit(wall_entry& entry, const std::string& who, std::string action, millis now,
+                            publisher& out, bool republish) {
+  moderation_decision approved_as = entry.edit->decision;
+  entry.post = std::move(entry.edit->post);
+  entry.edit.reset();
+  audit_.push_back({now, who, std::move(action), entry.post.id, entry.post.author_handle, approved_as.rule,
+                    approved_as.reason});
+  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+  out.staff(queue_removed(entry.post.id));
+  // Replaced in place where viewers hold it; one that left the wall stays off it.
+  if (republish && on_wall(entry.post.id)) out.change("highlight.added", to_highlight_json(entry));
+}
+
+void post_wall::drop_edit(wall_entry& entry, const std::string& who, std::string action, millis now,
+                          publisher& out) {
+  audit_.push_back({now, who, std::move(action), entry.post.id, entry.edit->post.author_handle,
+                    entry.edit->decision.rule, entry.edit->decision.reason});
+  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+  entry.edit.reset();
+  out.staff(queue_removed(entry.post.id));
 }
 
 void post_wall::take_down(const std::string& id) {
@@ -85,6 +119,10 @@ outcome post_wall::ingest(const social_post& post, const moderation_decision& de
 outcome post_wall::approve(const std::string& id, const std::string& who, millis now, publisher& out) {
   wall_entry* entry = find_mutable(id);
   if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->edit) {
+    accept_edit(*entry, who, "edit_approved", now, out);
+    return outcome::success();
+  }
   if (entry->state == post_state::approved) return outcome::failure(error_code::conflict, "already approved");
   if (entry->state != post_state::pending && entry->state != post_state::rejected)
     return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
@@ -99,6 +137,11 @@ outcome post_wall::approve(const std::string& id, const std::string& who, millis
 outcome post_wall::reject(const std::string& id, const std::string& who, millis now, publisher& out) {
   wall_entry* entry = find_mutable(id);
   if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->edit) {
+    // The approved version stays where it is shown.
+    drop_edit(*entry, who, "edit_rejected", now, out);
+    return outcome::success();
+  }
   if (entry->state != post_state::pending)
     return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
   entry->state = post_state::rejected;
@@ -110,6 +153,16 @@ outcome post_wall::reject(const std::string& id, const std::string& who, millis 
 outcome post_wall::feature(const std::string& id, const std::string& who, millis now, publisher& out) {
   wall_entry* entry = find_mutable(id);
   if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->edit) {
+    // Featuring a queued edit approves it too, as featuring a queued post does.
+    bool was_featured = std::exchange(entry->featured, true);
+    accept_edit(*entry, who, "edit_approved", now, out, was_featured);
+    if (!was_featured) {
+      record(now, who, "featured", *entry);
+      publish_highlight(*entry, out);
+    }
+    return outcome::success();
+  }
   if (entry->featured) return outcome::failure(error_code::conflict, "already featured");
   if (entry->state == post_state::pending) {
     entry->state = post_state::approved;
@@ -132,6 +185,7 @@ outcome post_wall::remove(const std::string& id, const std::string& who, millis 
   wall_entry* entry = find_mutable(id);
   if (!entry || entry->state != post_state::approved)
     return outcome::failure(error_code::not_found, "no such highlight");
+  if (entry->edit) drop_edit(*entry, who, "edit_dropped", now, out);
   entry->state = post_state::removed;
   entry->featured = false;
   take_down(id);
@@ -140,20 +194,49 @@ outcome post_wall::remove(const std::string& id, const std::string& who, millis 
   return outcome::success();
 }
 
-outcome post_wall::edit(const social_post& post, millis now, publisher& out) {
+outcome post_wall::edit(const social_post& post, const moderation_decision& decision, millis now,
+                        publisher& out) {
+  wall_entry* entry = find_mutable(post.id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->state != post_state::approved) {
+    // Queued: moderators judge the newest version, in its place. Not shown: kept for the audit.
+    entry->post = post;
+    record(now, "source", "edited", *entry);
+    if (entry->state == post_state::pending)
+      out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(*entry)}});
+    return outcome::success();
+  }
+  wall_entry proposed{post, {}, post_state::approved, entry->featured, now};
+  if (to_highlight_json(proposed) == to_highlight_json(*entry)) {
+    // Nothing a viewer sees changed (Mastodon also sends updates for polls and media):
+    // taken as is, and an edit still waiting is withdrawn by its author.
+    entry->post = post;
+    record(now, "source", "edited", *entry);
+    if (entry->edit) drop_edit(*entry, "source", "edit_withdrawn", now, out);
+    return outcome::success();
+  }
+  moderation_decision held = edit_decision(decision);
+  if (blocked_.contains({post.source, post.author_handle}))
+    held = {post_verdict::rejected, "blocked_author", "author blocked by a moderator"};
+  // A second edit before a decision replaces the first in the queue, in its place.
+  millis since = entry->edit ? entry->edit->received_at : now;
+  entry->edit = pending_edit{post, held, since};
+  audit_.push_back({now, "source", "edit_held", post.id, post.author_handle, held.rule, held.reason});
+  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+  out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_edit_queue_json(*entry)}});
+  return outcome::success();
+}
+
+outcome post_wall::replace_content(const social_post& post, millis now, publisher& out) {
   wall_entry* entry = find_mutable(post.id);
   if (!entry) return outcome::failure(error_code::not_found, "no such post");
   entry->post = post;
   record(now, "source", "edited", *entry);
   if (entry->state == post_state::pending) {
     out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(*entry)}});
-  } else if (entry->state == post_state::approved &&
-             std::find(wall_.begin(), wall_.end(), post.id) != wall_.end()) {
-    // Only a highlight viewers still hold is republished: one that dropped off the
-    // wall would otherwise come back on top as a new one.
+  } else if (entry->state == post_state::approved && on_wall(post.id)) {
     out.change("highlight.added", to_highlight_json(*entry));
   }
-  // Rejected, removed and deleted posts are not shown anywhere; the audit trail keeps the edit.
   return outcome::success();
 }
 
@@ -162,6 +245,8 @@ outcome post_wall::retract(const std::string& id, millis now, publisher& out) {
   if (!entry) return outcome::failure(error_code::not_found, "no such post");
   post_state before = entry->state;
   if (before == post_state::deleted) return outcome::failure(error_code::conflict, "already deleted");
+  // Deleted at the source: down at once, a waiting edit with it.
+  if (entry->edit) drop_edit(*entry, "source", "edit_dropped", now, out);
   entry->state = post_state::deleted;
   record(now, "source", "deleted", *entry);
   if (before == post_state::pending) out.staff(queue_removed(id));
@@ -179,6 +264,8 @@ outcome post_wall::block_author(const std::string& source, const std::string& ha
     return outcome::failure(error_code::conflict, "author already blocked");
   trusted_.erase(author);
   for (auto& [id, entry] : posts_) {
+    if (entry.edit && entry.post.source == source && entry.post.author_handle == handle)
+      drop_edit(entry, who, "edit_rejected", now, out);
     if (entry.state != post_state::pending || entry.post.source != source ||
         entry.post.author_handle != handle)
       continue;
@@ -197,6 +284,8 @@ outcome post_wall::trust_author(const std::string& source, const std::string& ha
     return outcome::failure(error_code::conflict, "author already trusted");
   blocked_.erase(author);
   for (auto& [id, entry] : posts_) {
+    if (entry.edit && entry.post.source == source && entry.post.author_handle == handle)
+      accept_edit(entry, who, "edit_approved", now, out);
     if (entry.state != post_state::pending || entry.post.source != source ||
         entry.post.author_handle != handle)
       continue;
@@ -226,7 +315,7 @@ bool post_wall::is_highlight(const std::string& id) const {
 
 std::size_t post_wall::queue_depth() const {
   return static_cast<std::size_t>(std::count_if(posts_.begin(), posts_.end(), [](const auto& item) {
-    return item.second.state == post_state::pending;
+    return item.second.state == post_state::pending || item.second.edit.has_value();
   }));
 }
 
@@ -245,11 +334,19 @@ boost::json::array post_wall::highlights() const {
 }
 
 boost::json::array post_wall::queued_posts() const {
-  boost::json::array out;
+  // Posts held on arrival and edits of live posts, each by when it reached the queue.
+  std::vector<std::pair<millis, boost::json::object>> queued;
   for (const auto& id : arrival_order_) {
     const wall_entry* entry = find(id);
-    if (entry && entry->state == post_state::pending) out.push_back(to_queue_json(*entry));
+    if (entry && entry->state == post_state::pending)
+      queued.emplace_back(entry->received_at, to_queue_json(*entry));
   }
+  for (const auto& [id, entry] : posts_)
+    if (entry.edit) queued.emplace_back(entry.edit->received_at, to_edit_queue_json(entry));
+  std::stable_sort(queued.begin(), queued.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  boost::json::array out;
+  for (auto& [at, json] : queued) out.push_back(std::move(json));
   return out;
 }
 
@@ -274,6 +371,14 @@ boost::json::object post_wall::to_queue_json(const wall_entry& entry) {
   json["held_by"] = entry.decision.rule;
   json["reason"] = entry.decision.reason;
   json["received_at"] = entry.received_at;
+  return json;
+}
+
+boost::json::object post_wall::to_edit_queue_json(const wall_entry& entry) {
+  wall_entry proposed{entry.edit->post, entry.edit->decision, post_state::pending, entry.featured,
+                      entry.edit->received_at};
+  boost::json::object json = to_queue_json(proposed);
+  json["edit_of"] = to_highlight_json(entry);
   return json;
 }
 

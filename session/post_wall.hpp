@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -20,12 +21,21 @@ namespace companion::session {
 enum class post_state { pending, approved, rejected, removed, deleted };
 std::string_view to_string(post_state s);
 
-struct wall_entry {
+// A new version of an approved post, edited at its source, waiting for a moderator.
+// Until one approves it, viewers and the overlay keep the approved version.
+struct pending_edit {
   social_post post;
+  moderation_decision decision;  // what the rules said of the new version
+  millis received_at = 0;        // the first edit since the last decision
+};
+
+struct wall_entry {
+  social_post post;  // the version viewers see (or, while queued, the one moderators judge)
   moderation_decision decision;
   post_state state = post_state::pending;
   bool featured = false;
   millis received_at = 0;
+  std::optional<pending_edit> edit;  // only while approved
 };
 
 // One moderation decision, automatic or by a person.
@@ -56,10 +66,17 @@ class post_wall {
   outcome reject(const std::string& id, const std::string& who, millis now, publisher& out);
   outcome feature(const std::string& id, const std::string& who, millis now, publisher& out);
   outcome remove(const std::string& id, const std::string& who, millis now, publisher& out);
-  // The post was edited at its source: its content is replaced, its decision, state,
-  // featured flag and wall position are kept. A queued post is sent to staff again and a
-  // shown highlight to everyone, both under the same id so they replace it in place.
-  outcome edit(const social_post& post, millis now, publisher& out);
+  // The post was edited at its source. A queued post is replaced in place (same id,
+  // decision and queue position) and sent to staff again. An approved post keeps its
+  // approved version where it is shown; the new one waits in the queue under the same
+  // id, carrying `decision` (the rules' verdict on the new text) and `edit_of` (the
+  // version shown), until post.approve puts it on the wall in place (featured flag and
+  // position kept) or post.reject drops it. Rejected, removed and deleted posts take the
+  // new content silently.
+  outcome edit(const social_post& post, const moderation_decision& decision, millis now, publisher& out);
+  // How edits were applied before they were moderated: the content is replaced and a
+  // shown highlight republished at once. Only for replaying journals written then.
+  outcome replace_content(const social_post& post, millis now, publisher& out);
   // The post was deleted at its source.
   outcome retract(const std::string& id, millis now, publisher& out);
   // Moderators' author lists; blocking rejects the author's queued posts, trusting approves them.
@@ -81,12 +98,20 @@ class post_wall {
   boost::json::array queued_posts() const;  // oldest first
   static boost::json::object to_highlight_json(const wall_entry& entry);
   static boost::json::object to_queue_json(const wall_entry& entry);
+  // The queue item of an approved post's pending edit.
+  static boost::json::object to_edit_queue_json(const wall_entry& entry);
 
  private:
   wall_entry* find_mutable(const std::string& id);
   void record(millis at, const std::string& who, std::string action, const wall_entry& entry);
   void publish_highlight(wall_entry& entry, publisher& out);
   void take_down(const std::string& id);
+  bool on_wall(const std::string& id) const;
+  // A moderator's answer to a pending edit: the new version goes live, or is dropped.
+  // `republish`: tell viewers where they hold the post (in place, never on top).
+  void accept_edit(wall_entry& entry, const std::string& who, std::string action, millis now, publisher& out,
+                   bool republish = true);
+  void drop_edit(wall_entry& entry, const std::string& who, std::string action, millis now, publisher& out);
   void trim();
 
   wall_limits limits_;

@@ -96,7 +96,9 @@ const actions = {
   approve(row) {
     if (row.where !== 'queue') return;
     if (row.kind === 'post') {
-      act(`approve post ${row.data.id}`, { type: 'post.approve', post: row.data.id }, { type: 'highlight.remove', highlight: row.data.id });
+      // Approving an edit replaces a live post's text; taking the post down is no undo for that.
+      const inverse = row.data.edit_of ? null : { type: 'highlight.remove', highlight: row.data.id };
+      act(`approve post ${row.data.id}`, { type: 'post.approve', post: row.data.id }, inverse);
     } else {
       act(`approve question ${row.data.id}`, { type: 'question.approve', question: row.data.id }, { type: 'question.reject', question: row.data.id });
     }
@@ -112,7 +114,7 @@ const actions = {
   feature(row) {
     if (row.kind !== 'post') return;
     // Featuring from the queue also approves, so removing the highlight reverses it.
-    const inverse = row.where === 'queue' ? { type: 'highlight.remove', highlight: row.data.id } : null;
+    const inverse = row.where === 'queue' && !row.data.edit_of ? { type: 'highlight.remove', highlight: row.data.id } : null;
     act(`feature post ${row.data.id}`, { type: 'post.feature', post: row.data.id }, inverse);
   },
   edit(row) {
@@ -126,7 +128,7 @@ const actions = {
     if (row.where === 'queue') {
       // Only approved items can be shown: approve first, then show.
       const approve = row.kind === 'post' ? { type: 'post.approve', post: row.data.id } : { type: 'question.approve', question: row.data.id };
-      const undo = row.kind === 'post' ? { type: 'highlight.remove', highlight: row.data.id } : { type: 'question.reject', question: row.data.id };
+      const undo = row.kind === 'question' ? { type: 'question.reject', question: row.data.id } : row.data.edit_of ? null : { type: 'highlight.remove', highlight: row.data.id };
       const ok = await act(`approve ${row.kind} ${row.data.id}`, approve, undo);
       if (!ok) return;
       act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, item: row.data.id }, undo);
@@ -253,6 +255,18 @@ function create_item(row) {
     el('p', { class: 'item-reason', testid: 'reason' }),
     el('p', { class: 'item-text', dir: 'auto' }),
   );
+  if (row.kind === 'post' && row.where === 'queue') {
+    // A new version of a post that is live: what viewers see until it is approved.
+    li.append(
+      el(
+        'div',
+        { class: 'edit-of', testid: 'edit-of' },
+        el('span', { class: 'edit-badge', text: t('edited_at_source') }),
+        el('span', { class: 'edit-of-label', text: t('edit_of_label') }),
+        el('p', { class: 'edit-of-text', testid: 'edit-of-text', dir: 'auto' }),
+      ),
+    );
+  }
   if (row.kind === 'question') {
     li.append(
       el(
@@ -340,6 +354,14 @@ function update_item(li, row) {
   set_text(reason, reason_text);
   set_text(text, d.text || '');
   set_text_lang(text, d.text, d.lang);
+  const edit_of = li.querySelector('.edit-of');
+  if (edit_of) {
+    show(edit_of, Boolean(d.edit_of));
+    li.classList.toggle('edit', Boolean(d.edit_of));
+    const live_text = edit_of.querySelector('.edit-of-text');
+    set_text(live_text, d.edit_of ? d.edit_of.text || '' : '');
+    set_text_lang(live_text, d.edit_of && d.edit_of.text, d.edit_of && d.edit_of.lang);
+  }
   const kind = row.kind === 'post' ? 'highlight' : 'question';
   const on = row.where === 'live' && on_screen_is(kind, d.id);
   show(marker, on);

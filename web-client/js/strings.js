@@ -202,6 +202,8 @@ const en = {
   queue_depth: { one: '{n} waiting', other: '{n} waiting' },
   per_minute: '#{tag}: {n}/min',
   held_by: 'Held by {rule}',
+  edited_at_source: 'Edited at the source',
+  edit_of_label: 'Shown now:',
   kind_post: 'Post',
   kind_question: 'Question',
   act_approve: 'Approve',
