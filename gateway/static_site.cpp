@@ -219,17 +219,20 @@ bool static_site::load(const std::filesystem::path& root, std::string& error) {
 }
 
 void static_site::compress_brotli() {
-  for (auto& [url, file] : files_) {
-    if (stopping_.load(std::memory_order_relaxed)) return;
-    if (!file->compressible) continue;
-    const auto& identity = file->representation(content_coding::identity);
-    std::string compressed = brotli_compress(identity.body);
-    if (compressed.size() >= identity.body.size()) continue;
-    auto& slot = file->codings[static_cast<std::size_t>(content_coding::br)];
-    slot.body = std::move(compressed);
-    slot.etag = identity.etag.substr(0, identity.etag.size() - 1) + "-br\"";
-    // Publishes the slot: readers look at it only after seeing this flag.
-    file->br_ready.store(true, std::memory_order_release);
+  // Assets first, pages last: once every page has its Brotli version, everything has.
+  for (bool pages : {false, true}) {
+    for (auto& [url, file] : files_) {
+      if (stopping_.load(std::memory_order_relaxed)) return;
+      if (!file->compressible || file->page != pages) continue;
+      const auto& identity = file->representation(content_coding::identity);
+      std::string compressed = brotli_compress(identity.body);
+      if (compressed.size() >= identity.body.size()) continue;
+      auto& slot = file->codings[static_cast<std::size_t>(content_coding::br)];
+      slot.body = std::move(compressed);
+      slot.etag = identity.etag.substr(0, identity.etag.size() - 1) + "-br\"";
+      // Publishes the slot: readers look at it only after seeing this flag.
+      file->br_ready.store(true, std::memory_order_release);
+    }
   }
 }
 

@@ -67,7 +67,7 @@ class static_site {
   ~static_site();  // stops the Brotli thread if it still runs
 
   // Loads every file under root and gzips the text ones; false with `error` when root
-  // is missing. Brotli versions follow from a background thread.
+  // is missing. Brotli versions follow from a background thread, assets before pages.
   bool load(const std::filesystem::path& root, std::string& error);
   // Waits until every Brotli version is made (tests and benchmarks).
   void finish_compression();

@@ -9,11 +9,11 @@
 // --tls serves over https with a self-signed certificate, as a deployment would; browsers
 // offer Brotli only on https. Prints a JSON line per run and the medians.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CompanionServer, waitFor } from '../integration/lib/harness.mjs';
+import { CompanionServer, repoRoot, waitFor } from '../integration/lib/harness.mjs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 
@@ -86,17 +86,22 @@ if (tls) {
   args.push('--tls-cert', path.join(certDir, 'cert.pem'), '--tls-key', path.join(certDir, 'key.pem'));
 }
 const server = await new CompanionServer({ args }).start();
-// The server makes its Brotli versions on a background thread after start; /screen.html
-// is the last file it reaches (it goes in path order). Measure once they are all there.
-const brotliOf = (route) =>
+// The server makes its Brotli versions on a background thread after start, assets first
+// and pages last. Measure once every page has one.
+// (A build that does not compress at all, measured for comparison, is not waited for.)
+const codingOf = (route, accept) =>
   new Promise((resolve) => {
     const get = tls ? httpsGet : httpGet;
-    get(`${server.url}${route}`, { headers: { 'Accept-Encoding': 'br' }, rejectUnauthorized: false }, (res) => {
+    get(`${server.url}${route}`, { headers: { 'Accept-Encoding': accept }, rejectUnauthorized: false }, (res) => {
       res.resume();
-      resolve(res.headers['content-encoding'] === 'br');
-    }).on('error', () => resolve(false));
+      resolve(res.headers['content-encoding']);
+    }).on('error', () => resolve(undefined));
   });
-await waitFor(() => brotliOf('/screen'), { timeout: 15000, what: 'Brotli versions' });
+if (await codingOf('/', 'br, gzip')) {
+  const pages = readdirSync(path.join(repoRoot, 'web-client')).filter((name) => name.endsWith('.html'));
+  const ready = async () => (await Promise.all(pages.map((page) => codingOf(`/${page}`, 'br')))).every((c) => c === 'br');
+  await waitFor(ready, { timeout: 15000, what: 'Brotli versions' });
+}
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
