@@ -52,6 +52,12 @@ export function event_from_url(loc = window.location) {
   return value && value.trim() ? value.trim() : null;
 }
 
+// Paging state of every list a client reads in pages.
+function fresh_pages() {
+  const page = () => ({ after: null, done: true, busy: false });
+  return { open: page(), answered: page(), post: page(), question: page() };
+}
+
 // The localStorage key prefix for one event's client-side memory.
 export function storage_key(event, what) {
   return `companion:${event || '_default'}:${what}`;
@@ -75,7 +81,11 @@ export class Connection {
     this.url = options.url || Connection.default_url();
 
     this.state = null;  // the public state, or null before the first snapshot
-    this.queue = { posts: [], questions: [] };  // staff only
+    this.queue = { posts: [], questions: [], posts_total: 0, questions_total: 0 };  // staff only
+    // Paging (protocol 1.1): where the next page of each list starts, and whether it is
+    // read to the end. A snapshot resets the question lists, a queue.snapshot the queue's.
+    this.pages_ = fresh_pages();
+    this.paging_generation_ = 0;
     this.role = null;
     this.viewer = this.remember_viewer ? this.#load_viewer() : null;
     this.epoch = null;
@@ -184,6 +194,89 @@ export class Connection {
       this.pending_.set(id, { resolve, reject, timer, type: command.type });
       this.ws_.send(JSON.stringify(frame));
     });
+  }
+
+  // ---- paging (protocol 1.1: bounded snapshots) ----
+
+  // Whether questions beyond the snapshot's window remain to be loaded.
+  has_more_questions() {
+    if (!this.state || typeof this.state.questions_total !== 'number') return false;
+    if (this.pages_.open.done && this.pages_.answered.done) return false;
+    return this.state.questions.length < this.state.questions_total;
+  }
+
+  // Loads the next page of approved questions (open ones by age, then answered ones) into
+  // the state; listeners hear {kind: 'questions.page'}. Resolves with the number loaded.
+  async load_more_questions(limit = 50) {
+    const status = this.pages_.open.done ? 'answered' : 'open';
+    const page = this.pages_[status];
+    if (page.done || page.busy || !this.state) return 0;
+    const generation = this.paging_generation_;
+    page.busy = true;
+    let ack;
+    try {
+      ack = await this.send({ type: 'questions.page', status, after: page.after, limit });
+    } catch (err) {
+      // A server without paging knows no such command: everything is in the snapshot.
+      if (err.code === 'bad_request' && generation === this.paging_generation_) this.pages_.open.done = this.pages_.answered.done = true;
+      return 0;
+    } finally {
+      page.busy = false;
+    }
+    // A snapshot that arrived meanwhile replaced the list this page belonged to.
+    if (generation !== this.paging_generation_ || !this.state) return 0;
+    const items = Array.isArray(ack.questions) ? ack.questions : [];
+    // The page is as new as every change received before its ack: it replaces what we hold.
+    const index = new Map(this.state.questions.map((q, i) => [q.id, i]));
+    for (const q of items) {
+      if (index.has(q.id)) this.state.questions[index.get(q.id)] = q;
+      else this.state.questions.push(q);
+    }
+    page.after = typeof ack.next === 'string' ? ack.next : null;
+    page.done = page.after === null;
+    this.#emit_state({ kind: 'questions.page', data: items, seq: this.seq });
+    return items.length;
+  }
+
+  // Whether held posts or queued questions beyond the queue.snapshot remain to be loaded.
+  has_more_queue(kind) {
+    const q = this.queue;
+    const page = this.pages_[kind];
+    if (!page || page.done) return false;
+    return kind === 'post' ? q.posts.length < q.posts_total : q.questions.length < q.questions_total;
+  }
+
+  // Loads the next page of the moderation queue of one kind (`post` or `question`);
+  // staff listeners hear {type: 'queue.page', kind}. Resolves with the number loaded.
+  async load_more_queue(kind, limit = 100) {
+    const page = this.pages_[kind];
+    if (!page || page.done || page.busy) return 0;
+    const generation = this.paging_generation_;
+    page.busy = true;
+    let ack;
+    try {
+      ack = await this.send({ type: 'queue.page', kind, after: page.after, limit });
+    } catch (err) {
+      if (err.code === 'bad_request' && generation === this.paging_generation_) page.done = true;
+      return 0;
+    } finally {
+      page.busy = false;
+    }
+    if (generation !== this.paging_generation_) return 0;
+    const items = Array.isArray(ack.items) ? ack.items : [];
+    const current = kind === 'post' ? this.queue.posts : this.queue.questions;
+    const index = new Map(current.map((x, i) => [x.id, i]));
+    for (const item of items) {
+      if (index.has(item.id)) current[index.get(item.id)] = item;
+      else current.push(item);
+    }
+    page.after = typeof ack.next === 'string' ? ack.next : null;
+    page.done = page.after === null;
+    const total = kind === 'post' ? 'posts_total' : 'questions_total';
+    this.queue[total] = Math.max(this.queue[total], current.length);
+    const frame = { type: 'queue.page', kind, items };
+    for (const cb of this.staff_listeners_) cb(frame, this.queue);
+    return items.length;
   }
 
   // ---- connection lifecycle ----
@@ -369,6 +462,9 @@ export class Connection {
   #on_snapshot(frame) {
     this.progressed_ = true;
     this.state = normalize_state(frame.state);
+    this.pages_.open = { after: null, done: false, busy: false };
+    this.pages_.answered = { after: null, done: false, busy: false };
+    this.paging_generation_ += 1;
     this.seq = frame.seq;
     this.awaiting_snapshot_ = false;
     const buffered = this.buffered_changes_;
@@ -405,15 +501,37 @@ export class Connection {
     if (frame.type === 'queue.snapshot') {
       q.posts = Array.isArray(frame.posts) ? frame.posts.slice() : [];
       q.questions = Array.isArray(frame.questions) ? frame.questions.slice() : [];
+      // A version 1 server sends everything and no totals.
+      q.posts_total = typeof frame.posts_total === 'number' ? frame.posts_total : q.posts.length;
+      q.questions_total = typeof frame.questions_total === 'number' ? frame.questions_total : q.questions.length;
+      // Pages start after the snapshot's last item (posts_next, questions_next).
+      const next = (cursor) => (typeof cursor === 'string' ? cursor : null);
+      this.pages_.post = { after: next(frame.posts_next), done: q.posts_total <= q.posts.length, busy: false };
+      this.pages_.question = { after: next(frame.questions_next), done: q.questions_total <= q.questions.length, busy: false };
+      this.paging_generation_ += 1;
     } else if (frame.type === 'queue.post' && frame.post) {
-      q.posts = q.posts.filter((p) => p.id !== frame.post.id);
-      q.posts.push(frame.post);
+      const known = q.posts.some((p) => p.id === frame.post.id);
+      // An edit replaces the post where it is; a new one joins the end.
+      if (known) q.posts = q.posts.map((p) => (p.id === frame.post.id ? frame.post : p));
+      else {
+        q.posts.push(frame.post);
+        q.posts_total += 1;
+      }
     } else if (frame.type === 'queue.question' && frame.question) {
+      const known = q.questions.some((x) => x.id === frame.question.id);
       q.questions = q.questions.filter((x) => x.id !== frame.question.id);
       q.questions.push(frame.question);
+      // Mostly a new question; one not loaded yet that changed is counted once too many
+      // until the next queue.snapshot.
+      if (!known) q.questions_total += 1;
     } else if (frame.type === 'queue.removed') {
-      if (frame.kind === 'post') q.posts = q.posts.filter((p) => p.id !== frame.id);
-      else q.questions = q.questions.filter((x) => x.id !== frame.id);
+      if (frame.kind === 'post') {
+        q.posts = q.posts.filter((p) => p.id !== frame.id);
+        q.posts_total = Math.max(q.posts.length, q.posts_total - 1);
+      } else {
+        q.questions = q.questions.filter((x) => x.id !== frame.id);
+        q.questions_total = Math.max(q.questions.length, q.questions_total - 1);
+      }
     }
     for (const cb of this.staff_listeners_) cb(frame, q);
   }
@@ -557,10 +675,13 @@ export function apply_change(state, kind, data) {
       const i = state.questions.findIndex((q) => q.id === data.id);
       if (i >= 0) state.questions[i] = data;
       else state.questions.push(data);
+      // questions_total (protocol 1.1) counts every approved question, loaded or not.
+      if (kind === 'question.added' && i < 0 && typeof state.questions_total === 'number') state.questions_total += 1;
       break;
     }
     case 'question.removed':
       if (data) state.questions = state.questions.filter((q) => q.id !== data.id);
+      if (data && typeof state.questions_total === 'number') state.questions_total = Math.max(state.questions.length, state.questions_total - 1);
       break;
     case 'votes':
       for (const q of state.questions) {

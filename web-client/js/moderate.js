@@ -412,10 +412,57 @@ function render_lists() {
   reconcile($('qa-answered'), live_question_rows('answered'), (r) => r.key, create_item, update_item);
   fix_selection();
   render_counters();
+  render_queue_more();
+}
+
+// ---- the rest of a long queue (the queue.snapshot holds the oldest items only) ----
+
+// Loaded items of a kind left to decide on before the next page is fetched.
+const QUEUE_LOW_WATER = 30;
+let queue_more_visible = false;
+
+function queue_waiting() {
+  const merged = conn.queue.questions.length - pending_questions().length;
+  return Math.max(0, conn.queue.posts_total + conn.queue.questions_total - merged);
+}
+
+// Fetches the next page of each kind whose loaded part runs low, or all when asked.
+async function load_more_queue(all = false) {
+  const loads = [];
+  for (const kind of ['post', 'question']) {
+    const loaded = kind === 'post' ? conn.queue.posts.length : pending_questions().length;
+    if (conn.has_more_queue(kind) && (all || queue_more_visible || loaded < QUEUE_LOW_WATER)) loads.push(conn.load_more_queue(kind));
+  }
+  await Promise.all(loads);
+}
+
+function render_queue_more() {
+  const more = conn.has_more_queue('post') || conn.has_more_queue('question');
+  show($('queue-more'), more);
+  if (!more) return;
+  const shown = conn.queue.posts.length + pending_questions().length;
+  set_text($('queue-shown'), t('queue_shown', {
+    shown: fmt_number(shown),
+    total: fmt_number(queue_waiting()),
+    posts: fmt_number(conn.queue.posts_total),
+    questions: fmt_number(conn.queue.questions_total),
+  }));
+  // As the moderator works down the queue, the next items arrive before the list runs dry.
+  load_more_queue();
+}
+
+function watch_queue_end() {
+  $('queue-load-more').addEventListener('click', () => load_more_queue(true));
+  if (!window.IntersectionObserver) return;
+  const observer = new IntersectionObserver((entries) => {
+    queue_more_visible = entries.some((e) => e.isIntersecting);
+    if (queue_more_visible) load_more_queue();
+  }, { rootMargin: '0px 0px 300px 0px' });
+  observer.observe($('queue-more'));
 }
 
 function render_counters() {
-  const depth = conn.queue.posts.length + pending_questions().length;
+  const depth = queue_waiting();
   set_text($('queue-depth'), t('queue_depth', { n: depth }));
   $('queue-depth').dataset.count = String(depth);
   if (!conn.state) return;
@@ -703,6 +750,7 @@ document.addEventListener('keydown', (ev) => {
 
 conn.on_state(() => render_lists());
 conn.on_staff(() => render_lists());
+watch_queue_end();
 conn.on_status(() => render_undo());
 setInterval(() => {
   if (conn.state) render_lists();

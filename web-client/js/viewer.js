@@ -473,6 +473,7 @@ function render_questions(state) {
   reconcile($('answered-list'), answered, (q) => q.id, create_question, update_question);
   show($('answered-heading'), answered.length > 0);
   show($('questions-empty'), open.length === 0 && answered.length === 0 && my_questions.length === 0);
+  render_questions_more(state);
   reconcile(
     $('my-pending'),
     my_questions,
@@ -491,6 +492,51 @@ function render_questions(state) {
       set_text(meta, t('awaiting_moderation'));
     },
   );
+}
+
+// ---- more questions (big events: the snapshot holds the top ones only) ----
+
+let more_visible = false;
+let loading_more = false;
+
+function render_questions_more(state) {
+  const more = conn.has_more_questions();
+  const total = typeof state.questions_total === 'number' ? state.questions_total : state.questions.length;
+  show($('questions-more'), more);
+  if (!more) return;
+  set_text($('questions-count'), t('questions_shown', { n: total, shown: fmt_number(state.questions.length), total: fmt_number(total) }));
+  const button = $('questions-load-more');
+  button.disabled = loading_more || conn.status.state !== 'connected';
+  set_text(button, loading_more ? t('questions_loading') : t('questions_load_more'));
+}
+
+// Loads pages while the end of the list is on screen, one at a time.
+async function load_more_questions() {
+  if (loading_more || !conn.has_more_questions()) return;
+  loading_more = true;
+  if (conn.state) render_questions_more(conn.state);
+  try {
+    await conn.load_more_questions();
+  } finally {
+    loading_more = false;
+    if (conn.state) render_questions_more(conn.state);
+  }
+  // Still at the end (a short page, a tall screen): read on.
+  if (more_visible) setTimeout(load_more_questions, 0);
+}
+
+function watch_questions_end() {
+  $('questions-load-more').addEventListener('click', () => load_more_questions());
+  if (!window.IntersectionObserver) return;
+  // Start loading a little before the reader reaches the end.
+  const observer = new IntersectionObserver(
+    (entries) => {
+      more_visible = entries.some((e) => e.isIntersecting);
+      if (more_visible) load_more_questions();
+    },
+    { rootMargin: '0px 0px 400px 0px' },
+  );
+  observer.observe($('questions-more'));
 }
 
 async function toggle_vote(id) {
@@ -669,6 +715,7 @@ conn.on_state((state, change) => {
     case 'question.updated':
     case 'question.removed':
     case 'votes':
+    case 'questions.page':
       render_questions(state);
       break;
     case 'stats':
@@ -726,6 +773,7 @@ function setup() {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) $('ask-form').requestSubmit();
   });
   $('new-posts-pill').addEventListener('click', () => reveal_held_posts(true));
+  watch_questions_end();
   window.addEventListener(
     'scroll',
     () => {
