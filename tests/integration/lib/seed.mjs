@@ -9,12 +9,13 @@ import { Client, defaultEvent, http } from './harness.mjs';
 export const seedArgs = ['--questions-per-minute', '1000000', '--ip-questions-per-minute', '1000000'];
 
 // Sends `commands` on `client` with at most `window` unanswered at a time; resolves with
-// the answers (ack or error frames) in command order. Throws on the first error unless
-// `allowErrors`.
-export async function pipeline(client, commands, { window = 200, allowErrors = false, timeout = 60000 } = {}) {
+// the answers (ack or error frames) in command order. A rate_limited command is sent again
+// after the wait the server names. Throws on the first other error unless `allowErrors`.
+export async function pipeline(client, commands, { window = 200, allowErrors = false, timeout = 120000 } = {}) {
   const answers = new Array(commands.length);
   const byId = new Map();
-  let sent = 0;
+  const queue = commands.map((_, i) => i);
+  let inFlight = 0;
   let answered = 0;
   let resolveDone;
   let rejectDone;
@@ -24,11 +25,12 @@ export async function pipeline(client, commands, { window = 200, allowErrors = f
   });
   const timer = setTimeout(() => rejectDone(new Error(`pipeline: ${answered}/${commands.length} answered in ${timeout} ms`)), timeout);
   const sendMore = () => {
-    while (sent < commands.length && sent - answered < window) {
+    while (queue.length > 0 && inFlight < window) {
+      const index = queue.shift();
       const id = `seed-${client.nextId++}`;
-      byId.set(id, sent);
-      client.send({ ...commands[sent], id });
-      sent += 1;
+      byId.set(id, index);
+      inFlight += 1;
+      client.send({ ...commands[index], id });
     }
   };
   const onMessage = (data) => {
@@ -36,6 +38,14 @@ export async function pipeline(client, commands, { window = 200, allowErrors = f
     if ((frame.type !== 'ack' && frame.type !== 'error') || !byId.has(frame.id)) return;
     const index = byId.get(frame.id);
     byId.delete(frame.id);
+    inFlight -= 1;
+    if (frame.type === 'error' && frame.code === 'rate_limited') {
+      setTimeout(() => {
+        queue.push(index);
+        sendMore();
+      }, frame.retry_after_ms ?? 100);
+      return;
+    }
     answers[index] = frame;
     answered += 1;
     if (frame.type === 'error' && !allowErrors) {
@@ -56,20 +66,31 @@ export async function pipeline(client, commands, { window = 200, allowErrors = f
   }
 }
 
+// Runs `commands` spread over several connections at once (each has its own rate budget);
+// resolves with the answers in command order.
+export async function spread(clients, commands, options) {
+  const list = Array.isArray(clients) ? clients : [clients];
+  const shares = list.map(() => []);
+  commands.forEach((command, i) => shares[i % list.length].push(command));
+  const results = await Promise.all(list.map((client, c) => pipeline(client, shares[c], options)));
+  return commands.map((_, i) => results[i % list.length][Math.floor(i / list.length)]);
+}
+
 // A question text of about 120 characters, unique per index so none merge.
 export function questionText(i) {
   return `Question ${i}: how will partners in the Indo-Pacific take part in exercise number ${i * 7 + 3} of the coming summit year?`;
 }
 
-// Asks `count` questions on a staff connection; approves the first `approve` of them and
-// marks the first `answer` of those answered. Resolves with the ids in asking order.
+// Asks `count` questions on staff connections (one or several); approves the first
+// `approve` of them and marks the first `answer` of those answered. Resolves with the ids
+// in asking order.
 export async function seedQuestions(staff, { count, approve = 0, answer = 0, from = 0 }) {
   const asks = [];
   for (let i = 0; i < count; ++i) asks.push({ type: 'question.ask', text: questionText(from + i), name: `Guest ${from + i}` });
-  const acks = await pipeline(staff, asks);
+  const acks = await spread(staff, asks);
   const ids = acks.map((ack) => String(ack.question));
-  await pipeline(staff, ids.slice(0, approve).map((question) => ({ type: 'question.approve', question })));
-  await pipeline(staff, ids.slice(0, answer).map((question) => ({ type: 'question.answered', question })));
+  await spread(staff, ids.slice(0, approve).map((question) => ({ type: 'question.approve', question })));
+  await spread(staff, ids.slice(0, answer).map((question) => ({ type: 'question.answered', question })));
   return ids;
 }
 
@@ -98,10 +119,11 @@ export async function seedHeldPosts(server, ingestToken, { count, from = 0, batc
   }
 }
 
-// Opens a staff connection and says hello with `token`.
+// Opens a staff connection and says hello with `token`; `t` (a test context) closes it
+// when the test ends, else the caller does.
 export async function staffClient(t, server, token) {
   const client = await Client.open(server.wsUrl, { perMessageDeflate: false });
-  t.after(() => client.ws.terminate());
+  if (t) t.after(() => client.ws.terminate());
   await client.hello({ token });
   return client;
 }
