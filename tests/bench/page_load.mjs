@@ -86,28 +86,28 @@ if (tls) {
   args.push('--tls-cert', path.join(certDir, 'cert.pem'), '--tls-key', path.join(certDir, 'key.pem'));
 }
 const server = await new CompanionServer({ args }).start();
-// The server makes its Brotli versions on a background thread after start, assets first
-// and pages last. Measure once every page has one.
-// (A build that does not compress at all, measured for comparison, is not waited for.)
-const codingOf = (route, accept) =>
-  new Promise((resolve) => {
-    const get = tls ? httpsGet : httpGet;
-    get(`${server.url}${route}`, { headers: { 'Accept-Encoding': accept }, rejectUnauthorized: false }, (res) => {
-      res.resume();
-      resolve(res.headers['content-encoding']);
-    }).on('error', () => resolve(undefined));
-  });
-if (await codingOf('/', 'br, gzip')) {
-  const pages = readdirSync(path.join(repoRoot, 'web-client')).filter((name) => name.endsWith('.html'));
-  const ready = async () => (await Promise.all(pages.map((page) => codingOf(`/${page}`, 'br')))).every((c) => c === 'br');
-  await waitFor(ready, { timeout: 15000, what: 'Brotli versions' });
-}
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
 const results = [];
 try {
+  // The server makes its Brotli versions on a background thread after start, assets first
+  // and pages last. Measure once every page has one.
+  // (A build that does not compress at all, measured for comparison, is not waited for.)
+  const codingOf = (route, accept) =>
+    new Promise((resolve) => {
+      const get = tls ? httpsGet : httpGet;
+      get(`${server.url}${route}`, { headers: { 'Accept-Encoding': accept }, rejectUnauthorized: false }, (res) => {
+        res.resume();
+        resolve(res.headers['content-encoding']);
+      }).on('error', () => resolve(undefined));
+    });
+  if (await codingOf('/', 'br, gzip')) {
+    const pages = readdirSync(path.join(repoRoot, 'web-client')).filter((name) => name.endsWith('.html'));
+    const ready = async () => (await Promise.all(pages.map((page) => codingOf(`/${page}`, 'br')))).every((c) => c === 'br');
+    await waitFor(ready, { timeout: 15000, what: 'Brotli versions' });
+  }
   for (let run = 0; run < runs; ++run) {
     const context = await browser.newContext({ ignoreHTTPSErrors: tls, isMobile: true, viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
