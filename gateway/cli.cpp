@@ -23,6 +23,7 @@ const char* const main_help =
     "usage:\n"
     "  companion serve [options]      run the server (companion serve --help)\n"
     "  companion token --role ROLE    print a staff or ingest token (companion token --help)\n"
+    "  companion tokens revoke        refuse every token issued until now (companion tokens --help)\n"
     "  companion --help               this text\n";
 
 const char* const serve_help =
@@ -49,6 +50,9 @@ const char* const serve_help =
     "  --ip-questions-per-minute N questions one client address may ask a minute (default 600)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
     "  --idle-timeout SECONDS      close a WebSocket silent this long (default 60)\n"
+    "  --token-leeway SECONDS      clock skew allowed on token expiry (default 30)\n"
+    "  --token-chain-limit DURATION  token.refresh chains end this long after their first token\n"
+    "                              (default 24h)\n"
     "  --tls-cert FILE             PEM certificate chain: serve https:// and wss:// (needs --tls-key)\n"
     "  --tls-key FILE              PEM private key of --tls-cert\n"
     "  --replay FILE               replay an NDJSON file of posts into the default event\n"
@@ -79,6 +83,14 @@ const char* const token_help =
     "  --subject NAME     who holds it, shown in audit logs (default staff)\n"
     "  --data DIR         data folder holding the secret (default ./data)\n"
     "  --secret-file F    token signing secret (else COMPANION_SECRET, else DIR/secret)\n"
+    "  --help             this text\n";
+
+const char* const tokens_help =
+    "usage: companion tokens revoke [options]\n"
+    "  Every staff and ingest token issued until now is refused from now on: a running server\n"
+    "  closes the staff connections holding one (4001) within a second, and the setting\n"
+    "  survives restarts. Tokens made after this command returns work.\n"
+    "  --data DIR         data folder of the server (default ./data)\n"
     "  --help             this text\n";
 
 std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
@@ -218,6 +230,16 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
         return flag + " wants 1..3600 seconds";
       (flag == "--ping-interval" ? out.config.ping_interval : out.config.idle_timeout) =
           std::chrono::seconds(seconds);
+    } else if (flag == "--token-leeway") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t seconds = 0;
+      if (!parse_count(value, seconds) || seconds > 3600) return "--token-leeway wants 0..3600 seconds";
+      out.config.token_leeway_ms = static_cast<std::int64_t>(seconds) * 1000;
+    } else if (flag == "--token-chain-limit") {
+      if (!cursor.take(value)) return cursor.error;
+      auto limit = parse_duration_ms(value);
+      if (!limit) return "--token-chain-limit wants a duration such as 24h, 90m or 30s";
+      out.config.token_chain_limit_ms = *limit;
     } else if (flag == "--tls-cert") {
       if (!cursor.take(value)) return cursor.error;
       out.config.tls_cert = value;
@@ -333,6 +355,23 @@ bool private_enough(const std::filesystem::path& path, std::string& error) {
 }
 
 }  // namespace
+
+std::string parse_tokens_args(const std::vector<std::string>& args, std::filesystem::path& data_dir) {
+  if (args.empty() || args.front() != "revoke")
+    return "the only action is 'revoke' (see companion tokens --help)";
+  arg_cursor cursor{args, 1};
+  for (; cursor.i < args.size(); ++cursor.i) {
+    const std::string& flag = args[cursor.i];
+    std::string value;
+    if (flag == "--data") {
+      if (!cursor.take(value)) return cursor.error;
+      data_dir = value;
+    } else {
+      return "unknown option '" + flag + "' (see companion tokens --help)";
+    }
+  }
+  return {};
+}
 
 std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
                         const std::filesystem::path& data_dir, std::string& error) {

@@ -1,4 +1,4 @@
-// The `companion` command line: `serve`, `token` and `--help`, parsed into
+// The `companion` command line: `serve`, `token`, `tokens` and `--help`, parsed into
 // plain values. Nothing here starts a server.
 #pragma once
 
@@ -39,6 +39,8 @@ bool parse_listen(std::string_view text, std::string& address, std::uint16_t& po
 // Each returns an error message, empty on success.
 std::string parse_serve_args(const std::vector<std::string>& args, serve_request& out);
 std::string parse_token_args(const std::vector<std::string>& args, token_request& out);
+// `tokens revoke [--data DIR]`.
+std::string parse_tokens_args(const std::vector<std::string>& args, std::filesystem::path& data_dir);
 
 // The secret from --secret-file, COMPANION_SECRET, or data_dir/secret (created 0600 on first use).
 std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
@@ -47,5 +49,6 @@ std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
 extern const char* const main_help;
 extern const char* const serve_help;
 extern const char* const token_help;
+extern const char* const tokens_help;
 
 }  // namespace companion::gateway

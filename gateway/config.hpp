@@ -107,6 +107,12 @@ struct server_config {
   std::int64_t token_leeway_ms = 30'000;  // clock skew tolerated on token expiry
   std::int64_t refreshed_token_ttl_ms =
       3'600'000;  // token.refresh: an hour, so a lost laptop's access ends soon
+  // token.refresh chains end this long after their first token was issued: a stolen
+  // console cannot keep renewing itself, and a day covers any event with its rehearsal.
+  std::int64_t token_chain_limit_ms = 24 * 3'600'000;
+  // How often the data folder's tokens-not-before file is looked at: a revocation reaches
+  // the running server within this; a stat a second costs nothing.
+  std::chrono::milliseconds revocation_poll{1000};
 
   // Rate limits (token buckets).
   double commands_per_second = 20;  // per connection, sustained; bursts up to the burst size

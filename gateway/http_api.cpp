@@ -141,6 +141,14 @@ std::string metrics_text(server& owner) {
       "longer holds them.\n# TYPE companion_resumes_total counter\n";
   out += "companion_resumes_total{result=\"recovered\"} " + std::to_string(load(m.resumes_recovered)) + "\n";
   out += "companion_resumes_total{result=\"snapshot\"} " + std::to_string(load(m.resumes_snapshot)) + "\n";
+  out +=
+      "# HELP companion_token_ends_total Staff connections closed with 4001 as their token expired or was "
+      "revoked, and token.refresh refused at the end of its chain.\n# TYPE companion_token_ends_total "
+      "counter\n";
+  out += "companion_token_ends_total{why=\"expired\"} " + std::to_string(load(m.token_closes_expired)) + "\n";
+  out += "companion_token_ends_total{why=\"revoked\"} " + std::to_string(load(m.token_closes_revoked)) + "\n";
+  out += "companion_token_ends_total{why=\"refresh_limit\"} " +
+         std::to_string(load(m.token_refresh_refused)) + "\n";
   gauge("companion_rate_limited_total", "Commands refused with rate_limited.", "counter",
         load(m.rate_limited));
   gauge("companion_bad_requests_total", "Commands refused with bad_request.", "counter",
@@ -262,8 +270,7 @@ bool staff_authorized(server& owner, const http_request& request, const std::str
     error = "Authorization: Bearer <staff token> required";
     return false;
   }
-  auto verdict = verify_token(header.substr(bearer.size()), owner.config().secret, event_id, wall_clock_ms(),
-                              owner.config().token_leeway_ms);
+  auto verdict = owner.check_token(header.substr(bearer.size()), event_id);
   if (!verdict.ok) {
     error = "invalid token: " + verdict.why;
     return false;
@@ -353,8 +360,7 @@ void ingest_posts(shard& home, std::size_t event, const http_request& request, h
   if (!header.starts_with(bearer))
     return reply(json_error(request, http::status::unauthorized, "unauthorized",
                             "Authorization: Bearer <ingest token> required"));
-  auto verdict = verify_token(header.substr(bearer.size()), owner.config().secret, owner.event_id(event),
-                              wall_clock_ms(), owner.config().token_leeway_ms);
+  auto verdict = owner.check_token(header.substr(bearer.size()), owner.event_id(event));
   if (!verdict.ok)
     return reply(
         json_error(request, http::status::unauthorized, "unauthorized", "invalid token: " + verdict.why));

@@ -8,7 +8,9 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <cmath>
 
 namespace companion::gateway {
@@ -148,10 +150,12 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 
 std::string sign_token(const token_claims& claims, std::string_view secret) {
   const boost::json::object header{{"alg", "HS256"}, {"typ", "JWT"}};
-  const boost::json::object payload{{"sub", claims.sub},
-                                    {"role", session::to_string(claims.role)},
-                                    {"event", claims.event},
-                                    {"exp", claims.expires_at / 1000}};
+  boost::json::object payload{{"sub", claims.sub},
+                              {"role", session::to_string(claims.role)},
+                              {"event", claims.event},
+                              {"exp", claims.expires_at / 1000}};
+  if (claims.issued_at > 0) payload["iat"] = claims.issued_at / 1000;
+  if (claims.chain_started_at > 0) payload["orig_iat"] = claims.chain_started_at / 1000;
   std::string token = base64url_encode(boost::json::serialize(header));
   token.push_back('.');
   token += base64url_encode(boost::json::serialize(payload));
@@ -223,10 +227,46 @@ token_verdict verify_token(std::string_view token, std::string_view secret, std:
     if (*nbf * 1000 > now + leeway) return reject("not yet valid");
   }
 
+  // Issue times are informational to JWT but carry the revocation and refresh rules here.
+  if (const auto* iat_value = payload->if_contains("iat")) {
+    const auto iat = numeric_date(*iat_value);
+    if (!iat || *iat < 0 || *iat > max_exp_seconds) return reject("bad iat");
+    verdict.claims.issued_at = *iat * 1000;
+  }
+  verdict.claims.chain_started_at = verdict.claims.issued_at;
+  if (const auto* orig_value = payload->if_contains("orig_iat")) {
+    const auto orig = numeric_date(*orig_value);
+    if (!orig || *orig < 0 || *orig * 1000 > verdict.claims.issued_at) return reject("bad orig_iat");
+    verdict.claims.chain_started_at = *orig * 1000;
+  }
+
   if (verdict.claims.event != "*" && verdict.claims.event != event_id) return reject("wrong event");
 
   verdict.ok = true;
   return verdict;
+}
+
+std::optional<token_claims> refreshed_claims(const token_claims& current, session::millis now,
+                                             session::millis ttl, session::millis chain_limit) {
+  const session::millis end = current.chain_started_at + chain_limit;
+  // Whole seconds, as the token carries them: a fresh token must not outlive the end.
+  if (now / 1000 * 1000 >= end / 1000 * 1000) return std::nullopt;
+  token_claims next = current;
+  next.issued_at = now;
+  next.expires_at = std::min(now + ttl, end);
+  return next;
+}
+
+session::millis parse_tokens_not_before(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.remove_suffix(1);
+  std::int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  // Up to 9999-12-31, so the value in ms cannot overflow.
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || seconds < 0 ||
+      seconds > 253402300799)
+    return 0;
+  return seconds * 1000;
 }
 
 std::string generate_secret() {

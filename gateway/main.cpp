@@ -4,11 +4,13 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <thread>
 
 #include "gateway/cli.hpp"
 #include "gateway/clock.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/log.hpp"
+#include "gateway/revocation_watch.hpp"
 #include "gateway/server.hpp"
 #include "session/event_definition.hpp"
 
@@ -90,7 +92,8 @@ int serve(const std::vector<std::string>& args) {
   std::string base =
       (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(endpoint.port());
   auto console_token = [&](session::role role) {
-    return gateway::sign_token({"console", role, default_event, gateway::wall_clock_ms() + 8 * 3600 * 1000},
+    const session::millis now = gateway::wall_clock_ms();
+    return gateway::sign_token({"console", role, default_event, now + 8 * 3600 * 1000, now, now},
                                config.secret);
   };
   std::cout << "listening on " << base << "\n"
@@ -131,10 +134,40 @@ int token(const std::vector<std::string>& args) {
     std::cerr << "companion: " << error << "\n";
     return 1;
   }
+  const session::millis now = gateway::wall_clock_ms();
   std::cout << gateway::sign_token(
-                   {request.subject, request.role, request.event, gateway::wall_clock_ms() + request.ttl_ms},
-                   secret)
+                   {request.subject, request.role, request.event, now + request.ttl_ms, now, now}, secret)
             << "\n";
+  return 0;
+}
+
+// `companion tokens revoke`: every token issued until now stops working, on a running
+// server within a second (it watches the data folder) and on every later start.
+int tokens(const std::vector<std::string>& args) {
+  for (const auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << gateway::tokens_help;
+      return 0;
+    }
+  std::filesystem::path data_dir = "data";
+  if (std::string error = gateway::parse_tokens_args(args, data_dir); !error.empty()) {
+    std::cerr << "companion tokens: " << error << "\n";
+    return 2;
+  }
+  std::string error;
+  const session::millis not_before =
+      gateway::write_tokens_not_before(data_dir, gateway::wall_clock_ms(), error);
+  if (not_before == 0) {
+    std::cerr << "companion tokens: " << error << "\n";
+    return 1;
+  }
+  // Tokens carry their issue time in whole seconds: wait for the not-before second, so a
+  // token made after this command returns is never mistaken for a revoked one.
+  while (gateway::wall_clock_ms() < not_before)
+    std::this_thread::sleep_for(std::chrono::milliseconds(not_before - gateway::wall_clock_ms()));
+  std::cout << "tokens issued before " << not_before / 1000
+            << " (seconds since the epoch) are refused; a running server closes their connections within a "
+               "second\n";
   return 0;
 }
 
@@ -155,6 +188,7 @@ int main(int argc, char** argv) {
   }
   if (command == "serve") return serve(args);
   if (command == "token") return token(args);
+  if (command == "tokens") return tokens(args);
   std::cerr << "companion: unknown command '" << command << "' (see companion --help)\n";
   return 2;
 }

@@ -32,11 +32,14 @@ struct server_metrics {
   counter new_viewer_refusals{0};               // hellos refused: too many new viewer ids from the address
   counter commands{0};
   counter broadcasts{0};
-  counter catch_up_frames{0};     // frames of joins and resumes, exempt from the 4008 limits
-  counter resumes_recovered{0};   // resumes served from the ring
-  counter resumes_snapshot{0};    // resumes beyond the ring (or of another history): a snapshot
-  counter pages{0};               // questions.page and queue.page answered
-  counter windowed_snapshots{0};  // snapshots and queue.snapshots that left items to paging
+  counter catch_up_frames{0};        // frames of joins and resumes, exempt from the 4008 limits
+  counter resumes_recovered{0};      // resumes served from the ring
+  counter resumes_snapshot{0};       // resumes beyond the ring (or of another history): a snapshot
+  counter pages{0};                  // questions.page and queue.page answered
+  counter windowed_snapshots{0};     // snapshots and queue.snapshots that left items to paging
+  counter token_closes_expired{0};   // staff connections closed with 4001 as their token expired
+  counter token_closes_revoked{0};   // ... as `companion tokens revoke` cut their token
+  counter token_refresh_refused{0};  // token.refresh refused past the chain's lifetime
 
   // How long queued posts and questions waited for a moderator's decision.
   static constexpr std::array<std::uint64_t, 9> decision_bounds_ms{1000,   5000,   15000,  30000,  60000,

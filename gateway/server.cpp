@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "gateway/client_address.hpp"
+#include "gateway/clock.hpp"
 #include "gateway/http_api.hpp"
 #include "gateway/http_session.hpp"
 #include "gateway/log.hpp"
@@ -27,6 +28,7 @@ server::server(server_config config)
       unauthenticated_addresses_(config_.max_unauthenticated_per_ip) {}
 
 server::~server() {
+  if (revocations_) revocations_->stop();
   if (ingest_) ingest_->stop();
   if (engines_) engines_->stop();
   if (store_) store_->stop();
@@ -37,6 +39,16 @@ std::size_t server::event_index(std::string_view id) const {
   for (std::size_t i = 0; i < event_ids_.size(); ++i)
     if (event_ids_[i] == id) return i;
   return npos;
+}
+
+token_verdict server::check_token(std::string_view token, std::string_view event_id) const {
+  token_verdict verdict =
+      verify_token(token, config_.secret, event_id, wall_clock_ms(), config_.token_leeway_ms);
+  if (verdict.ok && issued_before(verdict.claims, tokens_not_before())) {
+    verdict.ok = false;
+    verdict.why = "revoked";
+  }
+  return verdict;
 }
 
 bool server::origin_allowed(std::string_view origin, std::string_view host) const {
@@ -75,6 +87,8 @@ bool server::prepare(std::vector<session::event_definition> events, const source
   if (!config_.tls_cert.empty() && !load_tls(error)) return false;
   site_ = std::make_unique<static_site>();
   if (!site_->load(config_.web_root, error)) return false;
+  revocations_ = std::make_unique<revocation_watch>(config_.data_dir, config_.revocation_poll);
+  revocations_->load();
   store_ = sqlite_store::open(config_.data_dir, config_.synchronous_full, error);
   if (!store_) return false;
   engines_ = std::make_unique<engine_host>(*this, *store_);
@@ -188,6 +202,7 @@ int server::run() {
   });
   engines_->start();
   ingest_->start();
+  revocations_->start();
   for (auto& s : shards_) s->start_timers();
   accept_next();
   std::vector<std::thread> threads;
@@ -219,6 +234,7 @@ void server::await_drain() {
     });
     return;
   }
+  revocations_->stop();
   ingest_->stop();
   engines_->stop();
   store_->stop();

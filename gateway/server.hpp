@@ -13,9 +13,11 @@
 #include "gateway/config.hpp"
 #include "gateway/engine_host.hpp"
 #include "gateway/ingest_host.hpp"
+#include "gateway/jwt.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/net.hpp"
 #include "gateway/rate_limiter.hpp"
+#include "gateway/revocation_watch.hpp"
 #include "gateway/shard.hpp"
 #include "gateway/sqlite_store.hpp"
 #include "gateway/static_site.hpp"
@@ -73,6 +75,10 @@ class server {
   bool metrics_allowed(std::string_view address) const;
   bool draining() const { return draining_.load(std::memory_order_relaxed); }
   std::atomic<std::uint64_t>& unauthenticated() { return unauthenticated_; }
+  // verify_token with the server's secret and leeway, refusing revoked tokens ("revoked").
+  token_verdict check_token(std::string_view token, std::string_view event_id) const;
+  // Tokens issued before this (ms since the epoch) are refused; 0 when none are.
+  session::millis tokens_not_before() const { return revocations_ ? revocations_->not_before() : 0; }
 
   // Sends a committed batch to every shard; thread-safe.
   void broadcast(std::size_t event, std::shared_ptr<const delivery> batch);
@@ -90,6 +96,7 @@ class server {
   std::unique_ptr<ingest_host> ingest_;
   std::unique_ptr<static_site> site_;
   std::unique_ptr<net::ssl::context> tls_;
+  std::unique_ptr<revocation_watch> revocations_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::string> event_ids_;
   std::vector<ip_range> metrics_allow_;

@@ -236,9 +236,23 @@ void ws_connection::handle_command(std::string_view text) {
     return;
   }
   if (cmd.type == "token.refresh") {
-    // A fresh token with the same subject, role and event.
-    token_claims claims{subject_, role_, owner.event_id(event_), 0};
-    claims.expires_at = wall_clock_ms() + owner.config().refreshed_token_ttl_ms;
+    // A fresh token with the same subject, role and event, within the chain's lifetime.
+    token_claims current{subject_,
+                         role_,
+                         owner.event_id(event_),
+                         token_expires_at_,
+                         token_issued_at_,
+                         token_chain_started_at_};
+    auto next = refreshed_claims(current, wall_clock_ms(), owner.config().refreshed_token_ttl_ms,
+                                 owner.config().token_chain_limit_ms);
+    if (!next) {
+      server_metrics::add(owner.metrics().token_refresh_refused);
+      reply_error(cmd.id, session::error_code::unauthorized,
+                  "this sign-in has reached its time limit; a new token is needed");
+      return;
+    }
+    token_claims claims = *next;
+    token_issued_at_ = claims.issued_at;
     boost::json::object fields{{"token", sign_token(claims, owner.config().secret)},
                                {"expires_at", claims.expires_at}};
     token_expires_at_ = claims.expires_at;
@@ -264,8 +278,7 @@ void ws_connection::handle_hello(session::command& cmd) {
   }
   session::role granted = session::role::viewer;
   if (!cmd.token.empty()) {
-    token_verdict verdict = verify_token(cmd.token, owner.config().secret, owner.event_id(event),
-                                         wall_clock_ms(), owner.config().token_leeway_ms);
+    token_verdict verdict = owner.check_token(cmd.token, owner.event_id(event));
     if (!verdict.ok || verdict.claims.role == session::role::ingest) {
       std::string why = verdict.ok ? "ingest tokens are for the HTTP API" : "invalid token: " + verdict.why;
       log_connection_event("hello_refused",
@@ -283,6 +296,10 @@ void ws_connection::handle_hello(session::command& cmd) {
     granted = verdict.claims.role;
     subject_ = verdict.claims.sub;
     token_expires_at_ = verdict.claims.expires_at;
+    token_issued_at_ = verdict.claims.issued_at;
+    // A token without `iat` starts its refresh chain now.
+    token_chain_started_at_ =
+        verdict.claims.chain_started_at ? verdict.claims.chain_started_at : wall_clock_ms();
   }
   bool known_viewer = !cmd.viewer.empty() && verify_viewer_id(cmd.viewer, owner.config().secret);
   // Each new viewer id is one more vote on every question: an address gets a venue's worth
@@ -575,6 +592,8 @@ void ws_connection::sweep(steady_clock::time_point now) {
   }
   if (!joined() && now - opened_at_ >= config.hello_timeout) {
     close(1008, "no hello");
+  } else if (is_staff() && !token_still_good()) {
+    // Closed with 4001: its token expired or was revoked.
   } else if (now - last_read_ >= config.idle_timeout) {
     close(1001, "idle timeout");
   } else if (now - last_ping_ >= config.ping_interval) {
@@ -585,6 +604,26 @@ void ws_connection::sweep(steady_clock::time_point now) {
     return;
   }
   flush();
+}
+
+bool ws_connection::token_still_good() {
+  server& owner = home_.owner();
+  const char* why = nullptr;
+  // A staff connection's powers end with its token: expired by the rule hello applies,
+  // or issued before a revocation (`companion tokens revoke`).
+  const session::millis not_before = owner.tokens_not_before();
+  if (not_before > 0 && token_issued_at_ < not_before) {
+    why = "revoked";
+    server_metrics::add(owner.metrics().token_closes_revoked);
+  } else if (wall_clock_ms() > token_expires_at_ + owner.config().token_leeway_ms) {
+    why = "expired";
+    server_metrics::add(owner.metrics().token_closes_expired);
+  } else {
+    return true;
+  }
+  log_event("token_ended", {{"conn", std::to_string(id)}, {"sub", subject_}, {"why", why}});
+  close(4001, std::string("token ") + why);
+  return false;
 }
 
 void ws_connection::terminate() {

@@ -89,6 +89,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   enum class staged { nothing, catch_up, queue, fell_behind };
   staged stage();
   void close_slow(std::string_view why);
+  // False (after closing with 4001) once a staff token has expired or been revoked.
+  bool token_still_good();
   void half_close();
   void terminate();
 
@@ -129,6 +131,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   std::string viewer_;
   std::string subject_;
   std::int64_t token_expires_at_ = 0;
+  std::int64_t token_issued_at_ = 0;         // 0 when the token had no `iat`
+  std::int64_t token_chain_started_at_ = 0;  // when its refresh chain began
 
   steady_clock::time_point opened_at_;
   steady_clock::time_point last_read_;

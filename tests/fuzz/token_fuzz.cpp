@@ -2,6 +2,7 @@
 // token and as a viewer id. Odd mode treats the bytes as "header.payload", signs them
 // with the fuzzer's secret and verifies, so the claim checks behind the signature are
 // reached too. Accepted tokens must satisfy every rule; base64url must be canonical.
+// Every input is also read as a revocation's not-before line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -30,6 +31,13 @@ void check_verdict(const token_verdict& verdict) {
   if (c.sub.empty() || c.role == session::role::viewer) std::abort();
   if (c.event != "*" && c.event != event_id) std::abort();
   if (now > c.expires_at + leeway) std::abort();
+  if (c.issued_at < 0 || c.chain_started_at < 0 || c.chain_started_at > c.issued_at) std::abort();
+  // A refresh never outlives its chain's end nor the ttl it was given.
+  const session::millis limit = 3'600'000;
+  if (const auto next = refreshed_claims(c, now, 60'000, limit)) {
+    if (next->expires_at > now + 60'000 || next->expires_at > c.chain_started_at + limit) std::abort();
+    if (next->chain_started_at != c.chain_started_at || next->issued_at != now) std::abort();
+  }
 }
 
 }  // namespace
@@ -51,6 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     token.push_back('.');
     token += base64url_encode(std::string_view(reinterpret_cast<const char*>(mac->data()), mac->size()));
     check_verdict(verify_token(token, secret, event_id, now, leeway));
+  }
+
+  if (const session::millis not_before = parse_tokens_not_before(input); not_before != 0) {
+    if (not_before < 0 || not_before % 1000 != 0) std::abort();
   }
 
   if (const auto decoded = base64url_decode(input)) {

@@ -229,6 +229,88 @@ TEST_F(JwtTest, EmptySecretVerifiesNothing) {
   EXPECT_FALSE(verify_token(sign_token(claims_, ""), "", "summit", now).ok);
 }
 
+// ---- Issue times: revocation and refresh chains ----
+
+TEST_F(JwtTest, IssueTimeAndChainStartRoundTripInWholeSeconds) {
+  claims_.issued_at = now - 1'500;
+  claims_.chain_started_at = now - 7'200'999;
+  const token_verdict verdict = verify(sign_token(claims_, secret));
+  ASSERT_TRUE(verdict.ok) << verdict.why;
+  EXPECT_EQ(verdict.claims.issued_at, now - 2'000);
+  EXPECT_EQ(verdict.claims.chain_started_at, now - 7'201'000);
+}
+
+TEST_F(JwtTest, WithoutIssueTimesTheTokenCountsAsIssuedAtZero) {
+  const token_verdict verdict = verify(forge(hs256, good_payload));
+  ASSERT_TRUE(verdict.ok) << verdict.why;
+  EXPECT_EQ(verdict.claims.issued_at, 0);
+  EXPECT_EQ(verdict.claims.chain_started_at, 0);
+  EXPECT_TRUE(issued_before(verdict.claims, 1'000));
+  EXPECT_FALSE(issued_before(verdict.claims, 0)) << "no revocation, nothing refused";
+}
+
+TEST_F(JwtTest, ChainStartDefaultsToTheIssueTime) {
+  const token_verdict verdict = verify(
+      forge(hs256, R"({"sub":"ana","role":"producer","event":"summit","exp":1713794400,"iat":1713790000})"));
+  ASSERT_TRUE(verdict.ok) << verdict.why;
+  EXPECT_EQ(verdict.claims.issued_at, 1'713'790'000'000);
+  EXPECT_EQ(verdict.claims.chain_started_at, 1'713'790'000'000);
+}
+
+TEST_F(JwtTest, BadIssueTimesAreRefused) {
+  const std::string base = R"({"sub":"ana","role":"producer","event":"summit","exp":1713794400)";
+  EXPECT_EQ(verify(forge(hs256, base + R"(,"iat":"yesterday"})")).why, "bad iat");
+  EXPECT_EQ(verify(forge(hs256, base + R"(,"iat":-5})")).why, "bad iat");
+  EXPECT_EQ(verify(forge(hs256, base + R"(,"iat":1713790000,"orig_iat":"x"})")).why, "bad orig_iat");
+  // A chain cannot start after its own token was issued (or without an issue time).
+  EXPECT_EQ(verify(forge(hs256, base + R"(,"iat":1713790000,"orig_iat":1713790001})")).why, "bad orig_iat");
+  EXPECT_EQ(verify(forge(hs256, base + R"(,"orig_iat":1713790000})")).why, "bad orig_iat");
+}
+
+TEST_F(JwtTest, IssuedBeforeComparesWithTheNotBeforeTime) {
+  claims_.issued_at = now;
+  EXPECT_TRUE(issued_before(claims_, now + 1'000));
+  EXPECT_FALSE(issued_before(claims_, now));
+  EXPECT_FALSE(issued_before(claims_, now - 1'000));
+}
+
+TEST(TokenRefreshTest, ARefreshCarriesTheChainStartAndLastsTheTtl) {
+  const millis hour = 3'600'000, day = 24 * hour;
+  token_claims current{"ana", role::moderator, "summit", now + 60'000, now - hour, now - 5 * hour};
+  const auto next = refreshed_claims(current, now, hour, day);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->sub, "ana");
+  EXPECT_EQ(next->role, role::moderator);
+  EXPECT_EQ(next->event, "summit");
+  EXPECT_EQ(next->issued_at, now);
+  EXPECT_EQ(next->chain_started_at, now - 5 * hour);
+  EXPECT_EQ(next->expires_at, now + hour);
+  // Signed and read back, the chain start survives the round trip.
+  const token_verdict verdict = verify_token(sign_token(*next, secret), secret, "summit", now);
+  ASSERT_TRUE(verdict.ok) << verdict.why;
+  EXPECT_EQ(verdict.claims.chain_started_at, now - 5 * hour);
+}
+
+TEST(TokenRefreshTest, TheLastRefreshEndsAtTheChainLimitAndThenThereIsNone) {
+  const millis hour = 3'600'000, day = 24 * hour;
+  token_claims current{"ana", role::producer, "summit", now, now - hour, now - day + 20 * 60'000};
+  const auto last = refreshed_claims(current, now, hour, day);
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->expires_at, now + 20 * 60'000) << "capped at the chain's end, not an hour";
+  EXPECT_FALSE(refreshed_claims(*last, now + 20 * 60'000, hour, day).has_value());
+  EXPECT_FALSE(refreshed_claims(*last, now + 21 * 60'000, hour, day).has_value());
+  EXPECT_FALSE(refreshed_claims(current, now, hour, 0).has_value()) << "a zero limit allows no refresh";
+}
+
+TEST(TokensNotBeforeTest, ParsesWholeSecondsAndNothingElse) {
+  EXPECT_EQ(parse_tokens_not_before("1713790801\n"), 1'713'790'801'000);
+  EXPECT_EQ(parse_tokens_not_before("1713790801"), 1'713'790'801'000);
+  EXPECT_EQ(parse_tokens_not_before("0"), 0);
+  for (std::string_view bad :
+       {"", "\n", "-1", "17137.5", "1713790801x", " 1713790801", "99999999999999999999", "253402300800"})
+    EXPECT_EQ(parse_tokens_not_before(bad), 0) << bad;
+}
+
 TEST(JwtSecretTest, GeneratesSixtyFourHexCharactersAndNeverRepeats) {
   const std::string a = generate_secret();
   EXPECT_EQ(a.size(), 64u);
