@@ -134,10 +134,14 @@ test('a viewer that stops reading in the middle of steady traffic still gets 400
   plain.ws._socket.pause();
   const reader = await joinClient(t, server);
 
-  for (let step = 0; step < 40; ++step) {
-    await announceMany(producer, 100, { label: `steady${step}.` });
+  // The paused sockets' kernel buffers fill first (the receiving side's can grow to a
+  // few MiB on loopback), then the server's queue: bounded, it stops at the closes.
+  let steps = 0;
+  for (; steps < 120; ++steps) {
+    await announceMany(producer, 100, { label: `steady${steps}.` });
     if ((await metric(server, 'companion_slow_consumer_closes_total')) >= 2) break;
   }
+  t.diagnostic(`${(steps + 1) * 100} announcements until both were closed`);
   assert.equal(await metric(server, 'companion_slow_consumer_closes_total'), 2, 'both stalled viewers, only them');
   stalled.ws._socket.resume();
   plain.ws._socket.resume();
