@@ -88,8 +88,9 @@ test('the moderator console shows the queue totals and loads more as the moderat
   await console_page.getByTestId('queue-list').getByTestId('queue-item').filter({ hasText: 'Watching panel 150 of' }).waitFor({ timeout: 10000 });
   await waitText(console_page, 'queue-shown', 'Showing 220 of 330 waiting (180 posts, 150 questions)');
 
-  // "Load more" reads the rest of both kinds; then nothing is left to load.
-  await console_page.getByTestId('queue-load-more').click();
+  // "Load more" reads the next page of both kinds, here the rest; then nothing is left to
+  // load. (Dispatched where it is: scrolling to it would load the rest by itself.)
+  await console_page.getByTestId('queue-load-more').dispatchEvent('click');
   await waitFor(async () => (await rows.count()) === 330, { timeout: 10000, what: 'the whole queue in the console' });
   await console_page.getByTestId('queue-more').waitFor({ state: 'hidden', timeout: 5000 });
   await waitText(console_page, 'queue-depth', '330 waiting');
