@@ -95,6 +95,14 @@ boost::json::array question_index::window(std::size_t open, std::size_t answered
   return out;
 }
 
+const boost::json::value* question_index::find(const std::string& id) const {
+  auto it = meta_.find(id);
+  if (it == meta_.end()) return nullptr;
+  const auto& items = (it->second.answered ? answered_ : open_).items();
+  auto item = items.find(it->second.age);
+  return item == items.end() ? nullptr : &item->second;
+}
+
 page question_index::page_of(bool answered, const std::optional<page_key>& after, std::size_t limit) const {
   return (answered ? answered_ : open_).page_after(after, limit);
 }

@@ -28,6 +28,8 @@ class question_index {
   void set_votes(const boost::json::object& tallies);
 
   std::size_t size() const { return meta_.size(); }
+  // The question with this id, or null.
+  const boost::json::value* find(const std::string& id) const;
   std::size_t open_count() const { return open_.size(); }
   // Up to `open` open questions by votes (most first, then oldest), then up to
   // `answered` answered ones, most recently answered first (then newest asked).

@@ -158,8 +158,18 @@ const held_change* event_replica::change_at(std::uint64_t seq) const {
 const boost::json::object& event_replica::state() {
   if (!public_state_valid_) {
     public_state_ = state_;
-    public_state_["questions"] =
+    boost::json::array window =
         questions_.window(limits_.snapshot_open_questions, limits_.snapshot_answered_questions);
+    // The question on screen comes too, wherever it ranks: the overlay shows it from the state.
+    const auto* screen = state_.if_contains("on_screen");
+    if (screen && screen->is_object() && screen->get_object().if_contains("kind") &&
+        screen->get_object().at("kind") == "question") {
+      std::string id = id_of(*screen);
+      bool in_window =
+          std::any_of(window.begin(), window.end(), [&](const auto& q) { return id_of(q) == id; });
+      if (const auto* question = questions_.find(id); question && !in_window) window.push_back(*question);
+    }
+    public_state_["questions"] = std::move(window);
     public_state_["questions_total"] = questions_.size();
     public_state_valid_ = true;
   }

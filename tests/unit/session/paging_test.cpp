@@ -203,6 +203,16 @@ TEST_F(PagedReplicaTest, SnapshotHoldsTheWindowAndCountsEveryQuestion) {
   EXPECT_EQ(replica_.state().at("questions_total"), 12);
 }
 
+TEST_F(PagedReplicaTest, QuestionOnScreenIsInTheSnapshotWhereverItRanks) {
+  ask(20, 20);
+  driver_.run(R"({"type":"on_screen.set","kind":"question","item":"q17"})", moderator(), t0 + 100);
+  catch_up();
+  const auto& questions = replica_.state().at("questions").as_array();
+  ASSERT_EQ(questions.size(), 6u);
+  EXPECT_EQ(questions.back().at("id"), "q17");
+  EXPECT_EQ(replica_.state().at("questions_total"), 20);
+}
+
 TEST_F(PagedReplicaTest, QueueSnapshotHoldsTheOldestAndCountsEveryItem) {
   ask(9, 0);
   for (int i = 1; i <= 6; ++i) driver_.ingest(make_post("bluesky:" + std::to_string(i)), held, t0 + i);
