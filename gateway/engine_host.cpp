@@ -137,6 +137,8 @@ void engine_host::submit(std::size_t event, session::command cmd, session::actor
               if (rules) owner_.ingest().set_rules(event, std::move(*rules));
               if (cmd.type == "author.block" || cmd.type == "author.trust")
                 owner_.ingest().set_author(event, cmd.source, cmd.handle, cmd.type == "author.trust");
+              if (cmd.type == "author.unblock" || cmd.type == "author.untrust")
+                owner_.ingest().clear_author(event, cmd.source, cmd.handle, cmd.type == "author.untrust");
               finish(event, std::move(reply), std::move(target));
             });
 }
@@ -187,7 +189,10 @@ boost::json::object engine_host::moderation_rules(std::size_t event) const {
 std::vector<std::pair<std::string, std::string>> engine_host::authors(std::size_t event, bool trusted) const {
   const auto& list =
       trusted ? engines_[event]->wall().trusted_authors() : engines_[event]->wall().blocked_authors();
-  return {list.begin(), list.end()};
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(list.size());
+  for (const auto& [author, mark] : list) out.push_back(author);
+  return out;
 }
 
 std::vector<std::string> engine_host::known_posts(std::size_t event) const {

@@ -375,6 +375,16 @@ void ingest_host::set_author(std::size_t event, std::string source, std::string 
   });
 }
 
+void ingest_host::clear_author(std::size_t event, std::string source, std::string handle, bool trusted) {
+  net::post(context_, [this, event, source = std::move(source), handle = std::move(handle), trusted] {
+    auto& rules = pipelines_[event]->rules();
+    if (trusted)
+      rules.untrust_author(source, handle);
+    else
+      rules.unblock_author(source, handle);
+  });
+}
+
 void ingest_host::set_rules(std::size_t event, tracker::moderation_rules rules) {
   net::post(context_, [this, event, rules = std::move(rules)]() mutable {
     pipelines_[event]->rules() = std::move(rules);

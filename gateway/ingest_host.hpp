@@ -64,6 +64,8 @@ class ingest_host {
 
   // Thread-safe: a moderator blocked or trusted an author; later posts are judged so at ingest.
   void set_author(std::size_t event, std::string source, std::string handle, bool trusted);
+  // A moderator took the author off the trusted (or blocked) list.
+  void clear_author(std::size_t event, std::string source, std::string handle, bool trusted);
   // Thread-safe: replaces an event's auto-moderation rules (moderation.set).
   void set_rules(std::size_t event, tracker::moderation_rules rules);
 

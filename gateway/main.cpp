@@ -12,6 +12,7 @@
 #include "gateway/log.hpp"
 #include "gateway/revocation_watch.hpp"
 #include "gateway/server.hpp"
+#include "gateway/zoneinfo.hpp"
 #include "session/event_definition.hpp"
 
 #ifndef COMPANION_DEFAULT_EVENT
@@ -37,6 +38,11 @@ bool load_events(const std::vector<std::filesystem::path>& files,
       return false;
     }
     auto& definition = std::get<session::event_definition>(result);
+    if (!gateway::time_zone_exists(definition.time_zone)) {
+      std::cerr << "companion: " << file.string() << ": time_zone: \"" << definition.time_zone
+                << "\" is not in the time zone database (expected an IANA name such as America/New_York)\n";
+      return false;
+    }
     for (const auto& known : events)
       if (known.id == definition.id) {
         std::cerr << "companion: " << file.string() << ": id: event \"" << definition.id

@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev clang-format
   sqlite3
   chromium nginx-light
+  tzdata
 )
 # Node.js comes from Debian unless a newer one is already installed.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -5,7 +5,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <array>
+#include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 
 namespace companion::session {
@@ -27,7 +29,7 @@ struct command_rule {
   bool needs_rules = false;
 };
 
-constexpr std::array<command_rule, 32> command_rules{{
+constexpr std::array<command_rule, 36> command_rules{{
     {"hello", role::viewer},
     {"ping", role::viewer},
     {"token.refresh", role::moderator},
@@ -40,12 +42,16 @@ constexpr std::array<command_rule, 32> command_rules{{
     {"question.reopen", role::moderator, false, true},
     {"question.unmerge", role::moderator, false, true},
     {"question.edit", role::moderator, true, true},
+    {"question.restore", role::moderator, false, true},
     {"post.approve", role::moderator, false, false, true},
     {"post.reject", role::moderator, false, false, true},
     {"post.feature", role::moderator, false, false, true},
+    {"post.restore", role::moderator, false, false, true},
     {"highlight.remove", role::moderator, false, false, false, true},
     {"author.block", role::moderator, false, false, false, false, false, true},
     {"author.trust", role::moderator, false, false, false, false, false, true},
+    {"author.unblock", role::moderator, false, false, false, false, false, true},
+    {"author.untrust", role::moderator, false, false, false, false, false, true},
     {"on_screen.set", role::moderator},
     {"agenda.start", role::producer},
     {"agenda.next", role::producer},
@@ -187,6 +193,50 @@ bool read_id(od::value& value, boost::json::value& id, std::optional<std::string
   return false;
 }
 
+// Reads a bulk selection: an array of 1..max_bulk_posts distinct, non-empty ids.
+// The whole array is read even after a fault, so the rest of the frame stays parseable.
+bool read_posts(od::value& value, std::vector<std::string>& out, std::string& error) {
+  od::array array;
+  if (value.get_array().get(array)) {
+    if (error.empty()) error = "field \"posts\" must be an array of post ids";
+    return false;
+  }
+  std::string fault;
+  for (auto element : array) {
+    od::value inner;
+    std::string_view id;
+    if (element.get(inner)) {
+      fault = "malformed JSON";
+      break;
+    }
+    od::json_type type;
+    if (inner.type().get(type)) {
+      fault = "malformed JSON";
+      break;
+    }
+    if (type != od::json_type::string) {
+      if (auto why = check_unused(inner, 2); !why.empty()) fault = why;
+      if (fault.empty()) fault = "field \"posts\" must hold strings";
+      continue;
+    }
+    if (inner.get_string().get(id)) {
+      fault = "malformed JSON";
+      break;
+    }
+    if (id.empty() && fault.empty()) fault = "field \"posts\" must hold non-empty strings";
+    if (!fault.empty()) continue;
+    if (out.size() == max_bulk_posts)
+      fault = "field \"posts\" holds at most " + std::to_string(max_bulk_posts) + " ids";
+    else if (std::find(out.begin(), out.end(), id) != out.end())
+      fault = "field \"posts\" names \"" + std::string(id) + "\" twice";
+    else
+      out.emplace_back(id);
+  }
+  if (fault.empty() && out.empty()) fault = "field \"posts\" must not be empty";
+  if (!fault.empty() && error.empty()) error = std::move(fault);
+  return error.empty();
+}
+
 bool read_resume(od::value& value, std::optional<resume_point>& out, std::string& error) {
   od::object object;
   if (value.get_object().get(object)) {
@@ -233,7 +283,7 @@ bool read_resume(od::value& value, std::optional<resume_point>& out, std::string
 std::string missing_field(const command_rule& rule, const command& cmd) {
   if (rule.needs_text && !cmd.text) return "text";
   if (rule.needs_question && cmd.question.empty()) return "question";
-  if (rule.needs_post && cmd.post.empty()) return "post";
+  if (rule.needs_post && cmd.post.empty() && cmd.posts.empty()) return "post";
   if (rule.needs_highlight && cmd.highlight.empty()) return "highlight";
   if (rule.needs_segment && cmd.segment.empty()) return "segment";
   if (rule.needs_author && cmd.source.empty()) return "source";
@@ -319,6 +369,8 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
       read_string(value, key, out.question, error);
     } else if (key == "post") {
       read_string(value, key, out.post, error);
+    } else if (key == "posts") {
+      read_posts(value, out.posts, error);
     } else if (key == "highlight") {
       read_string(value, key, out.highlight, error);
     } else if (key == "segment") {
@@ -396,6 +448,14 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
     failure.message = "on_screen.set needs kind and id both set, or both null to clear";
     return false;
   }
+  if (!out.posts.empty() && (out.type != "post.approve" && out.type != "post.reject")) {
+    failure.message = "only post.approve and post.reject take \"posts\"";
+    return false;
+  }
+  if (!out.posts.empty() && !out.post.empty()) {
+    failure.message = "name the post in \"post\" or a selection in \"posts\", not both";
+    return false;
+  }
   if (std::string missing = missing_field(*rule, out); !missing.empty()) {
     failure.message = "field \"" + missing + "\" is missing";
     return false;
@@ -423,6 +483,11 @@ boost::json::object command_to_json(const command& cmd) {
   put("segment", cmd.segment);
   put("source", cmd.source);
   put("handle", cmd.handle);
+  if (!cmd.posts.empty()) {
+    boost::json::array posts;
+    for (const auto& id : cmd.posts) posts.emplace_back(id);
+    json["posts"] = std::move(posts);
+  }
   if (cmd.text) json["text"] = *cmd.text;
   if (cmd.name) json["name"] = *cmd.name;
   if (cmd.kind) json["kind"] = *cmd.kind;
@@ -457,6 +522,9 @@ bool command_from_json(const boost::json::object& json, command& out) {
   copy("segment", out.segment);
   copy("source", out.source);
   copy("handle", out.handle);
+  if (auto it = json.find("posts"); it != json.end() && it->value().is_array())
+    for (const auto& id : it->value().get_array())
+      if (id.is_string()) out.posts.emplace_back(id.get_string());
   copy_optional("text", out.text);
   copy_optional("name", out.name);
   copy_optional("kind", out.kind);

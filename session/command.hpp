@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 #include <boost/json/object.hpp>
@@ -14,6 +15,10 @@
 #include "types.hpp"
 
 namespace companion::session {
+
+// A bulk decision names at most this many posts: a moderator's screenful of
+// selected rows, and small enough that one journal record stays a few KiB.
+constexpr std::size_t max_bulk_posts = 100;
 
 struct resume_point {
   std::string epoch;
@@ -34,6 +39,8 @@ struct command {
   std::optional<std::string> name;
   std::string question;
   std::string post;
+  // post.approve / post.reject on a selection: 1..max_bulk_posts distinct ids (then `post` is empty)
+  std::vector<std::string> posts;
   std::string highlight;
   std::string segment;
   std::string source;

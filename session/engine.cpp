@@ -115,7 +115,7 @@ struct event_engine::state final : publisher {
   std::uint64_t seq = 0;
   agenda run;
   boost::json::value announcement;  // null or {"text","at"}
-  boost::json::value on_screen;     // null or {"kind","id"}
+  boost::json::value on_screen;     // null or {"kind","id","by"}
   boost::json::value stage;         // null or {"text","at"}: the producer's message to the speakers
   question_board questions;
   post_wall wall;
@@ -180,7 +180,30 @@ struct event_engine::state final : publisher {
     }
   }
 
-  outcome set_screen(const command& cmd) {
+  // post.approve / post.reject on a selection. Posts another moderator settled meanwhile
+  // are skipped and listed in the ack; the command fails only when none could be decided.
+  outcome decide_posts(const command& cmd, const std::string& who, millis now, boost::json::object& ack) {
+    bool approve = cmd.type == "post.approve";
+    boost::json::array done, skipped;
+    for (const auto& id : cmd.posts) {
+      outcome one = approve ? wall.approve(id, who, now, *this) : wall.reject(id, who, now, *this);
+      if (one.ok())
+        done.emplace_back(id);
+      else
+        skipped.push_back(
+            boost::json::object{{"post", id}, {"code", to_string(one.code)}, {"message", one.message}});
+    }
+    if (done.empty())
+      return outcome::failure(error_code::conflict, std::string("none of the posts could be ") +
+                                                        (approve ? "approved" : "rejected"));
+    ack["done"] = std::move(done);
+    ack["skipped"] = std::move(skipped);
+    return outcome::success();
+  }
+
+  outcome set_screen(const command& cmd, const actor& who, const std::string& by) {
+    if (definition.on_air_producers_only && !role_allows(who.who, role::producer))
+      return outcome::failure(error_code::forbidden, "this event reserves the overlay to producers");
     if (!cmd.kind) {
       if (on_screen.is_null()) return outcome::success();
       on_screen = nullptr;
@@ -196,8 +219,11 @@ struct event_engine::state final : publisher {
     } else {
       return outcome::failure(error_code::bad_request, "kind must be question or highlight");
     }
-    boost::json::object screen{{"kind", *cmd.kind}, {"id", id}};
-    if (on_screen == boost::json::value(screen)) return outcome::success();
+    if (!on_screen.is_null() && string_field(on_screen.get_object(), "kind") == *cmd.kind &&
+        string_field(on_screen.get_object(), "id") == id)
+      return outcome::success();
+    // `by` tells the producer who put the item on air.
+    boost::json::object screen{{"kind", *cmd.kind}, {"id", id}, {"by", by}};
     on_screen = screen;
     change("on_screen", std::move(screen));
     return outcome::success();
@@ -280,7 +306,7 @@ struct event_engine::state final : publisher {
     if (type.starts_with("agenda.")) return agenda_command(cmd, now);
     if (type == "announce") return announce(cmd, now);
     if (type == "stage.message") return stage_message(cmd, now);
-    if (type == "on_screen.set") return set_screen(cmd);
+    if (type == "on_screen.set") return set_screen(cmd, who, staff_name);
     if (type == "question.ask")
       return questions.ask(who.viewer, *cmd.text, cmd.name, current_segment(), now, *this, ack);
     if (type == "question.vote") return questions.vote(cmd.question, who.viewer, true, *this);
@@ -291,17 +317,23 @@ struct event_engine::state final : publisher {
     if (type == "question.reopen") return questions.reopen(cmd.question, *this);
     if (type == "question.edit") return questions.edit(cmd.question, *cmd.text, *this);
     if (type == "question.unmerge") return questions.unmerge(cmd.question, *this);
+    if (type == "question.restore") return questions.restore(cmd.question, *this);
     if (type == "qa.set") {
       if (!cmd.kind || (*cmd.kind != "open" && *cmd.kind != "closed"))
         return outcome::failure(error_code::bad_request, "qa.set needs open: true or false");
       return questions.set_open(*cmd.kind == "open", *this);
     }
+    if ((type == "post.approve" || type == "post.reject") && !cmd.posts.empty())
+      return decide_posts(cmd, staff_name, now, ack);
     if (type == "post.approve") return wall.approve(cmd.post, staff_name, now, *this);
     if (type == "post.reject") return wall.reject(cmd.post, staff_name, now, *this);
+    if (type == "post.restore") return wall.restore(cmd.post, staff_name, now, *this);
     if (type == "post.feature") return wall.feature(cmd.post, staff_name, now, *this);
     if (type == "highlight.remove") return wall.remove(cmd.highlight, staff_name, now, *this);
     if (type == "author.block") return wall.block_author(cmd.source, cmd.handle, staff_name, now, *this);
     if (type == "author.trust") return wall.trust_author(cmd.source, cmd.handle, staff_name, now, *this);
+    if (type == "author.unblock") return wall.unblock_author(cmd.source, cmd.handle, staff_name, now, *this);
+    if (type == "author.untrust") return wall.untrust_author(cmd.source, cmd.handle, staff_name, now, *this);
     if (type == "moderation.set") {
       boost::system::error_code ec;
       auto rules = boost::json::parse(cmd.rules_json, ec);
@@ -555,7 +587,8 @@ boost::json::object event_engine::queue_snapshot() const {
   return {{"type", "queue.snapshot"},
           {"posts", state_->wall.queued_posts()},
           {"questions", state_->questions.staff_questions()},
-          {"rules", state_->moderation}};
+          {"rules", state_->moderation},
+          {"authors", state_->wall.authors_json()}};
 }
 
 const boost::json::object& event_engine::moderation_rules() const {

@@ -27,9 +27,10 @@ constexpr int min_planned_minutes = 1;
 constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
-constexpr std::array<std::string_view, 12> event_keys{"id",        "title",      "summary",    "hashtags",
-                                                      "starts_at", "stream_url", "agenda",     "links",
-                                                      "qa",        "sources",    "moderation", "show_timers"};
+constexpr std::array<std::string_view, 14> event_keys{
+    "id",    "title", "summary", "hashtags",   "starts_at",   "stream_url", "agenda",
+    "links", "qa",    "sources", "moderation", "show_timers", "time_zone",  "on_air"};
+constexpr std::array<std::string_view, 2> on_air_roles{"moderator", "producer"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};
 constexpr std::array<std::string_view, 5> link_keys{"title", "url", "kind", "published", "summary"};
@@ -406,6 +407,19 @@ problem read_verbatim_object(const json::object& root, std::string_view key, jso
   return std::nullopt;
 }
 
+}  // namespace
+
+bool looks_like_time_zone(std::string_view name) {
+  // IANA names: "UTC", "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Etc/GMT+5".
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') return false;
+  if (name.find("..") != std::string_view::npos || name.find("//") != std::string_view::npos) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+';
+  });
+}
+
+namespace {
+
 problem read_event(const json::object& root, event_definition& out) {
   if (auto p = refuse_unknown_keys(root, "", event_keys)) return p;
   if (auto p = read_required_string(root, "", "id", out.id)) return p;
@@ -427,6 +441,16 @@ problem read_event(const json::object& root, event_definition& out) {
   if (auto p = read_links(root, out.links)) return p;
   if (auto p = read_qa(root, out.questions_premoderated)) return p;
   if (auto p = read_optional_bool(root, "show_timers", out.show_timers)) return p;
+  if (auto p = read_optional_string(root, "", "time_zone", out.time_zone)) return p;
+  if (out.time_zone.empty()) out.time_zone = "UTC";
+  if (!looks_like_time_zone(out.time_zone))
+    return fail("time_zone", "not an IANA time zone name (expected e.g. America/New_York, got " +
+                                 quoted(out.time_zone) + ")");
+  std::string on_air;
+  if (auto p = read_optional_string(root, "", "on_air", on_air)) return p;
+  if (!on_air.empty() && std::find(on_air_roles.begin(), on_air_roles.end(), on_air) == on_air_roles.end())
+    return fail("on_air", "unknown role " + quoted(on_air) + " (expected " + joined(on_air_roles, "|") + ")");
+  out.on_air_producers_only = on_air == "producer";
   if (auto p = read_verbatim_object(root, "sources", out.sources)) return p;
   return read_verbatim_object(root, "moderation", out.moderation);
 }
@@ -493,6 +517,8 @@ json::object event_to_json(const event_definition& def) {
                       {"stream_url", def.stream_url},
                       {"starts_at", def.starts_at},
                       {"show_timers", def.show_timers},
+                      {"time_zone", def.time_zone},
+                      {"on_air", def.on_air_producers_only ? "producer" : "moderator"},
                       {"links", std::move(links)}};
 }
 

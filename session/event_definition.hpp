@@ -46,6 +46,8 @@ struct event_definition {
   bool questions_premoderated = true;  // "qa": {"premoderate": bool}
   // Viewers see the current segment's remaining time (never an overrun); false hides it.
   bool show_timers = true;
+  std::string time_zone = "UTC";       // IANA name; agenda times are shown in it
+  bool on_air_producers_only = false;  // "on_air": "producer" reserves the overlay to producers
   // Sections owned by other components (hashtag tracker sources and moderation rules),
   // kept verbatim for them to parse.
   boost::json::object sources;
@@ -65,6 +67,10 @@ using event_load_result = std::variant<event_definition, event_load_error>;
 
 // Parses and validates an event file's text. `file` names it in errors.
 event_load_result parse_event_definition(std::string_view json_text, std::string_view file);
+
+// True when `name` is shaped like an IANA time zone name; whether the zone exists is
+// checked against the system's zone database by whoever loads the file.
+bool looks_like_time_zone(std::string_view name);
 
 // The public "event" object of the state (protocol.md), plus "links".
 boost::json::object event_to_json(const event_definition& def);

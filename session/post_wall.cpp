@@ -91,8 +91,10 @@ outcome post_wall::ingest(const social_post& post, const moderation_decision& de
   // Moderators' lists made at runtime outrank the event file's rules.
   if (blocked_.contains(author)) {
     entry.decision = {post_verdict::rejected, "blocked_author", "author blocked by a moderator"};
+    entry.by_author_list = true;
   } else if (trusted_.contains(author) && decision.verdict == post_verdict::pending) {
     entry.decision = {post_verdict::approved, "trusted_author", "author trusted by a moderator"};
+    entry.by_author_list = true;
   }
   auto [it, inserted] = posts_.emplace(post.id, std::move(entry));
   arrival_order_.push_back(post.id);
@@ -128,6 +130,7 @@ outcome post_wall::approve(const std::string& id, const std::string& who, millis
     return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
   bool was_queued = entry->state == post_state::pending;
   entry->state = post_state::approved;
+  entry->by_author_list = false;
   record(now, who, "approved", *entry);
   if (was_queued) out.staff(queue_removed(id));
   publish_highlight(*entry, out);
@@ -145,6 +148,7 @@ outcome post_wall::reject(const std::string& id, const std::string& who, millis 
   if (entry->state != post_state::pending)
     return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
   entry->state = post_state::rejected;
+  entry->by_author_list = false;
   record(now, who, "rejected", *entry);
   out.staff(queue_removed(id));
   return outcome::success();
@@ -165,6 +169,7 @@ outcome post_wall::feature(const std::string& id, const std::string& who, millis
   }
   if (entry->featured) return outcome::failure(error_code::conflict, "already featured");
   if (entry->state == post_state::pending) {
+    entry->by_author_list = false;
     entry->state = post_state::approved;
     entry->featured = true;
     record(now, who, "featured", *entry);
@@ -175,6 +180,7 @@ outcome post_wall::feature(const std::string& id, const std::string& who, millis
   if (entry->state != post_state::approved)
     return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)));
   entry->featured = true;
+  entry->by_author_list = false;
   record(now, who, "featured", *entry);
   // A highlight.added for a known id replaces it in place: that is how a wall learns it is featured.
   publish_highlight(*entry, out);
@@ -188,9 +194,31 @@ outcome post_wall::remove(const std::string& id, const std::string& who, millis 
   if (entry->edit) drop_edit(*entry, who, "edit_dropped", now, out);
   entry->state = post_state::removed;
   entry->featured = false;
+  entry->by_author_list = false;
   take_down(id);
   record(now, who, "removed", *entry);
   out.change("highlight.removed", boost::json::object{{"id", id}});
+  return outcome::success();
+}
+
+void post_wall::requeue(wall_entry& entry, const std::string& who, millis now, publisher& out) {
+  entry.state = post_state::pending;
+  entry.featured = false;
+  entry.by_author_list = false;
+  // A queued post is judged as it is now; an edit that waited on the shown version goes with it.
+  if (entry.edit) entry.post = entry.edit->post;
+  entry.edit.reset();
+  record(now, who, "restored", entry);
+  out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(entry)}});
+}
+
+outcome post_wall::restore(const std::string& id, const std::string& who, millis now, publisher& out) {
+  wall_entry* entry = find_mutable(id);
+  if (!entry) return outcome::failure(error_code::not_found, "no such post");
+  if (entry->state != post_state::rejected && entry->state != post_state::removed)
+    return outcome::failure(error_code::conflict, "the post is " + std::string(to_string(entry->state)) +
+                                                      ": only a rejected or removed post can be restored");
+  requeue(*entry, who, now, out);
   return outcome::success();
 }
 
@@ -259,8 +287,8 @@ outcome post_wall::retract(const std::string& id, millis now, publisher& out) {
 
 outcome post_wall::block_author(const std::string& source, const std::string& handle, const std::string& who,
                                 millis now, publisher& out) {
-  std::pair<std::string, std::string> author{source, handle};
-  if (!blocked_.insert(author).second)
+  author_key author{source, handle};
+  if (!blocked_.emplace(author, author_mark{who, now}).second)
     return outcome::failure(error_code::conflict, "author already blocked");
   trusted_.erase(author);
   for (auto& [id, entry] : posts_) {
@@ -271,16 +299,18 @@ outcome post_wall::block_author(const std::string& source, const std::string& ha
       continue;
     entry.state = post_state::rejected;
     entry.decision = {post_verdict::rejected, "blocked_author", "author blocked by " + who};
+    entry.by_author_list = true;
     record(now, who, "rejected", entry);
     out.staff(queue_removed(id));
   }
+  publish_authors(out);
   return outcome::success();
 }
 
 outcome post_wall::trust_author(const std::string& source, const std::string& handle, const std::string& who,
                                 millis now, publisher& out) {
-  std::pair<std::string, std::string> author{source, handle};
-  if (!trusted_.insert(author).second)
+  author_key author{source, handle};
+  if (!trusted_.emplace(author, author_mark{who, now}).second)
     return outcome::failure(error_code::conflict, "author already trusted");
   blocked_.erase(author);
   for (auto& [id, entry] : posts_) {
@@ -291,11 +321,66 @@ outcome post_wall::trust_author(const std::string& source, const std::string& ha
       continue;
     entry.state = post_state::approved;
     entry.decision = {post_verdict::approved, "trusted_author", "author trusted by " + who};
+    entry.by_author_list = true;
     record(now, who, "approved", entry);
     out.staff(queue_removed(id));
     publish_highlight(entry, out);
   }
+  publish_authors(out);
   return outcome::success();
+}
+
+outcome post_wall::unblock_author(const std::string& source, const std::string& handle,
+                                  const std::string& who, millis now, publisher& out) {
+  if (blocked_.erase(author_key{source, handle}) == 0)
+    return outcome::failure(error_code::not_found, "the author is not blocked");
+  // Arrival order, so the posts come back to the queue where they were.
+  for (const auto& id : arrival_order_) {
+    wall_entry* entry = find_mutable(id);
+    if (!entry || !entry->by_author_list || entry->state != post_state::rejected ||
+        entry->post.source != source || entry->post.author_handle != handle)
+      continue;
+    entry->decision = {post_verdict::pending, "unblocked_author", "author unblocked by " + who};
+    requeue(*entry, who, now, out);
+  }
+  publish_authors(out);
+  return outcome::success();
+}
+
+outcome post_wall::untrust_author(const std::string& source, const std::string& handle,
+                                  const std::string& who, millis now, publisher& out) {
+  if (trusted_.erase(author_key{source, handle}) == 0)
+    return outcome::failure(error_code::not_found, "the author is not trusted");
+  for (const auto& id : arrival_order_) {
+    wall_entry* entry = find_mutable(id);
+    if (!entry || !entry->by_author_list || entry->state != post_state::approved ||
+        entry->post.source != source || entry->post.author_handle != handle)
+      continue;
+    // Off the wall and back to the queue, as if the trust had never approved it.
+    if (std::find(wall_.begin(), wall_.end(), id) != wall_.end()) {
+      take_down(id);
+      out.change("highlight.removed", boost::json::object{{"id", id}});
+    }
+    entry->decision = {post_verdict::pending, "untrusted_author", "author no longer trusted, by " + who};
+    requeue(*entry, who, now, out);
+  }
+  publish_authors(out);
+  return outcome::success();
+}
+
+boost::json::object post_wall::authors_json() const {
+  auto list = [](const std::map<author_key, author_mark>& marks) {
+    boost::json::array out;
+    for (const auto& [author, mark] : marks)
+      out.push_back(boost::json::object{
+          {"source", author.first}, {"handle", author.second}, {"by", mark.who}, {"at", mark.at}});
+    return out;
+  };
+  return {{"blocked", list(blocked_)}, {"trusted", list(trusted_)}};
+}
+
+void post_wall::publish_authors(publisher& out) const {
+  out.staff(boost::json::object{{"type", "queue.authors"}, {"authors", authors_json()}});
 }
 
 const wall_entry* post_wall::find(const std::string& id) const {

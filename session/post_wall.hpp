@@ -36,7 +36,18 @@ struct wall_entry {
   bool featured = false;
   millis received_at = 0;
   std::optional<pending_edit> edit;  // only while approved
+  // Decided by a moderator's author list (block or trust), not by a look at the post:
+  // lifting the list (unblock, untrust) takes such decisions back.
+  bool by_author_list = false;
 };
+
+// A moderator's entry on the blocked or trusted list: who put the author there, and when.
+struct author_mark {
+  std::string who;
+  millis at = 0;
+  bool operator==(const author_mark&) const = default;
+};
+using author_key = std::pair<std::string, std::string>;  // source, handle
 
 // One moderation decision, automatic or by a person.
 struct audit_entry {
@@ -66,6 +77,8 @@ class post_wall {
   outcome reject(const std::string& id, const std::string& who, millis now, publisher& out);
   outcome feature(const std::string& id, const std::string& who, millis now, publisher& out);
   outcome remove(const std::string& id, const std::string& who, millis now, publisher& out);
+  // Undoes a rejection or a removal: the post goes back to the queue, in its arrival place.
+  outcome restore(const std::string& id, const std::string& who, millis now, publisher& out);
   // The post was edited at its source. A queued post is replaced in place (same id,
   // decision and queue position) and sent to staff again. An approved post keeps its
   // approved version where it is shown; the new one waits in the queue under the same
@@ -80,13 +93,22 @@ class post_wall {
   // The post was deleted at its source.
   outcome retract(const std::string& id, millis now, publisher& out);
   // Moderators' author lists; blocking rejects the author's queued posts, trusting approves them.
+  // Staff get the lists again as a queue.authors frame after each change.
   outcome block_author(const std::string& source, const std::string& handle, const std::string& who,
                        millis now, publisher& out);
   outcome trust_author(const std::string& source, const std::string& handle, const std::string& who,
                        millis now, publisher& out);
+  // The inverses: the author leaves the list, and the posts the list decided on (and no one
+  // has decided on since) go back to the queue.
+  outcome unblock_author(const std::string& source, const std::string& handle, const std::string& who,
+                         millis now, publisher& out);
+  outcome untrust_author(const std::string& source, const std::string& handle, const std::string& who,
+                         millis now, publisher& out);
 
-  const std::set<std::pair<std::string, std::string>>& blocked_authors() const { return blocked_; }
-  const std::set<std::pair<std::string, std::string>>& trusted_authors() const { return trusted_; }
+  const std::map<author_key, author_mark>& blocked_authors() const { return blocked_; }
+  const std::map<author_key, author_mark>& trusted_authors() const { return trusted_; }
+  // {"blocked":[{"source","handle","by","at"}],"trusted":[...]}, for staff.
+  boost::json::object authors_json() const;
   const std::deque<audit_entry>& audit() const { return audit_; }
   const wall_entry* find(const std::string& id) const;
   bool is_highlight(const std::string& id) const;
@@ -113,14 +135,16 @@ class post_wall {
                    bool republish = true);
   void drop_edit(wall_entry& entry, const std::string& who, std::string action, millis now, publisher& out);
   void trim();
+  void requeue(wall_entry& entry, const std::string& who, millis now, publisher& out);
+  void publish_authors(publisher& out) const;
 
   wall_limits limits_;
   std::map<std::string, wall_entry> posts_;
   std::deque<std::string> arrival_order_;
   // Ids on the public wall, newest first, exactly as a viewer applying the changes holds it.
   std::deque<std::string> wall_;
-  std::set<std::pair<std::string, std::string>> blocked_;
-  std::set<std::pair<std::string, std::string>> trusted_;
+  std::map<author_key, author_mark> blocked_;
+  std::map<author_key, author_mark> trusted_;
   std::deque<audit_entry> audit_;
 };
 

@@ -162,6 +162,8 @@ outcome question_board::reject(const std::string& id, publisher& out) {
     case question_status::pending:
     case question_status::merged: {
       question* target = q->status == question_status::merged ? find_mutable(q->merged_into) : nullptr;
+      // A restored merged question comes back on its own: its merge is gone.
+      q->rejected_from = question_status::pending;
       q->status = question_status::rejected;
       out.staff(boost::json::object{{"type", "queue.removed"}, {"kind", "question"}, {"id", id}});
       if (target) {
@@ -170,10 +172,13 @@ outcome question_board::reject(const std::string& id, publisher& out) {
         std::erase(target->merged_from, id);
         publish_visible_to_staff(*target, out);
       }
+      q->merged_into.clear();
+      q->merge_added_vote = false;
       return outcome::success();
     }
     case question_status::open:
     case question_status::answered:
+      q->rejected_from = q->status;
       q->status = question_status::rejected;
       dirty_votes_.erase(id);
       out.change("question.removed", boost::json::object{{"id", id}});
@@ -237,6 +242,21 @@ outcome question_board::unmerge(const std::string& id, publisher& out) {
   publish_visible(*q, out, true);
   // A queued target lost a merged question and perhaps a vote: staff see it updated.
   if (target) publish_visible_to_staff(*target, out);
+  return outcome::success();
+}
+
+outcome question_board::restore(const std::string& id, publisher& out) {
+  question* q = find_mutable(id);
+  if (!q) return outcome::failure(error_code::not_found, "no such question");
+  if (q->status != question_status::rejected)
+    return outcome::failure(error_code::conflict, "the question is " + std::string(to_string(q->status)) +
+                                                      ": only a rejected question can be restored");
+  bool was_public =
+      q->rejected_from == question_status::open || q->rejected_from == question_status::answered;
+  q->status = was_public      ? q->rejected_from
+              : premoderated_ ? question_status::pending
+                              : question_status::open;
+  publish_visible(*q, out, true);
   return outcome::success();
 }
 

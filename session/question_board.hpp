@@ -38,9 +38,10 @@ struct question {
   std::optional<millis> answered_at;
   std::string segment;  // the agenda segment live when it was asked, may be empty
   std::set<std::string> voters;
-  std::string merged_into;               // for merged questions
-  bool merge_added_vote = false;         // the merge gave the target the asker's vote
-  std::vector<std::string> merged_from;  // ids merged into this one
+  question_status rejected_from = question_status::pending;  // where question.restore puts it back
+  std::string merged_into;                                   // for merged questions
+  bool merge_added_vote = false;                             // the merge gave the target the asker's vote
+  std::vector<std::string> merged_from;                      // ids merged into this one
   std::string similarity;
 };
 
@@ -58,6 +59,8 @@ class question_board {
   outcome reopen(const std::string& id, publisher& out);
   outcome edit(const std::string& id, std::string_view text, publisher& out);
   outcome unmerge(const std::string& id, publisher& out);
+  // Undoes a rejection: back where it was (open or answered, votes kept), else to the queue.
+  outcome restore(const std::string& id, publisher& out);
   // Opening and closing Q&A is public: it is part of the "qa" change.
   outcome set_open(bool open, publisher& out);
   bool is_open() const { return open_; }

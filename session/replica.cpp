@@ -55,6 +55,7 @@ event_replica::event_replica(std::string event_id, std::string epoch, std::uint6
     for (const auto& question : it->value().get_array())
       queued_questions_.put(question_key(question), question);
   if (auto it = queue_snapshot.find("rules"); it != queue_snapshot.end()) rules_ = it->value();
+  if (auto it = queue_snapshot.find("authors"); it != queue_snapshot.end()) authors_ = it->value();
 }
 
 void event_replica::apply(const message_ptr& message, std::shared_ptr<const std::string> frame) {
@@ -123,6 +124,8 @@ void event_replica::apply_staff(const published_message& message) {
     queued_questions_.put(question_key(question), question);
   } else if (message.kind == "moderation.rules") {
     rules_ = frame.at("rules");
+  } else if (message.kind == "queue.authors") {
+    authors_ = frame.at("authors");
   } else if (message.kind == "queue.removed") {
     std::string id = std::string(frame.at("id").as_string());
     if (frame.at("kind") == "post")
@@ -199,7 +202,8 @@ const std::string& event_replica::queue_snapshot_payload() {
                               {"questions_total", queued_questions_.size()},
                               {"posts_next", cursor(posts)},
                               {"questions_next", cursor(questions)},
-                              {"rules", rules_}};
+                              {"rules", rules_},
+                              {"authors", authors_}};
     queue_snapshot_ = boost::json::serialize(frame);
     queue_valid_ = true;
   }

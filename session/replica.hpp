@@ -94,6 +94,7 @@ class event_replica {
   ordered_items queued_posts_;
   ordered_items queued_questions_;
   boost::json::value rules_;
+  boost::json::value authors_;  // the moderators' blocked and trusted lists
   std::string queue_snapshot_;
   bool queue_valid_ = false;
 };

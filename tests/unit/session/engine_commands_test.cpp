@@ -223,7 +223,7 @@ TEST_F(EngineCommandTest, ApprovedQuestionCanGoOnScreen) {
       moderator());
   ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"on_screen"}));
   EXPECT_EQ(reply.messages.front()->data,
-            boost::json::value(boost::json::object{{"kind", "question"}, {"id", id}}));
+            boost::json::value(boost::json::object{{"kind", "question"}, {"id", id}, {"by", "mod-ana"}}));
   EXPECT_EQ(driver_.engine().public_state().at("on_screen").at("id"), boost::json::value(id));
 }
 

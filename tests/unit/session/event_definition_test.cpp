@@ -150,7 +150,7 @@ TEST_F(RealEventFileTest, KeepsSourcesAndModerationVerbatim) {
 
 TEST_F(RealEventFileTest, PublicJsonHasTheProtocolFields) {
   const auto json = event_to_json(event_);
-  EXPECT_EQ(json.size(), 8u);
+  EXPECT_EQ(json.size(), 10u);
   EXPECT_EQ(json.at("id"), "nato-indo-pacific-2024");
   EXPECT_EQ(json.at("show_timers"), true);
   EXPECT_EQ(json.at("title"), event_.title.c_str());
@@ -475,6 +475,60 @@ TEST(EventDefinitionTest, StartsAtIgnoresTheLocalTimeZone) {
   ::tzset();
   ASSERT_TRUE(std::holds_alternative<event_definition>(result));
   EXPECT_EQ(std::get<event_definition>(result).starts_at, 1713794400000);
+}
+
+// ---- Time zone and who may put things on air ----
+
+TEST_F(RealEventFileTest, NamesTheVenueTimeZone) {
+  EXPECT_EQ(event_.time_zone, "America/New_York");
+  EXPECT_EQ(event_to_json(event_).at("time_zone"), "America/New_York");
+}
+
+TEST(EventDefinitionTest, TimeZoneDefaultsToUtc) {
+  auto result = parse_event_definition(valid_event_with("", ""), "inline.json");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  EXPECT_EQ(std::get<event_definition>(result).time_zone, "UTC");
+}
+
+TEST(EventDefinitionTest, TimeZoneThatIsNotAnIanaNameIsRefused) {
+  for (std::string_view zone : {"../../etc/passwd", "New York", "/UTC", "Europe//Paris", ""}) {
+    std::string text =
+        valid_event_with(R"("starts_at")", R"("time_zone":")" + std::string(zone) + R"(","starts_at")");
+    auto error = refusal(text);
+    if (zone.empty()) {
+      EXPECT_FALSE(error.has_value()) << "an empty zone means UTC";
+      continue;
+    }
+    ASSERT_TRUE(error.has_value()) << zone;
+    EXPECT_EQ(error->field, "time_zone");
+  }
+}
+
+TEST(EventDefinitionTest, TimeZoneNamesOfEveryShapeLookRight) {
+  for (std::string_view zone :
+       {"UTC", "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "America/Port-au-Prince"})
+    EXPECT_TRUE(looks_like_time_zone(zone)) << zone;
+}
+
+TEST(EventDefinitionTest, OnAirDefaultsToModerators) {
+  auto result = parse_event_definition(valid_event_with("", ""), "inline.json");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  EXPECT_FALSE(std::get<event_definition>(result).on_air_producers_only);
+  EXPECT_EQ(event_to_json(std::get<event_definition>(result)).at("on_air"), "moderator");
+}
+
+TEST(EventDefinitionTest, OnAirCanBeReservedToProducers) {
+  auto result =
+      parse_event_definition(valid_event_with(R"("starts_at")", R"("on_air":"producer","starts_at")"), "x");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  EXPECT_TRUE(std::get<event_definition>(result).on_air_producers_only);
+}
+
+TEST(EventDefinitionTest, OnAirWithAnUnknownRoleIsRefused) {
+  auto error = refusal(valid_event_with(R"("starts_at")", R"("on_air":"viewer","starts_at")"));
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->field, "on_air");
+  EXPECT_NE(error->why.find("moderator|producer"), std::string::npos) << error->why;
 }
 
 }  // namespace

@@ -201,13 +201,14 @@ TEST_F(PostWallTest, BlockingAnAuthorRejectsTheirQueuedPosts) {
   ingest("p3", held, "spam.example");
   out_.clear();
   ASSERT_TRUE(wall_.block_author("bluesky", "spam.example", "mod-ana", t0 + 1, out_).ok());
-  EXPECT_EQ(out_.kinds(), (std::vector<std::string>{"queue.removed", "queue.removed"}));
+  EXPECT_EQ(out_.kinds(), (std::vector<std::string>{"queue.removed", "queue.removed", "queue.authors"}));
   EXPECT_EQ(ids_of(wall_.queued_posts()), (std::vector<std::string>{"p2"}));
   EXPECT_EQ(wall_.find("p1")->decision.rule, "blocked_author");
 }
 
 TEST_F(PostWallTest, BlockedAuthorsLaterPostsAreRejected) {
   ASSERT_TRUE(wall_.block_author("bluesky", "spam.example", "mod-ana", t0, out_).ok());
+  out_.clear();
   ingest("p1", trusted, "spam.example");
   EXPECT_TRUE(out_.entries.empty());
   EXPECT_EQ(wall_.find("p1")->state, post_state::rejected);
@@ -229,13 +230,14 @@ TEST_F(PostWallTest, TrustingAnAuthorApprovesTheirQueuedPosts) {
   ingest("p2", held, "ben.example");
   out_.clear();
   ASSERT_TRUE(wall_.trust_author("bluesky", "ana.example", "mod-ana", t0 + 1, out_).ok());
-  EXPECT_EQ(out_.kinds(), (std::vector<std::string>{"queue.removed", "highlight.added"}));
+  EXPECT_EQ(out_.kinds(), (std::vector<std::string>{"queue.removed", "highlight.added", "queue.authors"}));
   EXPECT_TRUE(wall_.is_highlight("p1"));
   EXPECT_EQ(ids_of(wall_.queued_posts()), (std::vector<std::string>{"p2"}));
 }
 
 TEST_F(PostWallTest, TrustedAuthorsHeldPostsAreApproved) {
   ASSERT_TRUE(wall_.trust_author("bluesky", "ana.example", "mod-ana", t0, out_).ok());
+  out_.clear();
   ingest("p1", held);
   EXPECT_EQ(out_.kinds(), (std::vector<std::string>{"highlight.added"}));
 }
