@@ -136,10 +136,11 @@ test('merged questions sit under their target with undo; an answered question ca
   await ask(askers[0], original);
   await askers[0].getByTestId('my-pending-item').waitFor({ timeout: 5000 });
   // Near-identical questions (case and punctuation aside) merge into the first.
+  // The target still waits for a moderator, so askers hear what any pending question gets.
   await ask(askers[1], 'what will NATO ask of Japan at the summit');
-  await waitText(askers[1], 'ask-feedback', 'A very similar question was already asked');
+  await waitText(askers[1], 'ask-feedback', 'once a moderator approves it');
   await ask(askers[2], 'What will NATO ask of Japan at the summit??');
-  await waitText(askers[2], 'ask-feedback', 'A very similar question was already asked');
+  await waitText(askers[2], 'ask-feedback', 'once a moderator approves it');
 
   const queue = moderator.getByTestId('queue-list').getByTestId('queue-item');
   await queue.filter({ hasText: original }).getByTestId('merged-summary').filter({ hasText: 'merged: 2 similar questions' }).waitFor({ timeout: 5000 });
@@ -155,6 +156,9 @@ test('merged questions sit under their target with undo; an answered question ca
 
   // Undo one merge: it returns to the queue on its own.
   await children.filter({ hasText: 'summit??' }).getByTestId('unmerge').click();
+  // A merge cannot be redone by hand, so the console asks first.
+  await waitText(moderator, 'confirm-body', 'cannot be redone');
+  await moderator.getByTestId('confirm-ok').click();
   await queue.filter({ hasText: 'summit??' }).waitFor({ timeout: 5000 });
   await target.getByTestId('merged-summary').filter({ hasText: 'merged: 1 similar question' }).waitFor({ timeout: 5000 });
   await moderator.locator('[data-testid=queue-depth][data-count="2"]').waitFor();
@@ -168,7 +172,8 @@ test('merged questions sit under their target with undo; an answered question ca
   const viewerItem = askers[0].getByTestId('question-list').getByTestId('question-item').filter({ hasText: original });
   await viewerItem.locator('.vote-count').filter({ hasText: /^1$/ }).waitFor({ timeout: 5000 });
   await askers[1].getByTestId('question-list').getByTestId('question-item').filter({ hasText: original }).waitFor({ timeout: 5000 });
-  assert.equal(await askers[1].getByTestId('question-item').filter({ hasText: original }).getByTestId('vote-button').getAttribute('aria-pressed'), 'true');
+  // The merge into a queued question was not disclosed to its asker, so their page
+  // cannot mark the vote as theirs; the count above includes it.
 
   // Mark answered, then reopen from the Q&A view.
   await live.click();

@@ -41,8 +41,9 @@ export class Stage {
 
   // Opens `path` on `server` in a fresh browser context and watches it.
   // `beforeLoad(page)` runs before navigation, e.g. to listen to the page's WebSocket.
-  async open(server, path, { name = path, viewport = { width: 1280, height: 800 }, isMobile = false, beforeLoad } = {}) {
-    const context = await this.browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
+  // `context` adds browser context options (e.g. timezoneId).
+  async open(server, path, { name = path, viewport = { width: 1280, height: 800 }, isMobile = false, beforeLoad, context: extra = {} } = {}) {
+    const context = await this.browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1, ...extra });
     this.contexts.push(context);
     const page = await context.newPage();
     page.dialogs = [];

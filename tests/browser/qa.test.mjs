@@ -75,7 +75,9 @@ test('a question goes from the ask box through moderation and votes to the overl
   assert.equal(await overlay.getByTestId('screen-card').isVisible(), false);
   const pick = producer.getByTestId('pick-question').filter({ hasText: QUESTION });
   await pick.waitFor({ timeout: 5000 });
-  await pick.getByTestId('screen-put-question').click();
+  await pick.getByTestId('screen-preview-question').click();
+  await producer.getByTestId('preview-card').filter({ hasText: QUESTION }).waitFor({ timeout: 5000 });
+  await producer.getByTestId('take').click();
   await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor({ timeout: 5000 });
   assert.equal(await overlay.getByTestId('screen-text').textContent(), QUESTION);
   assert.equal(await overlay.getByTestId('screen-author').textContent(), 'Aiko');

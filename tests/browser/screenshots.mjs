@@ -141,7 +141,8 @@ try {
     await moderator.getByTestId('tab-questions').click();
     await moderator.screenshot({ path: path.join(reviewDir, 'moderator-qa-dark.png') });
     const overlay = await stage.open(server, '/screen', { name: 'overlay', viewport: { width: 1920, height: 1080 } });
-    await producer.getByTestId('pick-question').filter({ hasText: QUESTIONS[2].text }).getByTestId('screen-put-question').click();
+    await producer.getByTestId('pick-question').filter({ hasText: QUESTIONS[2].text }).getByTestId('screen-preview-question').click();
+    await producer.getByTestId('take').click();
     await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor();
     await pause(800);
     await overlay.screenshot({ path: path.join(reviewDir, 'overlay.png') });

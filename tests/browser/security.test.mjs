@@ -86,7 +86,8 @@ test('a question containing markup is shown as literal text everywhere', { timeo
 
   const pick = producer.getByTestId('pick-question').filter({ hasText: payload });
   await pick.waitFor({ timeout: 5000 });
-  await pick.getByTestId('screen-put-question').click();
+  await pick.getByTestId('screen-preview-question').click();
+  await producer.getByTestId('take').click();
   await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor({ timeout: 5000 });
   assert.equal(await overlay.getByTestId('screen-text').textContent(), payload);
   assert.equal(await overlay.locator('#card-text img').count(), 0);

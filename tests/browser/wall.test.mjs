@@ -135,7 +135,10 @@ test('approve, feature and reject posts: every viewer follows within a second', 
   await moderator.keyboard.press('r');
   await queuedThird.waitFor({ state: 'detached', timeout: 5000 });
   await waitQueueDepth(moderator, 0);
-  assert.match(await moderator.getByTestId('last-command').textContent(), /reject post .* acknowledged/);
+  // The status line names the author and a few words, never an internal id.
+  const line = await moderator.getByTestId('last-command').textContent();
+  assert.match(line, /Rejected .*“Buy followers cheap #Road2NATO”: acknowledged/);
+  assert.doesNotMatch(line, /webhook:/);
   for (const viewer of viewers) assert.equal(await wallItem(viewer, third.text).count(), 0);
   const state = await (await fetch(`${server.url}/api/events/${defaultEvent}/state`)).json();
   assert.deepEqual(state.highlights.map((h) => h.id), [`webhook:${second.id}`, `webhook:${first.id}`]);
@@ -165,9 +168,10 @@ test('a post containing markup is literal text in the queue, on the wall and on 
   assert.equal(await queued.locator('.item-author').textContent(), evil.author.display_name);
   assert.equal(await moderator.locator('#queue-list .item-text img, #queue-list .item-head b').count(), 0);
 
-  // Approve and put it on screen in one key.
+  // Approve and put it on screen with one key, once the moderator confirms.
   await queued.click();
   await moderator.keyboard.press('s');
+  await moderator.getByTestId('confirm-ok').click();
   const item = wallItem(viewer, payload);
   await item.waitFor({ timeout: 5000 });
   assert.equal(await item.locator('.post-text').textContent(), evil.text);

@@ -81,7 +81,7 @@ export class Connection {
     this.url = options.url || Connection.default_url();
 
     this.state = null;  // the public state, or null before the first snapshot
-    this.queue = { posts: [], questions: [], posts_total: 0, questions_total: 0 };  // staff only
+    this.queue = { posts: [], questions: [], posts_total: 0, questions_total: 0, authors: { blocked: [], trusted: [] } };  // staff only
     // Paging (protocol 1.1): where the next page of each list starts, and whether it is
     // read to the end. A snapshot resets the question lists, a queue.snapshot the queue's.
     this.pages_ = fresh_pages();
@@ -427,6 +427,7 @@ export class Connection {
       case 'queue.post':
       case 'queue.question':
       case 'queue.removed':
+      case 'queue.authors':
         return this.#on_queue(frame);
       default:
         // Unknown frames are future extensions; ignoring them keeps old clients working.
@@ -509,6 +510,9 @@ export class Connection {
       this.pages_.post = { after: next(frame.posts_next), done: q.posts_total <= q.posts.length, busy: false };
       this.pages_.question = { after: next(frame.questions_next), done: q.questions_total <= q.questions.length, busy: false };
       this.paging_generation_ += 1;
+      q.authors = normalize_authors(frame.authors);
+    } else if (frame.type === 'queue.authors') {
+      q.authors = normalize_authors(frame.authors);
     } else if (frame.type === 'queue.post' && frame.post) {
       const known = q.posts.some((p) => p.id === frame.post.id);
       // An edit replaces the post where it is; a new one joins the end.
@@ -623,6 +627,12 @@ export class Connection {
       }
     }
   }
+}
+
+// The moderators' author lists; a server without them has none.
+function normalize_authors(authors) {
+  const a = authors && typeof authors === 'object' ? authors : {};
+  return { blocked: Array.isArray(a.blocked) ? a.blocked : [], trusted: Array.isArray(a.trusted) ? a.trusted : [] };
 }
 
 // Fills in what a partial state may lack, so renderers need no null checks on containers.

@@ -8,6 +8,9 @@
 import { start_staff_page, make_command_sender } from './staff.js';
 import { t, fmt_number, fmt_age, fmt_time, fmt_lag, network_label, error_text } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
+import { held_list } from './held_list.js';
+import { short } from './take.js';
+import { confirm_action } from './confirm.js';
 
 const $ = (id) => document.getElementById(id);
 const conn = start_staff_page();
@@ -80,8 +83,19 @@ function author_label(row) {
   return a.display_name || a.handle || '';
 }
 
-// Runs an action, remembering its inverse for undo.
+// "Ana Ruiz: “Will the Tokyo office…”": who and a few words, never an internal id.
+function describe(row) {
+  return t('item_label', { author: author_label(row) || t('anonymous'), text: short(row.data.text) });
+}
+
+function author_of(row) {
+  const a = row.data.author || {};
+  return t('author_label', { handle: a.handle ? `@${a.handle}` : '', network: network_label(row.data.source) });
+}
+
+// Runs an action, remembering its inverse (a command or a list of them) for undo.
 async function act(label, command, inverse) {
+  const line = $('last-command');
   try {
     const ack = await run(command, label);
     last_action = { label, inverse };
@@ -89,7 +103,21 @@ async function act(label, command, inverse) {
     return ack;
   } catch (err) {
     return null;
+  } finally {
+    // The status line is cut to the toolbar's width; the tooltip keeps all of it.
+    line.title = line.textContent;
   }
+}
+
+// The event may reserve the overlay to producers ("on_air": "producer").
+function may_put_on_air() {
+  const on_air = conn.state && conn.state.event && conn.state.event.on_air;
+  return on_air !== 'producer' || conn.role === 'producer';
+}
+
+// Undoing an approval takes the post off the wall and puts it back in the queue.
+function unapprove(id) {
+  return [{ type: 'highlight.remove', highlight: id }, { type: 'post.restore', post: id }];
 }
 
 const actions = {
@@ -97,73 +125,87 @@ const actions = {
     if (row.where !== 'queue') return;
     if (row.kind === 'post') {
       // Approving an edit replaces a live post's text; taking the post down is no undo for that.
-      const inverse = row.data.edit_of ? null : { type: 'highlight.remove', highlight: row.data.id };
-      act(`approve post ${row.data.id}`, { type: 'post.approve', post: row.data.id }, inverse);
+      const inverse = row.data.edit_of ? null : unapprove(row.data.id);
+      act(t('did_approve', { what: describe(row) }), { type: 'post.approve', post: row.data.id }, inverse);
     } else {
-      act(`approve question ${row.data.id}`, { type: 'question.approve', question: row.data.id }, { type: 'question.reject', question: row.data.id });
+      act(t('did_approve', { what: describe(row) }), { type: 'question.approve', question: row.data.id }, { type: 'question.reject', question: row.data.id });
     }
   },
   reject(row) {
     if (row.kind === 'post') {
-      if (row.where === 'queue') act(`reject post ${row.data.id}`, { type: 'post.reject', post: row.data.id }, null);
-      else act(`remove post ${row.data.id}`, { type: 'highlight.remove', highlight: row.data.id }, null);
+      // Rejecting an edit keeps the shown version; there is nothing to restore.
+      if (row.where === 'queue') act(t('did_reject', { what: describe(row) }), { type: 'post.reject', post: row.data.id }, row.data.edit_of ? null : { type: 'post.restore', post: row.data.id });
+      else act(t('did_remove', { what: describe(row) }), { type: 'highlight.remove', highlight: row.data.id }, { type: 'post.restore', post: row.data.id });
     } else {
-      act(`reject question ${row.data.id}`, { type: 'question.reject', question: row.data.id }, null);
+      act(t('did_reject', { what: describe(row) }), { type: 'question.reject', question: row.data.id }, { type: 'question.restore', question: row.data.id });
     }
   },
   feature(row) {
     if (row.kind !== 'post') return;
     // Featuring from the queue also approves, so removing the highlight reverses it.
-    const inverse = row.where === 'queue' && !row.data.edit_of ? { type: 'highlight.remove', highlight: row.data.id } : null;
-    act(`feature post ${row.data.id}`, { type: 'post.feature', post: row.data.id }, inverse);
+    const inverse = row.where === 'queue' && !row.data.edit_of ? unapprove(row.data.id) : null;
+    act(t('did_feature', { what: describe(row) }), { type: 'post.feature', post: row.data.id }, inverse);
   },
   edit(row) {
     if (row.kind !== 'question') return;
     open_editor(row);
   },
   async screen(row) {
+    if (!may_put_on_air()) return;
     const kind = row.kind === 'post' ? 'highlight' : 'question';
     const prev = conn.state && conn.state.on_screen ? { ...conn.state.on_screen } : null;
     const restore = prev ? { type: 'on_screen.set', kind: prev.kind, item: prev.id } : { type: 'on_screen.set', kind: null, item: null };
     if (row.where === 'queue') {
-      // Only approved items can be shown: approve first, then show.
-      const approve = row.kind === 'post' ? { type: 'post.approve', post: row.data.id } : { type: 'question.approve', question: row.data.id };
-      const undo = row.kind === 'question' ? { type: 'question.reject', question: row.data.id } : row.data.edit_of ? null : { type: 'highlight.remove', highlight: row.data.id };
-      const ok = await act(`approve ${row.kind} ${row.data.id}`, approve, undo);
+      // Only approved items can be shown: a pending one is approved first, and the
+      // moderator says so before anything airs.
+      const ok = await confirm_action(t('confirm_air_title'), t('confirm_air_body', { what: describe(row) }), t('confirm_air_ok'));
       if (!ok) return;
-      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, item: row.data.id }, undo);
+      const approve = row.kind === 'post' ? { type: 'post.approve', post: row.data.id } : { type: 'question.approve', question: row.data.id };
+      const undo = row.kind === 'question' ? [{ type: 'question.reject', question: row.data.id }] : row.data.edit_of ? null : unapprove(row.data.id);
+      const approved = await act(t('did_approve', { what: describe(row) }), approve, undo);
+      if (!approved) return;
+      act(t('did_air', { what: describe(row) }), { type: 'on_screen.set', kind, item: row.data.id }, undo ? [restore, ...undo] : restore);
       return;
     }
     if (on_screen_is(kind, row.data.id)) {
-      act('clear screen', { type: 'on_screen.set', kind: null, item: null }, { type: 'on_screen.set', kind, item: row.data.id });
+      act(t('did_clear_screen'), { type: 'on_screen.set', kind: null, item: null }, { type: 'on_screen.set', kind, item: row.data.id });
     } else {
-      act(`on screen ${kind} ${row.data.id}`, { type: 'on_screen.set', kind, item: row.data.id }, restore);
+      act(t('did_air', { what: describe(row) }), { type: 'on_screen.set', kind, item: row.data.id }, restore);
     }
   },
   answered(row) {
     if (row.kind !== 'question' || row.where !== 'live' || row.data.status === 'answered') return;
-    act(`answered ${row.data.id}`, { type: 'question.answered', question: row.data.id }, { type: 'question.reopen', question: row.data.id });
+    act(t('did_answer', { what: describe(row) }), { type: 'question.answered', question: row.data.id }, { type: 'question.reopen', question: row.data.id });
   },
   reopen(row) {
     if (row.kind !== 'question' || row.where !== 'live' || row.data.status !== 'answered') return;
-    act(`reopen ${row.data.id}`, { type: 'question.reopen', question: row.data.id }, { type: 'question.answered', question: row.data.id });
+    act(t('did_reopen', { what: describe(row) }), { type: 'question.reopen', question: row.data.id }, { type: 'question.answered', question: row.data.id });
   },
   block(row) {
     if (row.kind !== 'post' || !row.data.author) return;
-    act(`block ${row.data.author.handle}`, { type: 'author.block', source: row.data.source, handle: row.data.author.handle }, null);
+    const author = { source: row.data.source, handle: row.data.author.handle };
+    act(t('did_block', { who: author_of(row) }), { type: 'author.block', ...author }, { type: 'author.unblock', ...author });
   },
   trust(row) {
     if (row.kind !== 'post' || !row.data.author) return;
-    act(`trust ${row.data.author.handle}`, { type: 'author.trust', source: row.data.source, handle: row.data.author.handle }, null);
+    const author = { source: row.data.source, handle: row.data.author.handle };
+    act(t('did_trust', { who: author_of(row) }), { type: 'author.trust', ...author }, { type: 'author.untrust', ...author });
   },
 };
 
-function undo() {
+async function undo() {
   if (!last_action || !last_action.inverse) return;
   const { label, inverse } = last_action;
   last_action = null;
   render_undo();
-  run(inverse, `undo ${label}`).catch(() => {});
+  const steps = Array.isArray(inverse) ? inverse : [inverse];
+  for (const step of steps) {
+    try {
+      await run(step, t('undo_label', { action: label }));
+    } catch (err) {
+      return;
+    }
+  }
 }
 
 function render_undo() {
@@ -177,6 +219,7 @@ function render_undo() {
   } else {
     btn.disabled = conn.status.state !== 'connected';
     set_text(btn, t('undo', { action: last_action.label }));
+    btn.title = btn.textContent;
   }
 }
 
@@ -203,7 +246,7 @@ function open_editor(row) {
     const text = input.value.trim();
     close();
     if (!text || text === old_text) return;
-    act(`edit question ${row.data.id}`, { type: 'question.edit', question: row.data.id, text }, { type: 'question.edit', question: row.data.id, text: old_text });
+    act(t('did_edit', { what: describe(row) }), { type: 'question.edit', question: row.data.id, text }, { type: 'question.edit', question: row.data.id, text: old_text });
   };
   save.addEventListener('click', commit);
   cancel.addEventListener('click', close);
@@ -240,6 +283,16 @@ function create_item(row) {
   const li = el('li', { class: 'item', testid, tabindex: '-1' });
   li.dataset.kind = row.kind;
   li.dataset.where = row.where;
+  if (row.where === 'queue' && row.kind === 'post') {
+    const box = el('input', { type: 'checkbox', class: 'select-box', testid: 'select-box', 'aria-label': t('select_post') });
+    box.addEventListener('click', (ev) => ev.stopPropagation());
+    box.addEventListener('change', () => {
+      if (box.checked) bulk_selection.add(li.dataset.id);
+      else bulk_selection.delete(li.dataset.id);
+      render_bulk();
+    });
+    li.append(box);
+  }
   li.append(
     el(
       'div',
@@ -285,7 +338,7 @@ function create_item(row) {
     );
     if (row.kind === 'post') bar.append(button(t('act_feature'), 'feature', actions.feature, { 'aria-keyshortcuts': 'F' }));
     else bar.append(button(t('act_edit'), 'edit', actions.edit, { 'aria-keyshortcuts': 'E' }));
-    bar.append(button(t('act_screen'), 'screen', actions.screen, { 'aria-keyshortcuts': 'S' }));
+    bar.append(button(t('act_screen_queue'), 'screen', actions.screen, { 'aria-keyshortcuts': 'S', title: t('act_screen_queue_title') }));
   } else if (row.kind === 'post') {
     bar.append(
       button(t('act_feature'), 'feature', actions.feature, { 'aria-keyshortcuts': 'F' }),
@@ -324,7 +377,9 @@ function create_item(row) {
 function update_item(li, row) {
   const d = row.data;
   li.dataset.id = d.id;
-  const [head, reason, text] = li.children;
+  const [head, reason, text] = li.querySelectorAll(':scope > .item-head, :scope > .item-reason, :scope > .item-text');
+  const box = li.querySelector(':scope > .select-box');
+  if (box) box.checked = bulk_selection.has(d.id);
   const [, net, author, handle, time, held, marker] = head.children;
   if (row.kind === 'post') {
     if (net.dataset.source !== d.source) {
@@ -368,6 +423,7 @@ function update_item(li, row) {
   li.classList.toggle('on-screen', on);
   const screen_btn = li.querySelector('[data-testid=screen]');
   if (screen_btn && row.where === 'live') set_text(screen_btn, on ? t('screen_clear') : t('act_screen'));
+  if (screen_btn) show(screen_btn, may_put_on_air());
   li.classList.toggle('selected', row.key === selected_key);
   li.setAttribute('aria-selected', row.key === selected_key ? 'true' : 'false');
   if (row.kind === 'question') update_merged(li.querySelector('.merged'), merged_into(d.id));
@@ -384,10 +440,14 @@ function update_merged(details, children) {
     () => {
       const undo_btn = el('button', { type: 'button', class: 'btn btn-small', testid: 'unmerge', text: t('act_unmerge') });
       const li = el('li', { class: 'merged-item', testid: 'merged-item' }, el('span', { class: 'merged-text', dir: 'auto' }), el('span', { class: 'merged-meta' }), undo_btn);
-      undo_btn.addEventListener('click', (ev) => {
+      undo_btn.addEventListener('click', async (ev) => {
         ev.stopPropagation();
         const id = li.dataset.id;
-        act(`undo merge ${id}`, { type: 'question.unmerge', question: id }, null);
+        const q = conn.queue.questions.find((x) => x.id === id);
+        const what = describe({ kind: 'question', data: q || { text: '' } });
+        // A merge cannot be made again by hand: ask before undoing it.
+        if (!(await confirm_action(t('confirm_unmerge_title'), t('confirm_unmerge_body', { what }), t('act_unmerge')))) return;
+        act(t('did_unmerge', { what }), { type: 'question.unmerge', question: id }, null);
       });
       return li;
     },
@@ -401,13 +461,22 @@ function update_merged(details, children) {
   );
 }
 
+// New rows wait behind an "N new" marker while the pointer is over their list.
+const held = {
+  queue: held_list($('queue-list'), $('queue-new'), () => render_lists(), (r) => r.key),
+  wall: held_list($('wall-list'), $('wall-new'), () => render_lists(), (r) => r.key),
+  pending: held_list($('qa-pending'), $('qa-pending-new'), () => render_lists(), (r) => r.key),
+};
+
 function render_lists() {
   const q = queue_rows();
-  reconcile($('queue-list'), q, (r) => r.key, create_item, update_item);
+  reconcile($('queue-list'), held.queue.shown(q), (r) => r.key, create_item, update_item);
   show($('queue-empty'), q.length === 0);
   reconcile($('live-questions'), live_question_rows('open'), (r) => r.key, create_item, update_item);
-  reconcile($('wall-list'), wall_rows(), (r) => r.key, create_item, update_item);
-  reconcile($('qa-pending'), q.filter((r) => r.kind === 'question'), (r) => r.key, create_item, update_item);
+  reconcile($('wall-list'), held.wall.shown(wall_rows()), (r) => r.key, create_item, update_item);
+  reconcile($('qa-pending'), held.pending.shown(q.filter((r) => r.kind === 'question')), (r) => r.key, create_item, update_item);
+  render_bulk();
+  render_authors();
   reconcile($('qa-approved'), live_question_rows('open'), (r) => r.key, create_item, update_item);
   reconcile($('qa-answered'), live_question_rows('answered'), (r) => r.key, create_item, update_item);
   fix_selection();
@@ -465,6 +534,14 @@ function render_counters() {
   const depth = queue_waiting();
   set_text($('queue-depth'), t('queue_depth', { n: depth }));
   $('queue-depth').dataset.count = String(depth);
+  // Pending counts on each tab, so work waiting on the other tab is not missed.
+  const merged = conn.queue.questions.length - pending_questions().length;
+  const counts = { queue: depth, questions: Math.max(0, conn.queue.questions_total - merged) };
+  for (const [tab, n] of Object.entries(counts)) {
+    const badge = $(`tab-${tab}-count`);
+    set_text(badge, String(n));
+    badge.dataset.count = String(n);
+  }
   if (!conn.state) return;
   set_text($('event-title'), conn.state.event.title || '');
   const viewers = conn.state.stats.viewers || 0;
@@ -480,6 +557,78 @@ function render_counters() {
       set_text(node, t('per_minute', { tag, n: fmt_number(tags[tag].per_minute || 0) }));
     },
   );
+}
+
+// ---- bulk decisions on a selection of queued posts ----
+
+const bulk_selection = new Set();
+
+function render_bulk() {
+  const queued = new Set(conn.queue.posts.map((p) => p.id));
+  for (const id of Array.from(bulk_selection)) if (!queued.has(id)) bulk_selection.delete(id);
+  const n = bulk_selection.size;
+  show($('bulk-bar'), n > 0);
+  set_text($('bulk-count'), t('bulk_count', { n }));
+  set_text($('bulk-approve'), t('bulk_approve', { n }));
+  set_text($('bulk-reject'), t('bulk_reject', { n }));
+  const connected = conn.status.state === 'connected';
+  $('bulk-approve').disabled = !connected || n === 0;
+  $('bulk-reject').disabled = !connected || n === 0;
+}
+
+function bulk(type) {
+  const ids = Array.from(bulk_selection).slice(0, 100);
+  if (!ids.length) return;
+  const approve = type === 'post.approve';
+  const label = t(approve ? 'did_bulk_approve' : 'did_bulk_reject', { n: ids.length });
+  // Each decided post has its own inverse; undo sends them one by one.
+  const inverse = ids.flatMap((id) => (approve ? unapprove(id) : [{ type: 'post.restore', post: id }]));
+  bulk_selection.clear();
+  act(label, { type, posts: ids }, inverse).then((ack) => {
+    if (ack && Array.isArray(ack.skipped) && ack.skipped.length) {
+      const line = $('last-command');
+      set_text(line, t('bulk_skipped', { action: label, n: ack.skipped.length }));
+    }
+    render_lists();
+  });
+}
+
+// ---- the moderators' author lists ----
+
+function render_authors() {
+  const authors = conn.queue.authors || { blocked: [], trusted: [] };
+  const rows = [
+    ...authors.blocked.map((a) => ({ ...a, list: 'blocked' })),
+    ...authors.trusted.map((a) => ({ ...a, list: 'trusted' })),
+  ];
+  set_text($('authors-summary'), t('authors_summary', { blocked: authors.blocked.length, trusted: authors.trusted.length }));
+  reconcile(
+    $('authors-list'),
+    rows,
+    (a) => `${a.list}:${a.source}:${a.handle}`,
+    () => {
+      const btn = el('button', { type: 'button', class: 'btn btn-small', testid: 'author-lift' });
+      const li = el('li', { class: 'author-row', testid: 'author-row' }, el('span', { class: 'author-what' }), el('span', { class: 'author-meta' }), btn);
+      btn.addEventListener('click', () => {
+        const a = { source: li.dataset.source, handle: li.dataset.handle };
+        const who = t('author_label', { handle: `@${a.handle}`, network: network_label(a.source) });
+        if (li.dataset.list === 'blocked') act(t('did_unblock', { who }), { type: 'author.unblock', ...a }, { type: 'author.block', ...a });
+        else act(t('did_untrust', { who }), { type: 'author.untrust', ...a }, { type: 'author.trust', ...a });
+      });
+      return li;
+    },
+    (li, a) => {
+      li.dataset.list = a.list;
+      li.dataset.source = a.source;
+      li.dataset.handle = a.handle;
+      const [what, meta, btn] = li.children;
+      set_text(what, t(a.list === 'blocked' ? 'author_blocked' : 'author_trusted', { who: t('author_label', { handle: `@${a.handle}`, network: network_label(a.source) }) }));
+      set_text(meta, a.by ? t('author_by', { by: a.by, time: typeof a.at === 'number' ? fmt_time(a.at, conn.server_now()) : '' }) : '');
+      set_text(btn, t(a.list === 'blocked' ? 'act_unblock' : 'act_untrust'));
+      btn.disabled = conn.status.state !== 'connected';
+    },
+  );
+  show($('authors-empty'), rows.length === 0);
 }
 
 // ---- selection ----
@@ -723,6 +872,12 @@ $('download-audit').addEventListener('click', () => download_csv('audit'));
 $('tab-queue').addEventListener('click', () => select_view('queue'));
 $('tab-questions').addEventListener('click', () => select_view('questions'));
 $('undo').addEventListener('click', undo);
+$('bulk-approve').addEventListener('click', () => bulk('post.approve'));
+$('bulk-reject').addEventListener('click', () => bulk('post.reject'));
+$('bulk-clear').addEventListener('click', () => {
+  bulk_selection.clear();
+  render_lists();
+});
 
 document.addEventListener('keydown', (ev) => {
   if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
@@ -756,6 +911,8 @@ setInterval(() => {
   if (conn.state) render_lists();
 }, 30000);
 
+// The keys help is cut to the toolbar's one line; all of it is in the tooltip.
+document.querySelector('.mod-toolbar .keys-help').title = t('mod_keys_help');
 select_view('queue');
 render_undo();
 render_counters();

@@ -1,16 +1,18 @@
 // The producer console (/produce): drives the run of show (start, next,
 // previous, pause/resume, end, jump), sends announcements, opens and closes
-// audience Q&A, puts a question or post on the broadcast overlay, and shows
-// what viewers see right now.
+// audience Q&A, and shows what viewers see right now. The on-screen panel
+// (preview, then take) lives in take.js.
 
 import { start_staff_page, make_command_sender } from './staff.js';
 import { t, fmt_duration, fmt_number, fmt_time, kind_label, segment_label } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
 import { current_segment, next_segment, remaining_ms, planned_ms, schedule, starts_late } from './agenda.js';
+import { start_take_panel } from './take.js';
 
 const $ = (id) => document.getElementById(id);
 const conn = start_staff_page();
 const run = make_command_sender(conn);
+start_take_panel(conn, run);
 
 function agenda() {
   return conn.state ? conn.state.agenda : { status: 'scheduled', segments: [] };
@@ -112,11 +114,9 @@ function render_controls() {
   $('announce-clear').disabled = !connected;
   $('stage-send').disabled = !connected;
   $('stage-clear').disabled = !connected || !(conn.state && conn.state.stage);
-  $('screen-clear').disabled = !connected || !(conn.state && conn.state.on_screen);
   $('qa-toggle').disabled = !connected;
   // Jumping needs a running show; before the start and after the end the rows rest.
   for (const b of document.querySelectorAll('.jump-list button')) b.disabled = !connected || !running || b.dataset.current === 'true';
-  for (const b of document.querySelectorAll('.pick-list button')) b.disabled = !connected;
 }
 
 function render_jump_list(state) {
@@ -153,66 +153,6 @@ function render_jump_list(state) {
   );
 }
 
-// ---- on screen ----
-
-function on_screen_text(state) {
-  const os = state.on_screen;
-  if (!os) return null;
-  if (os.kind === 'question') {
-    const q = state.questions.find((x) => x.id === os.id);
-    return q ? q.text : os.id;
-  }
-  const h = state.highlights.find((x) => x.id === os.id);
-  return h ? h.text : os.id;
-}
-
-function pick_item(kind) {
-  return (item) => {
-    const btn = el('button', { type: 'button', class: 'btn btn-small', testid: `screen-put-${kind}` });
-    btn.addEventListener('click', () => {
-      const id = btn.closest('li').dataset.id;
-      const on = conn.state && conn.state.on_screen && conn.state.on_screen.id === id && conn.state.on_screen.kind === kind;
-      const cmd = on ? { type: 'on_screen.set', kind: null, item: null } : { type: 'on_screen.set', kind, item: id };
-      run(cmd, on ? 'clear screen' : `on screen ${kind} ${id}`).catch(() => {});
-    });
-    return el(
-      'li',
-      { class: 'pick', testid: `pick-${kind}` },
-      el('span', { class: 'pick-icon' }),
-      el('span', { class: 'pick-text', dir: 'auto' }),
-      el('span', { class: 'pick-meta' }),
-      btn,
-    );
-  };
-}
-
-function render_screen_panel(state) {
-  const text = on_screen_text(state);
-  set_text($('screen-now'), text ? t('screen_now', { text }) : t('screen_none'));
-  const os = state.on_screen;
-  const update = (kind) => (li, item) => {
-    li.dataset.id = item.id;
-    const [icon, text_node, meta, btn] = li.children;
-    const on = Boolean(os && os.kind === kind && os.id === item.id);
-    li.classList.toggle('on', on);
-    if (kind === 'highlight' && icon.dataset.source !== item.source) {
-      icon.dataset.source = item.source;
-      icon.replaceChildren(network_icon(item.source, item.source));
-    }
-    set_text(text_node, item.text);
-    set_text_lang(text_node, item.text, item.lang);
-    if (kind === 'question') set_text(meta, `${item.author || t('anonymous')} · ${t('votes', { n: item.votes || 0 })}${item.status === 'answered' ? ` · ${t('answered')}` : ''}`);
-    else set_text(meta, item.author ? `@${item.author.handle}` : '');
-    set_text(btn, on ? t('screen_clear') : t('screen_put'));
-    btn.classList.toggle('btn-primary', !on);
-  };
-  const questions = state.questions
-    .slice()
-    .sort((a, b) => (a.status === 'answered') - (b.status === 'answered') || (b.votes || 0) - (a.votes || 0));
-  reconcile($('screen-questions'), questions, (q) => q.id, pick_item('question'), update('question'));
-  reconcile($('screen-highlights'), state.highlights, (h) => h.id, pick_item('highlight'), update('highlight'));
-}
-
 // ---- Q&A open/closed ----
 
 function qa_open() {
@@ -247,7 +187,6 @@ function render_all(state) {
   render_qa();
   render_on_air(state);
   render_jump_list(state);
-  render_screen_panel(state);
   render_controls();
 }
 
@@ -327,7 +266,6 @@ $('stage-form').addEventListener('submit', (ev) => {
 });
 $('stage-clear').addEventListener('click', () => run({ type: 'stage.message', text: '' }, 'clear stage message').catch(() => {}));
 $('announce-clear').addEventListener('click', () => run({ type: 'announce', text: '' }, 'clear announcement').catch(() => {}));
-$('screen-clear').addEventListener('click', () => run({ type: 'on_screen.set', kind: null, item: null }, 'clear screen').catch(() => {}));
 
 document.addEventListener('keydown', (ev) => {
   if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;

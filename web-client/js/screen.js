@@ -1,15 +1,16 @@
-// The broadcast overlay (/screen): shows the question or post the moderators
-// put on screen as one lower-third card, with an enter/leave animation, and a
-// discreet marker only when the connection has been down for a while.
+// The broadcast overlay (/screen): shows the question or post put on screen as
+// one lower-third card, with an enter/leave animation, and a discreet marker only
+// when the connection has been down for a while. The card's type shrinks to fit
+// the safe area (overlay_card.js); the stage scales to the source's size.
 
 import { Connection, event_from_url } from './connection.js';
-import { t, network_label } from './strings.js';
-import { set_text, show, network_icon, set_text_lang } from './dom.js';
+import { t } from './strings.js';
+import { set_text, show } from './dom.js';
+import { card_item, fill_card, fit_card, stage_scale } from './overlay_card.js';
 
 const $ = (id) => document.getElementById(id);
 // Short blips are invisible on air; only a long outage earns the marker.
 const MARKER_AFTER_MS = 10000;
-const LONG_TEXT = 180;
 
 const conn = new Connection({ event: event_from_url() });
 const card = $('card');
@@ -22,39 +23,15 @@ function reduced_motion() {
   return window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
-// What should be on screen now, or null.
-function wanted(state) {
-  const os = state && state.on_screen;
-  if (!os || !os.kind) return null;
-  if (os.kind === 'question') {
-    const q = state.questions.find((x) => x.id === os.id);
-    if (!q) return null;
-    return { id: q.id, kind: 'question', text: q.text, author: q.author || t('anonymous'), network: null, source: null };
-  }
-  const h = state.highlights.find((x) => x.id === os.id);
-  if (!h) return null;
-  const a = h.author || {};
-  const handle = a.handle ? (a.handle.startsWith('@') ? a.handle : `@${a.handle}`) : '';
-  const author = a.display_name ? `${a.display_name}  ${handle}` : handle;
-  return { id: h.id, kind: 'highlight', text: h.text, author, network: network_label(h.source), source: h.source, lang: h.lang };
-}
-
 function fill(item) {
-  card.dataset.kind = item.kind;
-  set_text($('card-text'), item.text);
-  set_text_lang($('card-text'), item.text, item.lang);
-  $('card-text').classList.toggle('long', item.text.length > LONG_TEXT);
-  set_text($('card-author'), item.author);
-  set_text($('card-network'), item.network || '');
-  const icon = $('card-icon');
-  icon.replaceChildren();
-  if (item.source) icon.append(network_icon(item.source, ''));
+  fill_card(card, item);
+  fit_card(card);
 }
 
 function enter(item) {
+  card.hidden = false;
   fill(item);
   shown = item;
-  card.hidden = false;
   if (reduced_motion()) {
     card.dataset.state = 'shown';
     return;
@@ -89,7 +66,7 @@ function same_item(a, b) {
 }
 
 function render(state) {
-  const item = wanted(state);
+  const item = card_item(state);
   if (leave_timer) {
     // A change while leaving: remember the latest wish, act when the card is gone.
     pending = item;
@@ -127,6 +104,13 @@ function update_marker() {
   show($('reconnecting'), long);
   if (long) set_text($('reconnecting'), t('screen_reconnecting'));
 }
+
+// A 1280x720 source shows the same 1920x1080 stage, scaled.
+function scale_stage() {
+  $('stage').style.setProperty('--stage-scale', String(stage_scale(window.innerWidth, window.innerHeight)));
+}
+window.addEventListener('resize', scale_stage);
+scale_stage();
 
 disconnected_since = Date.now();
 setInterval(update_marker, 1000);

@@ -81,6 +81,13 @@ const en = {
   ask_too_long: 'Too long: at most {max} characters.',
   ask_empty: 'Type a question first.',
   ask_name_too_long: 'Name: at most {max} characters.',
+  ask_text_over: { one: 'Your question is {n} character too long (at most {max}). Shorten it to send.', other: 'Your question is {n} characters too long (at most {max}). Shorten it to send.' },
+  ask_name_over: { one: 'Your name is {n} character too long (at most {max}). Shorten it to send.', other: 'Your name is {n} characters too long (at most {max}). Shorten it to send.' },
+  ask_sent_merged_pending: 'A very similar question was already asked and waits for a moderator; your vote was added to it.',
+  agenda_zone: 'Times in {zone} ({abbr}).',
+  agenda_zone_both: 'Times in {zone} ({abbr}), with your time ({mine}) below.',
+  agenda_your_time: '{time} your time',
+  title_expand: 'Show the full title',
   ask_failed: 'Could not send your question: {message}',
   ask_sent_merged: 'A very similar question was already asked, so your vote was added to it.',
   ask_closed: 'Q&A has just closed, so your question was not sent. You can still vote below.',
@@ -157,6 +164,18 @@ const en = {
   screen_none: 'Nothing on screen.',
   screen_put: 'Put on screen',
   screen_clear: 'Clear screen',
+  screen_now_by: 'On screen: {text} (put on air by {by})',
+  screen_preview: 'Preview',
+  take: 'Take',
+  take_label: 'on air: “{text}”',
+  preview_none: 'Pick a question or post to preview it.',
+  preview_ready: 'Preview: this is what will air',
+  preview_on_air: 'Preview: this is on air now',
+  preview_fits: 'Fits the screen: text at {px} px (smallest allowed {min} px).',
+  preview_smallest: 'Long: shown at the smallest size, {px} px, on more lines.',
+  preview_overflow: 'Too long for the screen even at {min} px: edit it shorter before taking it.',
+  preview_next: 'Next lined up: {text}',
+  n_new: { one: '{n} new', other: '{n} new' },
   screen_questions: 'Approved questions',
   screen_highlights: 'Wall posts',
   last_command: 'Last command',
@@ -226,6 +245,45 @@ const en = {
   act_block_title: 'Block this author: their posts are rejected from now on',
   act_trust_title: 'Trust this author: their posts go on the wall without moderation from now on',
   undo: 'Undo: {action}',
+  undo_label: 'Undo {action}',
+  item_label: '{author}: “{text}”',
+  author_label: '{handle} ({network})',
+  did_approve: 'Approved {what}',
+  did_reject: 'Rejected {what}',
+  did_remove: 'Removed from the wall {what}',
+  did_feature: 'Featured {what}',
+  did_edit: 'Edited {what}',
+  did_air: 'Put on air {what}',
+  did_clear_screen: 'Cleared the screen',
+  did_answer: 'Marked answered {what}',
+  did_reopen: 'Reopened {what}',
+  did_block: 'Blocked {who}',
+  did_trust: 'Trusted {who}',
+  did_unblock: 'Unblocked {who}',
+  did_untrust: 'No longer trusted {who}',
+  did_unmerge: 'Undid the merge of {what}',
+  did_bulk_approve: { one: 'Approved {n} post', other: 'Approved {n} posts' },
+  did_bulk_reject: { one: 'Rejected {n} post', other: 'Rejected {n} posts' },
+  bulk_skipped: { one: '{action}; {n} was already decided by someone else', other: '{action}; {n} were already decided by someone else' },
+  bulk_count: { one: '{n} selected', other: '{n} selected' },
+  bulk_approve: 'Approve selected',
+  bulk_reject: 'Reject selected',
+  bulk_clear: 'Clear selection',
+  select_post: 'Select this post',
+  act_screen_queue: 'Approve & air',
+  act_screen_queue_title: 'Approves this item, then puts it on the screen',
+  confirm_air_title: 'Approve and put on air?',
+  confirm_air_body: '{what} has not been approved yet. This approves it and puts it on the screen at once.',
+  confirm_air_ok: 'Approve and air',
+  confirm_unmerge_title: 'Undo this merge?',
+  confirm_unmerge_body: '{what} will stand on its own again and its vote is taken back. A merge cannot be redone by hand.',
+  authors_summary: 'Blocked authors: {blocked} · trusted authors: {trusted}',
+  authors_empty: 'No author is blocked or trusted.',
+  author_blocked: 'Blocked: {who}',
+  author_trusted: 'Trusted: {who}',
+  author_by: 'by {by}, {time}',
+  act_unblock: 'Unblock',
+  act_untrust: 'Stop trusting',
   undo_none: 'Nothing to undo',
   undo_unavailable: '{action} cannot be undone',
   mod_keys_help: 'Keys: j/k move · a approve · r reject · f feature · e edit · s on screen · m answered · o reopen · u undo',
@@ -521,6 +579,51 @@ function same_local_day(a, b) {
 export function fmt_time(ms, now = Date.now()) {
   if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
   return same_local_day(ms, now) ? clock_fmt.format(ms) : day_clock_fmt.format(ms);
+}
+
+// The viewer's own time zone (IANA name), as the browser reports it.
+export function viewer_zone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch (e) {
+    return 'UTC';
+  }
+}
+
+const zoned_formats = new Map();
+function zoned_format(zone, with_day) {
+  const key = `${zone}|${with_day}`;
+  if (!zoned_formats.has(key)) {
+    let fmt;
+    try {
+      fmt = new Intl.DateTimeFormat(locale, {
+        timeZone: zone,
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: 'short',
+        ...(with_day ? { weekday: 'short', month: 'short', day: 'numeric' } : {}),
+      });
+    } catch (e) {
+      // A zone this browser does not know: the viewer's own zone, still named.
+      fmt = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+    }
+    zoned_formats.set(key, fmt);
+  }
+  return zoned_formats.get(key);
+}
+
+// A wall-clock time in `zone`, naming the zone ("10:00 AM EDT"); the day is added
+// when it is not today in that zone.
+export function fmt_zoned_time(ms, zone, now = Date.now()) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '';
+  const day = (x) => zoned_format(zone, true).formatToParts(x).filter((p) => p.type === 'month' || p.type === 'day').map((p) => p.value).join(' ');
+  return zoned_format(zone, day(ms) !== day(now)).format(ms);
+}
+
+// The short name of a zone at a moment ("EDT", "GMT+9").
+export function zone_abbreviation(zone, ms = Date.now()) {
+  const part = zoned_format(zone, false).formatToParts(ms).find((p) => p.type === 'timeZoneName');
+  return part ? part.value : zone;
 }
 
 // "3 min ago", "now", "yesterday" in the viewer's language.

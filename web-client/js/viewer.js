@@ -4,7 +4,7 @@
 import { Connection, storage_key, event_from_url } from './connection.js';
 import {
   t, translate_page, error_text, fmt_time, fmt_relative, fmt_age, fmt_when_short, fmt_duration, fmt_number,
-  char_count, kind_label, network_label, segment_label,
+  char_count, kind_label, network_label, segment_label, fmt_zoned_time, zone_abbreviation, viewer_zone,
 } from './strings.js';
 import { el, set_text, show, reconcile, network_icon, connection_text, set_text_lang } from './dom.js';
 import { current_segment, current_index, next_segment, remaining_ms, planned_ms, estimated_starts, starts_late } from './agenda.js';
@@ -251,6 +251,16 @@ function render_agenda(state) {
   const now = conn.server_now();
   const starts = estimated_starts(agenda, state.event.starts_at, now);
   const nxt = next_segment(agenda);
+  const zone = state.event.time_zone || 'UTC';
+  const mine = viewer_zone();
+  // Named as on the day of the event (EDT in April, not EST in November).
+  const on_the_day = typeof state.event.starts_at === 'number' ? state.event.starts_at : now;
+  set_text(
+    $('agenda-zone'),
+    zone === mine
+      ? t('agenda_zone', { zone: zone.replace(/_/g, ' '), abbr: zone_abbreviation(zone, on_the_day) })
+      : t('agenda_zone_both', { zone: zone.replace(/_/g, ' '), abbr: zone_abbreviation(zone, on_the_day), mine: zone_abbreviation(mine, on_the_day) }),
+  );
   reconcile(
     $('agenda-list'),
     agenda.segments.map((seg, i) => ({ seg, i })),
@@ -258,7 +268,7 @@ function render_agenda(state) {
     () => {
       const li = el('li', { class: 'agenda-item', testid: 'agenda-item' });
       li.append(
-        el('span', { class: 'agenda-time' }),
+        el('span', { class: 'agenda-time', testid: 'agenda-time' }, el('span', { class: 'agenda-clock' }), el('span', { class: 'agenda-local', testid: 'agenda-local' })),
         el(
           'div',
           { class: 'agenda-body' },
@@ -283,8 +293,13 @@ function render_agenda(state) {
       const [time, body, tag] = li.children;
       const [kind, title, speakers] = body.children;
       const started = typeof seg.actual_start === 'number' && (is_past || is_current);
-      set_text(time, started ? fmt_time(seg.actual_start, now) : starts[i] !== null ? `~${fmt_time(starts[i], now)}` : '');
-      time.title = started ? t('agenda_started', { time: fmt_time(seg.actual_start, now) }) : '';
+      const at = started ? seg.actual_start : starts[i];
+      const [clock, local] = time.children;
+      set_text(clock, typeof at === 'number' ? `${started ? '' : '~'}${fmt_zoned_time(at, zone, now)}` : '');
+      // A viewer in another zone also sees the time where they are.
+      set_text(local, typeof at === 'number' && zone !== viewer_zone() ? t('agenda_your_time', { time: fmt_time(at, now) }) : '');
+      show(local, Boolean(local.textContent));
+      time.title = started ? t('agenda_started', { time: fmt_zoned_time(seg.actual_start, zone, now) }) : '';
       set_text(kind, `${kind_label(seg.kind)} · ${t('agenda_minutes', { n: seg.planned_minutes })}`);
       set_text(title, seg.title || '');
       set_text(speakers, (seg.speakers || []).map((s) => s.name).filter(Boolean).join(', '));
@@ -340,6 +355,7 @@ function create_post() {
         el('span', { class: 'post-handle', dir: 'auto' }),
       ),
       el('time', { class: 'post-time rel-time' }),
+      el('span', { class: 'post-clock', testid: 'post-clock' }),
     ),
     el('p', { class: 'post-featured', testid: 'post-featured', text: t('featured') }),
     el('p', { class: 'post-text', dir: 'auto' }),
@@ -349,7 +365,7 @@ function create_post() {
 
 function update_post(li, h) {
   const [head, featured, text, link] = li.children;
-  const [net, author, time] = head.children;
+  const [net, author, time, clock] = head.children;
   const [name, handle] = author.children;
   li.dataset.id = h.id;
   li.classList.toggle('featured', Boolean(h.featured));
@@ -366,6 +382,8 @@ function update_post(li, h) {
   if (typeof h.created_at === 'number') time.dateTime = new Date(h.created_at).toISOString();
   set_text(time, fmt_age(h.created_at, conn.server_now()));
   time.title = fmt_time(h.created_at, conn.server_now());
+  // The clock time beside the age: "3 min ago · 2:14 PM", and the date on older posts.
+  set_text(clock, typeof h.created_at === 'number' ? ` · ${fmt_time(h.created_at, conn.server_now())}` : '');
   set_text(text, h.text || '');
   set_text_lang(text, h.text, h.lang);
   const url = safe_url(h.url);
@@ -466,6 +484,13 @@ function update_question(li, q) {
 
 function render_questions(state) {
   prune_my_questions(state);
+  if (feedback_for) {
+    // A merge notice is about a question: once that question has been public and leaves
+    // (rejected), the notice no longer applies.
+    const present = state.questions.some((q) => q.id === feedback_for);
+    if (present) feedback_seen = true;
+    else if (feedback_seen) clear_feedback();
+  }
   const by_votes = (a, b) => (Number(b.votes) || 0) - (Number(a.votes) || 0) || (a.asked_at || 0) - (b.asked_at || 0);
   const open = state.questions.filter((q) => q.status !== 'answered').sort(by_votes);
   const answered = state.questions.filter((q) => q.status === 'answered').sort(by_votes);
@@ -561,6 +586,17 @@ async function toggle_vote(id) {
 }
 
 let asking = false;
+// The question a merge notice is about; the notice goes when that question does.
+let feedback_for = null;
+let feedback_seen = false;
+
+// Notices about the last question sent are cleared once they no longer apply: when
+// the person starts on a new question, or the question they were about goes away.
+function clear_feedback() {
+  feedback_for = null;
+  feedback_seen = false;
+  set_text($('ask-feedback'), '');
+}
 
 function ask_lengths() {
   return { text: char_count($('ask-text').value.trim()), name: char_count($('ask-name').value.trim()) };
@@ -573,6 +609,17 @@ function update_ask_button() {
   set_text(counter, `${raw}/${ASK_MAX}`);
   counter.classList.toggle('over', raw > ASK_MAX);
   const closed = qa_closed();
+  // Every limit that stops Send says so in words, before the button turns grey.
+  const limit = $('ask-limit');
+  const problem = text > ASK_MAX
+    ? t('ask_text_over', { n: text - ASK_MAX, max: ASK_MAX })
+    : name > NAME_MAX
+      ? t('ask_name_over', { n: name - NAME_MAX, max: NAME_MAX })
+      : '';
+  set_text(limit, closed ? '' : problem);
+  show(limit, Boolean(problem) && !closed);
+  $('ask-name').setAttribute('aria-invalid', name > NAME_MAX ? 'true' : 'false');
+  $('ask-text').setAttribute('aria-invalid', text > ASK_MAX ? 'true' : 'false');
   $('ask-submit').disabled = closed || asking || text === 0 || text > ASK_MAX || name > NAME_MAX || conn.status.state !== 'connected';
   // Closed Q&A: the box stays readable (a half-typed question is kept) but takes no input.
   $('ask-text').disabled = closed;
@@ -603,7 +650,8 @@ async function submit_question(ev) {
     const ack = await conn.send(command);
     const status = ack.status || 'pending';
     const merged = ack.merged_into !== undefined && ack.merged_into !== null;
-    if (status === 'pending' && ack.question !== undefined) {
+    // A merged question is not the asker's own pending one: only their vote was added.
+    if (status === 'pending' && ack.question !== undefined && !merged) {
       my_questions.push({ id: String(ack.question), text, name: name || null, asked_at: Date.now() });
       save_json('asked', my_questions);
     }
@@ -613,8 +661,10 @@ async function submit_question(ev) {
       save_votes();
     }
     $('ask-text').value = '';
-    if (merged) set_text(feedback, t('ask_sent_merged'));
+    if (merged) set_text(feedback, status === 'pending' ? t('ask_sent_merged_pending') : t('ask_sent_merged'));
     else set_text(feedback, status === 'pending' ? t('ask_sent_pending') : t('ask_sent_open'));
+    feedback_for = merged ? String(ack.merged_into) : null;
+    feedback_seen = false;
   } catch (err) {
     if (err.code === 'conflict') set_text(feedback, t('ask_closed'));
     else if (err.code === 'rate_limited' && err.retry_after_ms) {
@@ -722,6 +772,8 @@ conn.on_state((state, change) => {
       render_topbar(state);
       break;
     case 'qa':
+      // "Q&A has just closed" no longer applies once it reopens.
+      if (state.qa && state.qa.open && $('ask-feedback').textContent === t('ask_closed')) clear_feedback();
       update_ask_button();
       break;
     default:
@@ -767,8 +819,22 @@ function setup() {
   track_bar_height();
   setup_tabs();
   $('ask-form').addEventListener('submit', submit_question);
-  $('ask-text').addEventListener('input', update_ask_button);
-  $('ask-name').addEventListener('input', update_ask_button);
+  for (const id of ['ask-text', 'ask-name']) {
+    $(id).addEventListener('input', () => {
+      if ($('ask-feedback').textContent) clear_feedback();
+      update_ask_button();
+    });
+  }
+  // The title is cut to one line on a phone; a tap (or Enter) shows all of it.
+  const title = $('event-title');
+  const toggle_title = () => title.setAttribute('aria-expanded', title.getAttribute('aria-expanded') === 'true' ? 'false' : 'true');
+  title.addEventListener('click', toggle_title);
+  title.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      ev.preventDefault();
+      toggle_title();
+    }
+  });
   $('ask-text').addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) $('ask-form').requestSubmit();
   });
