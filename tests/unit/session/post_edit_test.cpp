@@ -252,7 +252,8 @@ TEST(PostEditTest, BlockingTheAuthorRejectsTheirWaitingEditsAndTrustingApprovesT
   ASSERT_TRUE(wall.block_author("bluesky", "ana.example", "mod-ana", t0 + 2, out).ok());
   ASSERT_TRUE(wall.trust_author("bluesky", "ben.example", "mod-ana", t0 + 3, out).ok());
 
-  ASSERT_EQ(out.kinds(), (std::vector<std::string>{"queue.removed", "queue.removed", "highlight.added"}));
+  ASSERT_EQ(out.kinds(), (std::vector<std::string>{"queue.removed", "queue.authors", "queue.removed",
+                                                   "highlight.added", "queue.authors"}));
   EXPECT_EQ(wall.find("bluesky:1")->post.text, "Watching the summit #Road2NATO");
   EXPECT_EQ(wall.find("bluesky:2")->post.text, "Ben edited #Road2NATO");
   EXPECT_EQ(wall.queue_depth(), 0u);

@@ -85,6 +85,7 @@ class ReplicaTest : public ::testing::Test {
     out["posts_next"] = nullptr;
     out["questions_next"] = nullptr;
     out["rules"] = queue.at("rules");
+    out["authors"] = queue.at("authors");
     return out;
   }
 
