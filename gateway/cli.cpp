@@ -44,6 +44,7 @@ const char* const serve_help =
     "  --max-unauthenticated-per-ip N  ... from one address (default 2000)\n"
     "  --max-http-connections N    HTTP connections at once, before any upgrade (default 10000)\n"
     "  --max-http-connections-per-ip N  ... from one address, IPv6 by /64 (default 1000)\n"
+    "  --max-questions N           questions one event takes; the next ask is conflict (default 20000)\n"
     "  --new-viewers-per-minute N  new viewer ids per address after a burst of 1000 (default 300)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
     "  --questions-per-minute N    questions one connection may ask a minute (default 3)\n"
@@ -208,6 +209,10 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
                             : flag == "--max-http-connections"     ? out.config.max_http_connections
                                                                    : out.config.max_http_connections_per_ip;
       if (!parse_count(value, target) || target == 0) return flag + " wants a positive number";
+    } else if (flag == "--max-questions") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_count(value, out.config.max_questions) || out.config.max_questions == 0)
+        return "--max-questions wants a positive number";
     } else if (flag == "--new-viewers-per-minute") {
       if (!cursor.take(value)) return cursor.error;
       std::size_t rate = 0;

@@ -97,6 +97,12 @@ struct server_config {
   // connect-vote-disconnect loops get 300 extra votes a minute instead of 12,000.
   double ip_new_viewers_per_minute = 300;
   double ip_new_viewers_burst = 1000;
+  // Questions one event takes, whatever their status; the next ask is `conflict`. A real
+  // Q&A gets a few thousand; this keeps anonymous input from growing the state forever.
+  std::size_t max_questions = 20'000;
+  // Audit exports replay the whole journal on one thread; more requests than this waiting
+  // are answered 503 rather than queued without end.
+  std::size_t max_pending_exports = 4;
   // Addresses remembered by each per-address rate table; beyond it the least recently used
   // is forgotten (a fresh bucket is full), so a flood of addresses resets nobody else.
   std::size_t max_address_entries = 100'000;

@@ -1,4 +1,6 @@
 #include "gateway/engine_host.hpp"
+
+#include <limits>
 #include "gateway/clock.hpp"
 
 #include <boost/json/parse.hpp>
@@ -57,7 +59,8 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
       error = "cannot read the journal of " + id + ": " + error;
       return false;
     }
-    auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch);
+    loaded_.emplace_back(definition, epoch);
+    auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch, engine_limits());
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
                                                             engine->queue_snapshot(), limits);
     // Replaying the journal rebuilds the state and refills the resume window.
@@ -79,6 +82,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
                                {"skipped", std::to_string(skipped)}});
     engines_.push_back(std::move(engine));
     queue_depths_.emplace_back(0);
+    questions_refused_.emplace_back(0);
     templates_.push_back(std::move(replica));
   }
   return true;
@@ -113,6 +117,7 @@ void engine_host::schedule_tick() {
       std::uint64_t viewers = 0;
       for (auto& s : owner_.shards()) viewers += s->joined_count(event);
       queue_depths_[event].store(engines_[event]->queue_depth(), std::memory_order_relaxed);
+      questions_refused_[event].store(engines_[event]->questions_refused_full(), std::memory_order_relaxed);
       session::engine_reply reply = engines_[event]->tick(now, viewers);
       if (reply.journal) finish(event, std::move(reply), reply_target{});
     }
@@ -240,6 +245,29 @@ void engine_host::finish(std::size_t event, session::engine_reply reply, reply_t
       }});
 }
 
+session::engine_limits engine_host::engine_limits() const {
+  session::engine_limits limits;
+  limits.max_questions = owner_.config().max_questions;
+  return limits;
+}
+
+std::unique_ptr<session::event_engine> engine_host::replay_for_audit(std::size_t event,
+                                                                     std::string& error) const {
+  std::vector<std::string> records;
+  if (!store_.read_committed(loaded_[event].first.id, records, error)) return nullptr;
+  session::engine_limits limits = engine_limits();
+  limits.max_audit = std::numeric_limits<std::size_t>::max();
+  auto engine = std::make_unique<session::event_engine>(loaded_[event].first, loaded_[event].second, limits);
+  for (auto& text : records) {
+    boost::system::error_code ec;
+    auto record = boost::json::parse(text, ec);
+    std::string().swap(text);  // the text is done with: memory stays at about one journal
+    session::engine_reply reply;
+    if (!ec && record.is_object()) engine->replay(record.get_object(), reply);
+  }
+  return engine;
+}
+
 void engine_host::rebuild(std::size_t event) {
   const std::string& id = owner_.event_id(event);
   std::vector<std::string> records;
@@ -248,8 +276,8 @@ void engine_host::rebuild(std::size_t event) {
     log_event("rebuild_failed", {{"event", id}, {"why", error}});
     return;
   }
-  auto engine =
-      std::make_unique<session::event_engine>(engines_[event]->definition(), engines_[event]->epoch());
+  auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(),
+                                                        engines_[event]->epoch(), engine_limits());
   for (const auto& text : records) {
     boost::system::error_code ec;
     auto record = boost::json::parse(text, ec);

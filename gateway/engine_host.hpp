@@ -57,6 +57,10 @@ class engine_host {
   boost::json::object moderation_rules(std::size_t event) const;
   // Thread-safe: runs `work` with the engine on the engine thread (exports).
   void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
+  // Any thread but the engine's (it takes as long as the journal is long): the event rebuilt
+  // from its committed journal with every audit entry kept, for the audit export. Null with
+  // `error` when the journal cannot be read.
+  std::unique_ptr<session::event_engine> replay_for_audit(std::size_t event, std::string& error) const;
   // On the engine thread: commits the reply's journal record, then publishes and answers.
   void finish(std::size_t event, session::engine_reply reply, reply_target target);
 
@@ -66,6 +70,10 @@ class engine_host {
     return queue_depths_[event].load(std::memory_order_relaxed);
   }
   std::size_t size() const { return engines_.size(); }
+  // Questions refused because the event was full, as of the last tick; thread-safe.
+  std::uint64_t questions_refused(std::size_t event) const {
+    return questions_refused_[event].load(std::memory_order_relaxed);
+  }
 
  private:
   void schedule_tick();
@@ -73,6 +81,8 @@ class engine_host {
   std::optional<tracker::moderation_rules> checked_rules(const std::string& rules_json,
                                                          const reply_target& target);
   void rebuild(std::size_t event);
+  // The engines' limits from the configuration.
+  session::engine_limits engine_limits() const;
   std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;
 
   server& owner_;
@@ -80,8 +90,11 @@ class engine_host {
   net::io_context context_{1};
   net::steady_timer tick_timer_;
   std::vector<std::unique_ptr<session::event_engine>> engines_;
+  // Each event's definition and epoch as loaded, readable from any thread.
+  std::vector<std::pair<session::event_definition, std::string>> loaded_;
   std::vector<std::unique_ptr<session::event_replica>> templates_;  // as of load()
   std::deque<std::atomic<std::uint64_t>> queue_depths_;             // a deque: atomics never move
+  std::deque<std::atomic<std::uint64_t>> questions_refused_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 };

@@ -178,6 +178,8 @@ std::string metrics_text(server& owner) {
          std::to_string(load(m.unauthenticated_refusals)) + "\n";
   out += "companion_unauthenticated_refusals_total{cap=\"address\"} " +
          std::to_string(load(m.unauthenticated_refusals_address)) + "\n";
+  gauge("companion_export_refusals_total", "Audit exports refused while others were being prepared.",
+        "counter", load(m.export_refusals));
   gauge("companion_new_viewer_refusals_total", "Hellos refused: too many new viewer ids from one address.",
         "counter", load(m.new_viewer_refusals));
   out +=
@@ -249,6 +251,12 @@ std::string metrics_text(server& owner) {
          std::to_string(static_cast<double>(m.decision_sum_ms.load(std::memory_order_relaxed)) / 1000.0) +
          "\n";
   out += "companion_moderation_decision_seconds_count " + std::to_string(decided) + "\n";
+  out +=
+      "# HELP companion_questions_refused_full_total Questions refused because the event reached "
+      "--max-questions.\n# TYPE companion_questions_refused_full_total counter\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event)
+    out += "companion_questions_refused_full_total{event=\"" + owner.event_id(event) + "\"} " +
+           std::to_string(owner.engines().questions_refused(event)) + "\n";
   out +=
       "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
@@ -479,11 +487,10 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
       if (!staff_authorized(owner, request, owner.event_id(event), error))
         return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
       bool questions = rest == "questions.csv";
-      // The engine's full records live on its thread; the answer comes back to this shard.
       auto shared_request = std::make_shared<http_request>(request);
-      owner.engines().with_engine(event, [&home, questions, shared_request, reply = std::move(reply),
-                                          event_name = owner.event_id(event)](session::event_engine& engine) {
-        std::string body = questions ? questions_csv(engine) : audit_csv(engine);
+      auto answer = [&home, questions, shared_request, reply = std::move(reply),
+                     event_name = owner.event_id(event)](std::string body) {
+        // Built off the shards; the answer comes back to this one.
         net::post(
             home.context(), [shared_request, reply, body = std::move(body), questions, event_name]() mutable {
               auto response = make_response(*shared_request, http::status::ok, "text/csv; charset=utf-8",
@@ -494,6 +501,29 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
               response.set(http::field::cache_control, "no-store");
               reply(std::move(response));
             });
+      };
+      if (questions) {
+        // Every question is in the engine's memory, on its thread.
+        owner.engines().with_engine(event, [answer = std::move(answer)](session::event_engine& engine) {
+          answer(questions_csv(engine));
+        });
+        return;
+      }
+      // The audit covers the whole event: it is rebuilt from the journal on the export
+      // thread, one export at a time, never on a shard or the engine thread.
+      if (!owner.try_start_export()) {
+        server_metrics::add(owner.metrics().export_refusals);
+        return reply(json_error(request, http::status::service_unavailable, "rate_limited",
+                                "an export is being prepared; retry in a few seconds"));
+      }
+      net::post(owner.exports(), [&owner, event, answer = std::move(answer)] {
+        std::string why;
+        auto engine = owner.engines().replay_for_audit(event, why);
+        if (!engine) log_event("export_failed", {{"event", owner.event_id(event)}, {"why", why}});
+        std::string body = engine ? audit_csv(*engine) : std::string();
+        engine.reset();
+        owner.finish_export();
+        answer(std::move(body));
       });
       return;
     }

@@ -29,7 +29,9 @@ struct server_metrics {
   counter http_refusals_address{0};             // ... at the per-address cap
   counter unauthenticated_refusals{0};          // upgrades refused: too many waiting for hello (any address)
   counter unauthenticated_refusals_address{0};  // ... from this address
-  counter new_viewer_refusals{0};               // hellos refused: too many new viewer ids from the address
+  counter new_viewer_refusals{0};
+  counter export_refusals{0};  // audit exports refused while others are being prepared               //
+                               // hellos refused: too many new viewer ids from the address
   counter commands{0};
   counter broadcasts{0};
   counter catch_up_frames{0};        // frames of joins and resumes, exempt from the 4008 limits

@@ -28,6 +28,9 @@ server::server(server_config config)
       unauthenticated_addresses_(config_.max_unauthenticated_per_ip) {}
 
 server::~server() {
+  // An export in progress reads the journal: it ends before the store does.
+  exports_.stop();
+  exports_.join();
   if (revocations_) revocations_->stop();
   if (ingest_) ingest_->stop();
   if (engines_) engines_->stop();

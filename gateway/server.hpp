@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/thread_pool.hpp>
 #include "gateway/address_limiter.hpp"
 #include "gateway/client_address.hpp"
 #include "gateway/config.hpp"
@@ -15,6 +16,7 @@
 #include "gateway/ingest_host.hpp"
 #include "gateway/jwt.hpp"
 #include "gateway/metrics.hpp"
+
 #include "gateway/net.hpp"
 #include "gateway/rate_limiter.hpp"
 #include "gateway/revocation_watch.hpp"
@@ -57,6 +59,10 @@ class server {
   address_buckets& address_questions() { return address_questions_; }
   address_buckets& address_votes() { return address_votes_; }
   address_buckets& address_new_viewers() { return address_new_viewers_; }
+  // The thread that builds exports from the journal, and the places in its queue.
+  net::thread_pool& exports() { return exports_; }
+  bool try_start_export() { return exports_pending_.try_acquire(); }
+  void finish_export() { exports_pending_.release(); }
   // HTTP connections per address and in total; WebSockets waiting for hello per address.
   address_limiter& http_limits() { return http_addresses_; }
   total_limiter& http_total() { return http_total_; }
@@ -110,6 +116,9 @@ class server {
   address_limiter http_addresses_;
   total_limiter http_total_;
   address_limiter unauthenticated_addresses_;
+  // Exports replay a whole journal: a few at a time is plenty for a handful of staff.
+  total_limiter exports_pending_{config_.max_pending_exports};
+  net::thread_pool exports_{1};
   std::atomic<bool> draining_{false};
   std::atomic<std::uint64_t> unauthenticated_{0};
   std::unique_ptr<net::steady_timer> shutdown_timer_;

@@ -102,7 +102,7 @@ struct event_engine::state final : publisher {
         limits(l),
         run(definition.segments),
         questions(definition.questions_premoderated),
-        wall(wall_limits{l.wall_size}),
+        wall(wall_limits{l.wall_size, wall_limits{}.max_posts, l.max_audit}),
         moderation(definition.moderation) {
     for (const auto& tag : definition.hashtags) tag_totals[tag] = 0;
     // The state shows only published stats, so that it always equals what followers hold.
@@ -133,6 +133,8 @@ struct event_engine::state final : publisher {
   // The journal format whose rules apply to the input being handled: the current
   // one live, the record's own while replaying.
   int rules_version = journal_version;
+  bool replaying = false;  // inside replay(): limits on new input do not apply
+  std::uint64_t questions_refused_full = 0;
 
   void change(std::string_view kind, boost::json::value data) override {
     auto message = std::make_shared<published_message>();
@@ -307,6 +309,12 @@ struct event_engine::state final : publisher {
     if (type == "announce") return announce(cmd, now);
     if (type == "stage.message") return stage_message(cmd, now);
     if (type == "on_screen.set") return set_screen(cmd, who, staff_name);
+    if (type == "question.ask" && !replaying && questions.all().size() >= limits.max_questions) {
+      // Counted, and journaled asks replay whatever the cap is now: nothing accepted is lost.
+      ++questions_refused_full;
+      return outcome::failure(error_code::conflict, "this event takes no more questions (at most " +
+                                                        std::to_string(limits.max_questions) + ")");
+    }
     if (type == "question.ask")
       return questions.ask(who.viewer, *cmd.text, cmd.name, current_segment(), now, *this, ack);
     if (type == "question.vote") return questions.vote(cmd.question, who.viewer, true, *this);
@@ -485,7 +493,9 @@ bool event_engine::replay(const boost::json::object& record, engine_reply& reply
   // A record from a newer server has rules this one does not know.
   if (version < 1 || version > journal_version) return false;
   state_->rules_version = version;
+  state_->replaying = true;
   bool understood = replay_record(record, reply);
+  state_->replaying = false;
   state_->rules_version = journal_version;
   return understood;
 }
@@ -564,6 +574,10 @@ std::size_t event_engine::queue_depth() const {
 }
 const question_board& event_engine::questions() const {
   return state_->questions;
+}
+
+std::uint64_t event_engine::questions_refused_full() const {
+  return state_->questions_refused_full;
 }
 const post_wall& event_engine::wall() const {
   return state_->wall;

@@ -66,6 +66,12 @@ struct engine_limits {
   millis stats_interval = 1000;
   // The wall in the snapshot keeps the newest highlights only.
   std::size_t wall_size = 50;
+  // Moderation decisions kept in memory for the moderators' view; the audit export reads
+  // the journal instead and is complete whatever this holds.
+  std::size_t max_audit = 200'000;
+  // Questions an event takes (all statuses); the next ask is `conflict`. A real Q&A gets a
+  // few thousand; the cap keeps anonymous input from growing the state without end.
+  std::size_t max_questions = 20'000;
 };
 
 class event_engine {
@@ -104,6 +110,8 @@ class event_engine {
   // Posts and questions waiting for a moderator.
   std::size_t queue_depth() const;
   const question_board& questions() const;
+  // Asks refused because the event reached max_questions.
+  std::uint64_t questions_refused_full() const;
   const post_wall& wall() const;
 
  private:
