@@ -110,6 +110,11 @@ int serve(const std::vector<std::string>& args) {
             << "/moderate#token=" << console_token(session::role::moderator) << "\n"
             << "  on-screen overlay: " << base << "/screen?event=" << default_event << "\n"
             << "  stage timer:       " << base << "/timer?event=" << default_event << "\n"
+            << "  The console links above are signed \"console\". Give each person a link of their own,\n"
+            << "  so their name is recorded with every decision and shown on their console:\n"
+            << "    companion token --role moderator --subject \"Ana Ruiz\" --event " << default_event
+            << " --data " << config.data_dir.string() << "\n"
+            << "    then send them " << base << "/moderate#token=<the printed token> (producers: /produce)\n"
             << std::flush;
   return server.run();
 }

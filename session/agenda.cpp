@@ -124,6 +124,85 @@ outcome agenda::end(millis now) {
   return outcome::success();
 }
 
+std::optional<std::size_t> agenda::find(std::string_view segment_id) const {
+  for (std::size_t i = 0; i < segments_.size(); ++i)
+    if (segments_[i].definition.id == segment_id) return i;
+  return std::nullopt;
+}
+
+std::size_t agenda::first_upcoming() const {
+  return current_ ? *current_ + 1 : 0;
+}
+
+outcome agenda::upcoming_position(const std::optional<std::string>& after, std::size_t& position) const {
+  if (!after) {
+    position = 0;
+  } else if (auto index = find(*after)) {
+    position = *index + 1;
+  } else {
+    return outcome::failure(error_code::not_found, "no segment \"" + *after + "\"");
+  }
+  if (position < first_upcoming())
+    return conflict("only upcoming segments can change place: put it after the current segment or later");
+  return outcome::success();
+}
+
+outcome agenda::update_segment(segment_definition replacement) {
+  if (status_ == agenda_status::ended) return conflict("the show has ended");
+  auto index = find(replacement.id);
+  if (!index) return outcome::failure(error_code::not_found, "no segment \"" + replacement.id + "\"");
+  segments_[*index].definition = std::move(replacement);
+  return outcome::success();
+}
+
+outcome agenda::add_segment(segment_definition segment, const std::optional<std::string>& after, bool at_end,
+                            std::size_t max_segments) {
+  if (status_ == agenda_status::ended) return conflict("the show has ended");
+  if (find(segment.id)) return conflict("a segment \"" + segment.id + "\" exists already");
+  if (segments_.size() >= max_segments)
+    return conflict("the agenda has " + std::to_string(max_segments) + " segments, the most it may have");
+  std::size_t position = segments_.size();
+  if (!at_end)
+    if (auto refused = upcoming_position(after, position); !refused.ok()) return refused;
+  segments_.insert(segments_.begin() + static_cast<std::ptrdiff_t>(position),
+                   segment_state{std::move(segment), std::nullopt});
+  return outcome::success();
+}
+
+outcome agenda::remove_segment(std::string_view segment_id) {
+  if (status_ == agenda_status::ended) return conflict("the show has ended");
+  auto index = find(segment_id);
+  if (!index)
+    return outcome::failure(error_code::not_found, "no segment \"" + std::string(segment_id) + "\"");
+  if (*index < first_upcoming())
+    return conflict("\"" + std::string(segment_id) +
+                    "\" is running or has run; only upcoming segments can go");
+  if (segments_.size() == 1) return conflict("the agenda needs at least one segment");
+  segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(*index));
+  return outcome::success();
+}
+
+outcome agenda::move_segment(std::string_view segment_id, const std::optional<std::string>& after) {
+  if (status_ == agenda_status::ended) return conflict("the show has ended");
+  auto index = find(segment_id);
+  if (!index)
+    return outcome::failure(error_code::not_found, "no segment \"" + std::string(segment_id) + "\"");
+  if (after && *after == segment_id)
+    return outcome::failure(error_code::bad_request, "a segment cannot go after itself");
+  if (*index < first_upcoming())
+    return conflict("\"" + std::string(segment_id) + "\" is running or has run; only upcoming segments move");
+  // Taken out first, so the position is counted in the list without it.
+  segment_state moving = std::move(segments_[*index]);
+  segments_.erase(segments_.begin() + static_cast<std::ptrdiff_t>(*index));
+  std::size_t position = 0;
+  if (auto refused = upcoming_position(after, position); !refused.ok()) {
+    segments_.insert(segments_.begin() + static_cast<std::ptrdiff_t>(*index), std::move(moving));
+    return refused;
+  }
+  segments_.insert(segments_.begin() + static_cast<std::ptrdiff_t>(position), std::move(moving));
+  return outcome::success();
+}
+
 json::object agenda::to_json() const {
   json::array segments;
   for (const auto& segment : segments_) segments.emplace_back(segment_to_json(segment));

@@ -45,6 +45,18 @@ class agenda {
   // live|paused -> ended; current becomes none.
   outcome end(millis now);
 
+  // Live rundown edits. Upcoming segments (after the current one; every one before the
+  // start) may be added, removed and reordered; any segment may be renamed, re-timed or
+  // get other speakers. Nothing may change after the end.
+  // Replaces a segment's definition (same id): not_found for an unknown id.
+  outcome update_segment(segment_definition replacement);
+  // Adds a segment after `after` (nullopt: first), or at the end when `at_end`.
+  outcome add_segment(segment_definition segment, const std::optional<std::string>& after, bool at_end,
+                      std::size_t max_segments);
+  outcome remove_segment(std::string_view segment_id);
+  // Moves an upcoming segment to just after `after` (nullopt: first).
+  outcome move_segment(std::string_view segment_id, const std::optional<std::string>& after);
+
   agenda_status status() const { return status_; }
   std::optional<std::size_t> current_index() const { return current_; }
   const std::vector<segment_state>& segments() const { return segments_; }
@@ -62,6 +74,13 @@ class agenda {
  private:
   // Rules shared by next/previous/go_to: the show must be live or paused.
   outcome require_running() const;
+  // The index of a segment by id, if any.
+  std::optional<std::size_t> find(std::string_view segment_id) const;
+  // The first index the rundown may change at: after the current segment.
+  std::size_t first_upcoming() const;
+  // Where a segment goes when placed after `after` (nullopt: first); not_found or a
+  // conflict for a position that is not upcoming.
+  outcome upcoming_position(const std::optional<std::string>& after, std::size_t& position) const;
   void enter(std::size_t index, millis now);
   // Adds the pause so far to the current segment's paused time.
   void credit_pause(millis now);

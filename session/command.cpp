@@ -27,9 +27,11 @@ struct command_rule {
   bool needs_author = false;
   bool needs_open = false;
   bool needs_rules = false;
+  bool needs_segment_fields = false;  // kind, title and planned_minutes (a new segment)
+  bool needs_after = false;           // present, a segment id or null
 };
 
-constexpr std::array<command_rule, 36> command_rules{{
+constexpr std::array<command_rule, 40> command_rules{{
     {"hello", role::viewer},
     {"ping", role::viewer},
     {"token.refresh", role::moderator},
@@ -62,6 +64,10 @@ constexpr std::array<command_rule, 36> command_rules{{
     {"agenda.goto", role::producer, false, false, false, false, true},
     {"announce", role::producer, true},
     {"stage.message", role::producer, true},
+    {"segment.add", role::producer, false, false, false, false, true, false, false, false, true},
+    {"segment.update", role::producer, false, false, false, false, true},
+    {"segment.remove", role::producer, false, false, false, false, true},
+    {"segment.move", role::producer, false, false, false, false, true, false, false, false, false, true},
     {"qa.set", role::producer, false, false, false, false, false, false, true},
     {"moderation.set", role::moderator, false, false, false, false, false, false, false, true},
     {"questions.page", role::viewer},
@@ -290,6 +296,10 @@ std::string missing_field(const command_rule& rule, const command& cmd) {
   if (rule.needs_author && cmd.handle.empty()) return "handle";
   if (rule.needs_rules && cmd.rules_json.empty()) return "rules";
   if (rule.needs_open && !cmd.kind) return "open";
+  if (rule.needs_segment_fields && !cmd.kind) return "kind";
+  if (rule.needs_segment_fields && !cmd.title) return "title";
+  if (rule.needs_segment_fields && !cmd.planned_minutes) return "planned_minutes";
+  if (rule.needs_after && !cmd.after_given) return "after";
   return {};
 }
 
@@ -399,6 +409,8 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
     } else if (key == "status") {
       read_string(value, key, out.status, false, error);
     } else if (key == "after") {
+      // A page's cursor, or where a segment goes (segment.add, segment.move); null for both.
+      out.after_given = true;
       read_string(value, key, out.after, true, error);
     } else if (key == "limit") {
       std::int64_t number = 0;
@@ -406,6 +418,27 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
         if (error.empty()) error = "field \"limit\" must be an integer";
       } else {
         limit = number;
+      }
+    } else if (key == "title") {
+      read_string(value, key, out.title, false, error);
+    } else if (key == "planned_minutes") {
+      std::int64_t minutes = 0;
+      if (value.get_int64().get(minutes)) {
+        if (error.empty()) error = "field \"planned_minutes\" must be a whole number";
+      } else {
+        out.planned_minutes = minutes;
+      }
+    } else if (key == "speakers") {
+      // Kept as JSON text and checked with the event file's rules by the engine.
+      od::array speakers;
+      std::string_view raw;
+      boost::system::error_code ec;
+      if (value.get_array().get(speakers) || speakers.raw_json().get(raw)) {
+        if (error.empty()) error = "field \"speakers\" must be an array";
+      } else if (boost::json::parse(raw, ec); ec) {
+        return refuse("malformed JSON");
+      } else {
+        out.speakers_json = std::string(raw);
       }
     } else if (key == "open") {
       bool flag = false;
@@ -497,6 +530,15 @@ boost::json::object command_to_json(const command& cmd) {
     auto rules = boost::json::parse(cmd.rules_json, ec);
     if (!ec) json["rules"] = std::move(rules);
   }
+  if (cmd.title) json["title"] = *cmd.title;
+  if (cmd.planned_minutes) json["planned_minutes"] = *cmd.planned_minutes;
+  if (cmd.speakers_json) {
+    boost::system::error_code ec;
+    auto speakers = boost::json::parse(*cmd.speakers_json, ec);
+    if (!ec) json["speakers"] = std::move(speakers);
+  }
+  if (cmd.after_given)
+    json["after"] = cmd.after ? boost::json::value(*cmd.after) : boost::json::value(nullptr);
   return json;
 }
 
@@ -531,6 +573,15 @@ bool command_from_json(const boost::json::object& json, command& out) {
   copy_optional("item", out.item);
   if (auto it = json.find("rules"); it != json.end() && it->value().is_object())
     out.rules_json = boost::json::serialize(it->value());
+  copy_optional("title", out.title);
+  if (auto it = json.find("planned_minutes"); it != json.end() && it->value().is_int64())
+    out.planned_minutes = it->value().get_int64();
+  if (auto it = json.find("speakers"); it != json.end() && it->value().is_array())
+    out.speakers_json = boost::json::serialize(it->value());
+  if (auto it = json.find("after"); it != json.end()) {
+    out.after_given = true;
+    if (it->value().is_string()) out.after = std::string(it->value().get_string());
+  }
   return true;
 }
 

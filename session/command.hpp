@@ -53,8 +53,15 @@ struct command {
   // questions.page and queue.page (queue.page names its list in `kind`); reads that are
   // answered by the gateway and never journaled.
   std::optional<std::string> status;
-  std::optional<std::string> after;  // a cursor from an earlier page; null: from the start
+  // A cursor from an earlier page (null: from the start), or for segment.add and
+  // segment.move the segment to place the segment after (null: first).
+  std::optional<std::string> after;
+  bool after_given = false;
   std::size_t limit = 0;
+  // segment.add / segment.update: the segment's fields (`segment` names it, `kind` above)
+  std::optional<std::string> title;
+  std::optional<std::int64_t> planned_minutes;
+  std::optional<std::string> speakers_json;  // the speakers array, as JSON text
 };
 
 struct decode_failure {

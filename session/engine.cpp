@@ -1,5 +1,6 @@
 #include "engine.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <deque>
@@ -17,6 +18,10 @@ namespace {
 constexpr std::size_t max_announcement = 500;
 // A stage message is read from across a stage at a glance, in large type.
 constexpr std::size_t max_stage_message = 140;
+// A segment title is one line on a phone's Now card and in the agenda list.
+constexpr std::size_t max_segment_title = 200;
+// A stage holds a panel; more names than this do not fit any page that lists them.
+constexpr std::size_t max_segment_speakers = 12;
 constexpr millis minute = 60'000;
 
 boost::json::object post_to_json(const social_post& post) {
@@ -266,6 +271,60 @@ struct event_engine::state final : publisher {
     return outcome::success();
   }
 
+  // Live rundown edits: the segment is checked by the event file's rules, so what a
+  // producer adds during the show is as valid as what the file held.
+  outcome rundown_command(const command& cmd) {
+    const std::string& type = cmd.type;
+    outcome result;
+    if (type == "segment.remove") {
+      result = run.remove_segment(cmd.segment);
+    } else if (type == "segment.move") {
+      result = run.move_segment(cmd.segment, cmd.after);
+    } else {
+      boost::json::object fields;
+      if (type == "segment.update") {
+        auto found = std::find_if(run.segments().begin(), run.segments().end(),
+                                  [&](const segment_state& s) { return s.definition.id == cmd.segment; });
+        if (found == run.segments().end())
+          return outcome::failure(error_code::not_found, "no segment \"" + cmd.segment + "\"");
+        fields = segment_definition_to_json(found->definition);
+      } else {
+        fields["id"] = cmd.segment;
+      }
+      if (cmd.kind) fields["kind"] = *cmd.kind;
+      if (cmd.title) {
+        std::string title = trim_text(*cmd.title);
+        if (count_code_points(title) > max_segment_title)
+          return outcome::failure(
+              error_code::bad_request,
+              "a segment title has at most " + std::to_string(max_segment_title) + " characters");
+        if (has_control_characters(title))
+          return outcome::failure(error_code::bad_request, "the title contains control characters");
+        fields["title"] = title;
+      }
+      if (cmd.planned_minutes) fields["planned_minutes"] = *cmd.planned_minutes;
+      if (cmd.speakers_json) {
+        boost::system::error_code ec;
+        auto speakers = boost::json::parse(*cmd.speakers_json, ec);
+        if (ec || !speakers.is_array())
+          return outcome::failure(error_code::bad_request, "speakers must be an array");
+        if (speakers.as_array().size() > max_segment_speakers)
+          return outcome::failure(
+              error_code::bad_request,
+              "a segment has at most " + std::to_string(max_segment_speakers) + " speakers");
+        fields["speakers"] = std::move(speakers);
+      }
+      segment_definition segment;
+      std::string why;
+      if (!parse_segment(fields, segment, why)) return outcome::failure(error_code::bad_request, why);
+      result = type == "segment.update"
+                   ? run.update_segment(std::move(segment))
+                   : run.add_segment(std::move(segment), cmd.after, !cmd.after_given, limits.max_segments);
+    }
+    if (result.ok()) change("agenda", run.to_json());
+    return result;
+  }
+
   outcome agenda_command(const command& cmd, millis now) {
     outcome result;
     if (cmd.type == "agenda.start")
@@ -306,6 +365,7 @@ struct event_engine::state final : publisher {
     const std::string& type = cmd.type;
     const std::string staff_name = who.subject.empty() ? std::string(to_string(who.who)) : who.subject;
     if (type.starts_with("agenda.")) return agenda_command(cmd, now);
+    if (type.starts_with("segment.")) return rundown_command(cmd);
     if (type == "announce") return announce(cmd, now);
     if (type == "stage.message") return stage_message(cmd, now);
     if (type == "on_screen.set") return set_screen(cmd, who, staff_name);

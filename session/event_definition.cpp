@@ -499,6 +499,28 @@ event_load_result parse_event_definition(std::string_view json_text, std::string
   return def;
 }
 
+bool parse_segment(const json::value& json, segment_definition& out, std::string& why) {
+  segment_definition parsed;
+  if (auto p = read_segment(json, "", parsed)) {
+    why = p->field.empty() ? p->why : p->field + ": " + p->why;
+    return false;
+  }
+  out = std::move(parsed);
+  return true;
+}
+
+json::object segment_definition_to_json(const segment_definition& segment) {
+  json::array speakers;
+  for (const auto& person : segment.speakers)
+    speakers.emplace_back(
+        json::object{{"name", person.name}, {"role", person.role}, {"title", person.title}});
+  return json::object{{"id", segment.id},
+                      {"kind", segment.kind},
+                      {"title", segment.title},
+                      {"planned_minutes", segment.planned_minutes},
+                      {"speakers", std::move(speakers)}};
+}
+
 json::object event_to_json(const event_definition& def) {
   json::array hashtags;
   for (const auto& tag : def.hashtags) hashtags.emplace_back(tag);

@@ -72,6 +72,13 @@ event_load_result parse_event_definition(std::string_view json_text, std::string
 // checked against the system's zone database by whoever loads the file.
 bool looks_like_time_zone(std::string_view name);
 
+// Checks one agenda segment given as JSON by the event file's rules (id, kind, title,
+// planned_minutes 1..600, speakers) and fills `out`; on failure returns false and sets
+// `why` to the field and the reason ("planned_minutes: must be 1..600").
+bool parse_segment(const boost::json::value& json, segment_definition& out, std::string& why);
+// A segment as the event file writes it.
+boost::json::object segment_definition_to_json(const segment_definition& segment);
+
 // The public "event" object of the state (protocol.md), plus "links".
 boost::json::object event_to_json(const event_definition& def);
 

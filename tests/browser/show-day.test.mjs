@@ -240,3 +240,101 @@ test('/timer shows the time left large, amber near the end, red when over, and s
   await digitsColour(monitor, 'rgb(239, 68, 68)');
   assert.deepEqual(stage.problems, []);
 });
+
+// ---- The rundown changes live ----
+
+test('the producer edits the rundown live and the viewer agenda follows', { timeout: 60000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await stage.server();
+  const producer = await stage.producer(server);
+  const viewer = await stage.viewer(server);
+  for (const page of [producer, viewer]) await waitConnected(page);
+  await producer.getByTestId('btn-start').click();
+  await waitText(viewer, 'now-title', 'Opening remarks');
+  const viewerTitles = () => viewer.getByTestId('agenda-list').locator('li').evaluateAll((items) => items.map((li) => li.textContent));
+
+  // The panel runs long: 45 -> 60 minutes, and a new moderator.
+  await producer.getByTestId('edit-panel').click();
+  const dialog = producer.getByTestId('segment-dialog');
+  await dialog.waitFor({ state: 'visible' });
+  assert.equal(await producer.getByTestId('segment-minutes').inputValue(), '45');
+  await producer.getByTestId('segment-minutes').fill('60');
+  await producer.getByTestId('segment-speakers').fill('Ana Ruiz | moderator | Director, Example Institute\nMirna Galic | panelist | Senior Analyst');
+  await producer.getByTestId('segment-save').click();
+  await waitText(producer, 'last-command', 'acknowledged');
+  await producer.locator('[data-testid=goto-panel] .jump-meta', { hasText: '60 min' }).waitFor({ timeout: 5000 });
+
+  // A speaker cancels: a fireside chat goes in after the keynote instead.
+  await producer.getByTestId('rundown-add').click();
+  await producer.getByTestId('segment-title').fill('Fireside chat');
+  await producer.getByTestId('segment-kind').selectOption('panel');
+  await producer.getByTestId('segment-minutes').fill('15');
+  await producer.getByTestId('segment-after').selectOption('keynote');
+  await producer.getByTestId('segment-save').click();
+  await producer.getByTestId('goto-fireside-chat').waitFor({ timeout: 5000 });
+  await viewer.getByTestId('agenda-list').getByText('Fireside chat').waitFor({ timeout: 5000 });
+
+  // Reorder: the closing moves up above Q&A; then Q&A is removed (after a confirmation).
+  await producer.getByTestId('up-closing').click();
+  await waitText(producer, 'last-command', 'acknowledged');
+  await producer.getByTestId('remove-qa').click();
+  await producer.getByTestId('confirm-remove-dialog').waitFor({ state: 'visible' });
+  assert.match(await producer.getByTestId('confirm-remove-dialog').textContent(), /Audience Q&A/);
+  await producer.getByTestId('confirm-remove').click();
+  await producer.getByTestId('goto-qa').waitFor({ state: 'detached', timeout: 5000 });
+
+  const rows = await producer.getByTestId('jump-list').locator('.jump-title').allTextContents();
+  assert.deepEqual(rows, ['Opening remarks', 'Keynote remarks', 'Fireside chat', 'Panel: NATO and its Indo-Pacific partners', 'Closing']);
+  await viewer.waitForFunction(
+    () => !document.querySelector('[data-testid=agenda-list]').textContent.includes('Audience Q&A'),
+    null,
+    { timeout: 5000 },
+  );
+  const titles = await viewerTitles();
+  assert.equal(titles.length, 5);
+  assert.ok(titles[2].includes('Fireside chat'), titles[2]);
+  // What has run stays put: the opening has no move or remove tools.
+  for (const tool of ['up', 'down', 'remove']) assert.equal(await producer.getByTestId(`${tool}-opening`).isDisabled(), true);
+  assert.equal(await producer.getByTestId('edit-opening').isDisabled(), false);
+  // Up next on the viewer's Now card follows the new order.
+  await producer.getByTestId('btn-next').click();
+  await waitText(viewer, 'now-title', 'Keynote remarks');
+  await waitText(viewer, 'up-next', 'Fireside chat');
+  const state = await (await fetch(`${server.url}/api/events/${defaultEvent}/state`)).json();
+  const panel = state.agenda.segments.find((s) => s.id === 'panel');
+  assert.equal(panel.planned_minutes, 60);
+  assert.deepEqual(panel.speakers.map((s) => [s.name, s.role]), [['Ana Ruiz', 'moderator'], ['Mirna Galic', 'panelist']]);
+  assert.deepEqual(stage.problems, []);
+});
+
+// ---- Named staff ----
+
+test('each console shows who it is signed in as; a moderator link on /produce points to /moderate', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await stage.server();
+  const ana = server.token('moderator', { subject: 'Ana Ruiz' });
+  const joe = server.token('producer', { subject: 'Joe Park' });
+  const producer = await stage.open(server, `/produce#token=${joe}`, { name: 'producer' });
+  await waitConnected(producer);
+  await waitText(producer, 'signed-in-as', 'Signed in as Joe Park (producer)');
+  assert.equal(await producer.getByTestId('wrong-console').isVisible(), false);
+
+  // A moderator's link opened on the producer console says so and leads to the right one.
+  const misplaced = await stage.open(server, `/produce#token=${ana}`, { name: 'misplaced' });
+  await waitText(misplaced, 'wrong-console', 'This is a moderator link');
+  await waitText(misplaced, 'signed-in-as', 'Signed in as Ana Ruiz (moderator)');
+  await misplaced.getByTestId('wrong-console-link').click();
+  await misplaced.waitForURL(/\/moderate$/);
+  await waitConnected(misplaced);
+  await waitText(misplaced, 'signed-in-as', 'Signed in as Ana Ruiz (moderator)');
+  assert.equal(await misplaced.getByTestId('wrong-console').isVisible(), false);
+
+  // A producer may moderate: on /moderate the producer's console is offered back.
+  const producerModerating = await stage.open(server, `/moderate#token=${joe}`, { name: 'producer-moderating' });
+  await waitConnected(producerModerating);
+  await waitText(producerModerating, 'wrong-console', 'you can also moderate');
+  assert.equal(await producerModerating.getByTestId('wrong-console-link').getAttribute('href'), '/produce');
+  assert.deepEqual(stage.problems, []);
+});

@@ -4,7 +4,7 @@
 // follows one command from sent to ack or error.
 
 import { Connection, event_from_url } from './connection.js';
-import { load_token, save_token, forget_token, token_expires_at } from './token.js';
+import { load_token, save_token, forget_token, token_expires_at, token_claims } from './token.js';
 import { t, error_text, translate_page } from './strings.js';
 import { set_text, show, connection_text } from './dom.js';
 
@@ -34,9 +34,33 @@ export function start_staff_page() {
     $('token-input').focus();
   }
 
+  // Who this console is signed in as (the token's subject: a person's name when the
+  // token was made with --subject), and a pointer to the other console when the token
+  // is for it: a moderator token on /produce can do nothing there.
+  function render_identity() {
+    const claims = token_claims(token) || {};
+    const who = $('signed-in-as');
+    if (who) {
+      set_text(who, claims.sub ? t('signed_in_as', { name: claims.sub, role: t(`staff_role_${claims.role}`) }) : '');
+      who.dataset.role = claims.role || '';
+    }
+    const wrong = $('wrong-console');
+    if (!wrong) return;
+    const page = document.body.dataset.console;
+    const other = claims.role === 'moderator' && page === 'producer' ? 'moderate' : claims.role === 'producer' && page === 'moderator' ? 'produce' : null;
+    show(wrong, other !== null);
+    if (other === null) return;
+    const link = $('wrong-console-link');
+    link.href = `/${other}${window.location.search}`;
+    set_text($('wrong-console-text'), t(other === 'moderate' ? 'wrong_console_moderator' : 'other_console_producer'));
+    set_text(link, t(other === 'moderate' ? 'open_moderator_console' : 'open_producer_console'));
+    wrong.dataset.kind = other === 'moderate' ? 'wrong' : 'also';
+  }
+
   function show_console() {
     show(gate, false);
     show(console_root, true);
+    render_identity();
   }
 
   gate.addEventListener('submit', (ev) => {

@@ -44,18 +44,25 @@ export function forget_token() {
   }
 }
 
-// The token's expiry (`exp` claim) in ms since the epoch, or null when the
-// token cannot be read. Only the payload is decoded; the server checks the signature.
-export function token_expires_at(token) {
+// The token's claims ({sub, role, event, exp}), or null when the token cannot be
+// read. Only the payload is decoded, for display; the server checks the signature.
+export function token_claims(token) {
   if (typeof token !== 'string') return null;
   const parts = token.split('.');
   if (parts.length !== 3) return null;
   try {
     const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
     const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
-    const claims = JSON.parse(atob(padded));
-    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+    const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
+    const claims = JSON.parse(new TextDecoder().decode(bytes));
+    return claims && typeof claims === 'object' ? claims : null;
   } catch (e) {
     return null;
   }
+}
+
+// The token's expiry (`exp` claim) in ms since the epoch, or null when the token cannot be read.
+export function token_expires_at(token) {
+  const claims = token_claims(token);
+  return claims && typeof claims.exp === 'number' ? claims.exp * 1000 : null;
 }

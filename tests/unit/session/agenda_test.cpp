@@ -514,3 +514,96 @@ TEST(AgendaTimeRuleTest, TheJsonCarriesElapsedAndTheRunningStint) {
 
 }  // namespace
 }  // namespace companion::session
+
+namespace companion::session {
+namespace {
+
+// ---- Live rundown edits ----
+
+std::vector<std::string> ids(const agenda& show) {
+  std::vector<std::string> out;
+  for (const auto& segment : show.segments()) out.push_back(segment.definition.id);
+  return out;
+}
+
+segment_definition extra(std::string id) {
+  return {std::move(id), "panel", "Extra panel", 15, {}};
+}
+
+TEST(AgendaRundownTest, BeforeTheStartAnySegmentMayChange) {
+  agenda show(four_segments());
+  EXPECT_TRUE(show.add_segment(extra("x"), std::nullopt, false, 100).ok());
+  EXPECT_TRUE(show.move_segment("d", std::string("x")).ok());
+  EXPECT_TRUE(show.remove_segment("a").ok());
+  EXPECT_EQ(ids(show), (std::vector<std::string>{"x", "d", "b", "c"}));
+}
+
+TEST(AgendaRundownTest, OnlyUpcomingSegmentsAreAddedRemovedOrMoved) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + minute).ok());  // b is current
+  EXPECT_EQ(show.add_segment(extra("x"), std::string("a"), false, 100).code, error_code::conflict);
+  EXPECT_EQ(show.add_segment(extra("x"), std::nullopt, false, 100).code, error_code::conflict);
+  EXPECT_EQ(show.remove_segment("b").code, error_code::conflict);
+  EXPECT_EQ(show.remove_segment("a").code, error_code::conflict);
+  EXPECT_EQ(show.move_segment("a", std::string("c")).code, error_code::conflict);
+  EXPECT_EQ(show.move_segment("d", std::string("a")).code, error_code::conflict);
+  EXPECT_EQ(ids(show), (std::vector<std::string>{"a", "b", "c", "d"}));
+  // Right after the current segment is upcoming.
+  EXPECT_TRUE(show.add_segment(extra("x"), std::string("b"), false, 100).ok());
+  EXPECT_TRUE(show.move_segment("d", std::string("b")).ok());
+  EXPECT_TRUE(show.remove_segment("c").ok());
+  EXPECT_EQ(ids(show), (std::vector<std::string>{"a", "b", "d", "x"}));
+  EXPECT_EQ(current_id(show), "b");
+  ASSERT_TRUE(show.next(t0 + 2 * minute).ok());
+  EXPECT_EQ(current_id(show), "d");
+}
+
+TEST(AgendaRundownTest, AddingAppendsWhenNoPlaceIsGiven) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  EXPECT_TRUE(show.add_segment(extra("x"), std::nullopt, true, 100).ok());
+  EXPECT_EQ(ids(show).back(), "x");
+}
+
+TEST(AgendaRundownTest, IdsStayUniqueAndTheAgendaBounded) {
+  agenda show(four_segments());
+  EXPECT_EQ(show.add_segment(extra("b"), std::nullopt, true, 100).code, error_code::conflict);
+  EXPECT_EQ(show.add_segment(extra("x"), std::nullopt, true, 4).code, error_code::conflict);
+  EXPECT_EQ(show.add_segment(extra("x"), std::string("nope"), false, 100).code, error_code::not_found);
+  EXPECT_EQ(show.move_segment("nope", std::nullopt).code, error_code::not_found);
+  EXPECT_EQ(show.move_segment("c", std::string("c")).code, error_code::bad_request);
+  EXPECT_EQ(show.remove_segment("nope").code, error_code::not_found);
+}
+
+TEST(AgendaRundownTest, TheLastSegmentCannotBeRemoved) {
+  agenda show({{"only", "opening", "Only", 5, {}}});
+  EXPECT_EQ(show.remove_segment("only").code, error_code::conflict);
+}
+
+TEST(AgendaRundownTest, TheCurrentSegmentCanBeRenamedAndRetimedKeepingItsTime) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.next(t0 + minute).ok());
+  segment_definition longer{
+      "b", "keynote", "Keynote, extended", 30, {{"Kim Keynote", "speaker", "Minister"}}};
+  ASSERT_TRUE(show.update_segment(longer).ok());
+  EXPECT_EQ(show.segments()[1].definition.title, "Keynote, extended");
+  EXPECT_EQ(show.segments()[1].definition.planned_minutes, 30);
+  EXPECT_EQ(show.segments()[1].actual_start, t0 + minute);
+  EXPECT_EQ(show.current_elapsed(t0 + 3 * minute), 2 * minute);
+  EXPECT_EQ(show.update_segment(extra("nope")).code, error_code::not_found);
+}
+
+TEST(AgendaRundownTest, NothingChangesAfterTheEnd) {
+  agenda show(four_segments());
+  ASSERT_TRUE(show.start(t0).ok());
+  ASSERT_TRUE(show.end(t0 + minute).ok());
+  EXPECT_EQ(show.add_segment(extra("x"), std::nullopt, true, 100).code, error_code::conflict);
+  EXPECT_EQ(show.update_segment(extra("c")).code, error_code::conflict);
+  EXPECT_EQ(show.remove_segment("d").code, error_code::conflict);
+  EXPECT_EQ(show.move_segment("d", std::nullopt).code, error_code::conflict);
+}
+
+}  // namespace
+}  // namespace companion::session

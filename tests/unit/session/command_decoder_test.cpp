@@ -635,5 +635,48 @@ TEST_F(CommandJsonTest, RecordWithUnknownTypeIsRefused) {
   EXPECT_FALSE(command_from_json(boost::json::object{}, out));
 }
 
+TEST(CommandDecoderRundownTest, SegmentAddReadsEveryFieldAndRoundTrips) {
+  command_decoder decoder;
+  command cmd;
+  decode_failure failure;
+  ASSERT_TRUE(decoder.decode(
+      R"({"type":"segment.add","id":4,"segment":"fireside","kind":"panel","title":"Fireside","planned_minutes":15,
+          "speakers":[{"name":"Ana Ruiz","role":"moderator","title":"Host"}],"after":null})",
+      cmd, failure))
+      << failure.message;
+  EXPECT_EQ(cmd.segment, "fireside");
+  EXPECT_EQ(cmd.title, "Fireside");
+  EXPECT_EQ(cmd.planned_minutes, 15);
+  EXPECT_TRUE(cmd.after_given);
+  EXPECT_FALSE(cmd.after);
+  ASSERT_TRUE(cmd.speakers_json);
+  command back;
+  ASSERT_TRUE(command_from_json(command_to_json(cmd), back));
+  EXPECT_EQ(back.title, cmd.title);
+  EXPECT_EQ(back.planned_minutes, cmd.planned_minutes);
+  EXPECT_EQ(back.after_given, true);
+  EXPECT_FALSE(back.after);
+  EXPECT_EQ(boost::json::parse(*back.speakers_json), boost::json::parse(*cmd.speakers_json));
+}
+
+TEST(CommandDecoderRundownTest, MissingAndIllTypedSegmentFieldsAreRefused) {
+  command_decoder decoder;
+  command cmd;
+  decode_failure failure;
+  EXPECT_FALSE(
+      decoder.decode(R"({"type":"segment.add","segment":"x","kind":"panel","title":"T"})", cmd, failure));
+  EXPECT_EQ(failure.message, "field \"planned_minutes\" is missing");
+  EXPECT_FALSE(decoder.decode(R"({"type":"segment.move","segment":"x"})", cmd, failure));
+  EXPECT_EQ(failure.message, "field \"after\" is missing");
+  EXPECT_FALSE(
+      decoder.decode(R"({"type":"segment.update","segment":"x","planned_minutes":"5"})", cmd, failure));
+  EXPECT_EQ(failure.message, "field \"planned_minutes\" must be a whole number");
+  EXPECT_FALSE(decoder.decode(R"({"type":"segment.update","segment":"x","speakers":{}})", cmd, failure));
+  EXPECT_EQ(failure.message, "field \"speakers\" must be an array");
+  EXPECT_FALSE(decoder.decode(R"({"type":"segment.update","segment":"x","speakers":[1,]})", cmd, failure));
+  EXPECT_EQ(failure.message, "malformed JSON");
+}
+
 }  // namespace
+
 }  // namespace companion::session

@@ -214,6 +214,73 @@ TEST_F(EngineCommandTest, StageMessageLimitsAndRole) {
   expect_refused(R"({"type":"stage.message","text":"hi"})", moderator(), error_code::forbidden);
 }
 
+// ---- Live rundown edits ----
+
+TEST_F(EngineCommandTest, ProducerAddsASegmentAfterTheCurrentOne) {
+  driver_.run(R"({"type":"agenda.start"})", producer());
+  engine_reply reply = driver_.run(
+      R"({"type":"segment.add","segment":"fireside","kind":"panel","title":" Fireside chat ","planned_minutes":15,
+          "speakers":[{"name":"Ana Ruiz","role":"moderator","title":"Host"}],"after":"opening"})",
+      producer());
+  ASSERT_TRUE(reply.result.ok()) << reply.result.message;
+  ASSERT_EQ(kinds_of(reply), (std::vector<std::string>{"agenda"}));
+  const auto& segments = reply.messages.front()->data.at("segments").as_array();
+  EXPECT_EQ(segments.at(1).at("id"), "fireside");
+  EXPECT_EQ(segments.at(1).at("title"), "Fireside chat");
+  EXPECT_EQ(segments.at(1).at("speakers").at(0).at("name"), "Ana Ruiz");
+  EXPECT_EQ(segments.at(1).at("elapsed_ms"), 0);
+}
+
+TEST_F(EngineCommandTest, SegmentUpdateChangesOnlyTheFieldsGiven) {
+  engine_reply reply =
+      driver_.run(R"({"type":"segment.update","segment":"keynote","planned_minutes":25})", producer());
+  ASSERT_TRUE(reply.result.ok()) << reply.result.message;
+  const auto state = driver_.engine().public_state();
+  const auto& keynote = state.at("agenda").at("segments").at(1);
+  EXPECT_EQ(keynote.at("planned_minutes"), 25);
+  EXPECT_EQ(keynote.at("title"), "Keynote remarks");
+  EXPECT_FALSE(keynote.at("speakers").as_array().empty());
+  driver_.run(R"({"type":"segment.update","segment":"keynote","speakers":[]})", producer());
+  EXPECT_TRUE(
+      driver_.engine().public_state().at("agenda").at("segments").at(1).at("speakers").as_array().empty());
+}
+
+TEST_F(EngineCommandTest, RundownEditsAreCheckedByTheEventFileRules) {
+  expect_refused(R"({"type":"segment.update","segment":"keynote","planned_minutes":0})", producer(),
+                 error_code::bad_request);
+  expect_refused(R"({"type":"segment.update","segment":"keynote","kind":"party"})", producer(),
+                 error_code::bad_request);
+  expect_refused(R"({"type":"segment.update","segment":"keynote","title":""})", producer(),
+                 error_code::bad_request);
+  expect_refused(
+      R"({"type":"segment.update","segment":"keynote","speakers":[{"name":"A","role":"chef","title":""}]})",
+      producer(), error_code::bad_request);
+  expect_refused(
+      R"({"type":"segment.add","segment":"Bad Id","kind":"panel","title":"T","planned_minutes":5})",
+      producer(), error_code::bad_request);
+  expect_refused(R"({"type":"segment.update","segment":"nope","title":"T"})", producer(),
+                 error_code::not_found);
+  expect_refused(R"({"type":"segment.remove","segment":"keynote"})", moderator(), error_code::forbidden);
+  engine_reply reply =
+      driver_.run(R"({"type":"segment.update","segment":"keynote","planned_minutes":601})", producer());
+  EXPECT_EQ(reply.result.message, "planned_minutes: must be 1..600");
+}
+
+TEST_F(EngineCommandTest, RemovingAndMovingUpcomingSegments) {
+  driver_.run(R"({"type":"agenda.start"})", producer());
+  ASSERT_TRUE(driver_.run(R"({"type":"segment.move","segment":"closing","after":"opening"})", producer())
+                  .result.ok());
+  ASSERT_TRUE(driver_.run(R"({"type":"segment.remove","segment":"qa"})", producer()).result.ok());
+  std::vector<std::string> order;
+  const auto state = driver_.engine().public_state();
+  for (const auto& segment : state.at("agenda").at("segments").as_array())
+    order.emplace_back(segment.at("id").as_string());
+  EXPECT_EQ(order, (std::vector<std::string>{"opening", "closing", "keynote", "panel"}));
+  expect_refused(R"({"type":"segment.remove","segment":"opening"})", producer(), error_code::conflict);
+  expect_refused(R"({"type":"segment.move","segment":"panel","after":"panel"})", producer(),
+                 error_code::bad_request);
+}
+
 // ---- On screen ----
 
 TEST_F(EngineCommandTest, ApprovedQuestionCanGoOnScreen) {
