@@ -33,7 +33,9 @@ test('End closes Q&A, clears the overlay and replaces the announcement with a cl
   const moderator = await stage.moderator(server);
   await waitConnected(moderator);
   await moderator.getByTestId('queue-list').getByTestId('queue-item').getByTestId('approve').click();
-  await producer.getByTestId('screen-put-question').first().click();
+  // Preview, then take: the producer airs what it previewed.
+  await producer.getByTestId('screen-preview-question').first().click();
+  await producer.getByTestId('take').click();
   await screen.locator('[data-testid=screen-card][data-state=shown]').waitFor({ timeout: 5000 });
   await producer.getByTestId('announce-text').fill('The panel will take questions at 3:10 PM');
   await producer.getByTestId('announce-send').click();
