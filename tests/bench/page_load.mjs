@@ -4,7 +4,10 @@
 // and the bytes they moved (headers and bodies as sent on the wire). The WebSocket is
 // not counted: it is the same on every load.
 //
-//   node tests/bench/page_load.mjs [--runs N] [--tls] [--path /] [--list]
+//   node tests/bench/page_load.mjs [--runs N] [--tls] [--path /] [--list] [--smoke]
+//
+// --smoke makes one run and fails unless the page came compressed and a returning visit
+// cost one revalidated request.
 //
 // --tls serves over https with a self-signed certificate, as a deployment would; browsers
 // offer Brotli only on https. Prints a JSON line per run and the medians.
@@ -22,7 +25,8 @@ const option = (name, fallback) => {
   const at = argv.indexOf(name);
   return at >= 0 ? argv[at + 1] : fallback;
 };
-const runs = Number(option('--runs', '5'));
+const smoke = argv.includes('--smoke');
+const runs = smoke ? 1 : Number(option('--runs', '5'));
 const pagePath = option('--path', '/');
 const tls = argv.includes('--tls');
 const list = argv.includes('--list');  // also print every request that reached the server
@@ -134,6 +138,13 @@ try {
     };
   console.log(`page ${pagePath} over ${tls ? 'https' : 'http'}, medians of ${runs} runs:`);
   console.log(JSON.stringify(summary));
+  if (smoke) {
+    const compressed = summary.first.encodings.split(',').some((coding) => coding === 'br' || coding === 'gzip');
+    if (!compressed || summary.repeat.requests !== 1 || summary.repeat.not_modified !== 1) {
+      console.error('smoke: expected a compressed first load and one 304 on the repeat visit');
+      process.exitCode = 1;
+    }
+  }
 } finally {
   await browser.close();
   await server.stop();
