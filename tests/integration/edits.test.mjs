@@ -133,7 +133,7 @@ test('Mastodon: a queued post is replaced in place; a live one keeps its text un
   await assertViewerUnchanged(producer, viewer, postId, shown, 'while the edit waits');
   let state = await publicState(server);
   assert.match(state.highlights.find((h) => h.id === postId).text, /corrected/);
-  assert.deepEqual(state.on_screen, { kind: 'highlight', id: postId });
+  assert.deepEqual(state.on_screen, { kind: 'highlight', id: postId, by: 'test' }, 'the overlay keeps the approved post');
   const late = await joinClient(t, server, { token: server.token('moderator') });
   const snapshot = await late.next((f) => f.type === 'queue.snapshot');
   assert.deepEqual(snapshot.posts.map((p) => [p.id, Boolean(p.edit_of)]), [[postId, true]], 'a new console sees the edit waiting');
