@@ -56,13 +56,14 @@ test('a moderator sees an edit of a live post and approving it updates the wall 
   await viewer.getByTestId('tab-wall').click();
   await waitConnected(moderator);
 
-  // The post arrives, is approved and put on screen in one key.
+  // The post arrives, is approved and put on screen with one key, once the moderator confirms.
   fake.post(status(ORIGINAL));
   const queued = moderator.getByTestId('queue-list').getByTestId('queue-item').filter({ hasText: ORIGINAL });
   await queued.waitFor({ timeout: 10000 });
   assert.equal(await queued.getByTestId('edit-of').isVisible(), false, 'a new post is not an edit');
   await queued.click();
   await moderator.keyboard.press('s');
+  await moderator.getByTestId('confirm-ok').click();
   const onWall = viewer.getByTestId('wall-list').getByTestId('wall-item');
   await onWall.filter({ hasText: ORIGINAL }).waitFor({ timeout: 5000 });
   await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor({ timeout: 5000 });
