@@ -43,6 +43,11 @@ struct server_config {
   std::size_t max_queue_bytes = 256 * 1024;    // a viewer this far behind is closed with 4008
   std::size_t socket_send_buffer = 64 * 1024;  // SO_SNDBUF per WebSocket (the kernel doubles it)
   std::size_t max_queue_frames = 2048;         // ... or this many frames behind
+  // Staff get every queue frame as well, so a burst of asks, ingest or bulk decisions
+  // reaches each console many times over; they are few and signed in, so their consoles
+  // get a deeper queue rather than a 4008 in the middle of moderating.
+  std::size_t max_staff_queue_bytes = 4 * 1024 * 1024;
+  std::size_t max_staff_queue_frames = 16384;
   // Broadcasts arriving closer together than this share one write per connection: one
   // send per frame per viewer costs ~3 us of kernel time; 25 ms adds little latency.
   std::chrono::milliseconds fanout_batch_interval{25};

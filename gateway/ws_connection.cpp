@@ -376,7 +376,10 @@ void ws_connection::handle_page(const session::command& cmd) {
 bool ws_connection::send(const shared_frame& frame) {
   if (closing_) return false;
   const server_config& config = home_.owner().config();
-  if (queued_bytes_ + frame->size() > config.max_queue_bytes || queue_.size() >= config.max_queue_frames) {
+  const bool staff = is_staff();
+  const std::size_t max_bytes = staff ? config.max_staff_queue_bytes : config.max_queue_bytes;
+  const std::size_t max_frames = staff ? config.max_staff_queue_frames : config.max_queue_frames;
+  if (queued_bytes_ + frame->size() > max_bytes || queue_.size() >= max_frames) {
     close_slow("queue full");
     return false;
   }

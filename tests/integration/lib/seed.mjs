@@ -55,7 +55,11 @@ export async function pipeline(client, commands, { window = 200, allowErrors = f
     if (answered === commands.length) resolveDone(answers);
     else sendMore();
   };
+  // A connection the server closed will never answer: say why at once.
+  const onClose = (code, reason) =>
+    rejectDone(new Error(`pipeline: connection closed with ${code} ${reason} after ${answered}/${commands.length} answers`));
   client.ws.on('message', onMessage);
+  client.ws.on('close', onClose);
   try {
     if (commands.length === 0) return answers;
     sendMore();
@@ -63,6 +67,7 @@ export async function pipeline(client, commands, { window = 200, allowErrors = f
   } finally {
     clearTimeout(timer);
     client.ws.off('message', onMessage);
+    client.ws.off('close', onClose);
   }
 }
 
