@@ -22,8 +22,8 @@ std::string encode_cursor(const page_key& key) {
 std::optional<page_key> parse_cursor(std::string_view cursor) {
   auto colon = cursor.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == cursor.size()) return std::nullopt;
-  // One spelling per key: no leading zeros.
-  if (cursor[0] == '0' && colon > 1) return std::nullopt;
+  // One spelling per key: digits only (from_chars takes "-0"), no leading zeros.
+  if (cursor[0] == '-' || (cursor[0] == '0' && colon > 1)) return std::nullopt;
   page_key key;
   const char* first = cursor.data();
   const char* last = first + colon;
