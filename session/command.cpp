@@ -493,6 +493,8 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
     failure.message = "field \"" + missing + "\" is missing";
     return false;
   }
+  // A page filter means nothing to any other command, and the journal does not keep it.
+  if (out.type != "questions.page") out.status.reset();
   if (out.type == "questions.page" || out.type == "queue.page") {
     if (std::string why = check_page(out, limit); !why.empty()) {
       failure.message = std::move(why);
