@@ -167,20 +167,28 @@ test('assets: old names revalidate, another release\'s folder is not cached, mod
     `${folder}/js/missing.js`, '/assets/', `${folder}`])
     assert.equal((await raw(server, bad)).status, 404, bad);
 
-  // Every relative import of every module, and the icons the wall shows, resolve inside
-  // the versioned folder.
-  const modules = ['viewer.js', 'moderate.js', 'produce.js', 'screen.js'];
+  // Every relative import of every module (in js/ and its panel folders), and the icons
+  // the wall shows, resolve inside the versioned folder.
+  const base = 'http://host';
+  const modules = ['viewer.js', 'moderate.js', 'produce.js', 'screen.js', 'timer.js'].map((name) => `${folder}/js/${name}`);
   const seen = new Set();
   while (modules.length) {
-    const name = modules.pop();
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const response = await raw(server, `${folder}/js/${name}`);
-    assert.equal(response.status, 200, name);
-    assert.equal(response.headers['cache-control'], IMMUTABLE, name);
-    for (const [, specifier] of response.body.toString().matchAll(/\bfrom\s+'(\.\/[^']+)'/g)) modules.push(specifier.slice(2));
+    const url = modules.pop();
+    if (seen.has(url)) continue;
+    seen.add(url);
+    assert.ok(url.startsWith(`${folder}/js/`), `${url} is outside ${folder}/js/`);
+    const response = await raw(server, url);
+    assert.equal(response.status, 200, url);
+    assert.equal(response.headers['cache-control'], IMMUTABLE, url);
+    for (const [, specifier] of response.body.toString().matchAll(/\bfrom\s+'(\.\.?\/[^']+)'/g))
+      modules.push(new URL(specifier, `${base}${url}`).pathname);
   }
   assert.ok(seen.size >= 9, `modules reached: ${[...seen]}`);
+  // Every module in the web client is reached from a page: none is left behind unused.
+  const on_disk = readdirSync(path.join(webRoot, 'js'), { recursive: true })
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => `${folder}/js/${name.split(path.sep).join('/')}`);
+  for (const url of on_disk) assert.ok(seen.has(url), `${url} is not imported by any page`);
   for (const icon of ['bluesky', 'mastodon', 'webhook', 'replay']) {
     const response = await raw(server, `${folder}/icons/${icon}.svg`, { headers: { 'Accept-Encoding': 'br' } });
     assert.equal(response.status, 200);

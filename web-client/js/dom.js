@@ -1,6 +1,11 @@
 // Small DOM helpers shared by every page. Text only ever enters the DOM through
 // textContent (el's `text`), never as HTML, so server data cannot inject markup.
 
+// The element with this id in the page.
+export function $(id) {
+  return document.getElementById(id);
+}
+
 // el('li', {class: 'x', text: 'hi', testid: 'y', 'aria-label': 'z', dir: 'auto'}, child, ...)
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

@@ -6,10 +6,9 @@
 // health of the ingest sources (polled from /api/events/{id}/sources).
 
 import { start_staff_page, make_command_sender } from './staff.js';
-import { t, fmt_number, fmt_age, fmt_time, fmt_lag, network_label, error_text } from './strings.js';
+import { t, fmt_number, fmt_age, fmt_time, fmt_lag, network_label, error_text, short } from './strings.js';
 import { el, set_text, show, reconcile, is_typing, network_icon, set_text_lang } from './dom.js';
 import { held_list } from './held_list.js';
-import { short } from './take.js';
 import { confirm_action } from './confirm.js';
 
 const $ = (id) => document.getElementById(id);

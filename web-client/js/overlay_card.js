@@ -2,7 +2,7 @@
 // the preview is exactly what airs: which item the state puts on screen, how the
 // card is filled, and how its type shrinks to fit the safe area (never clipped).
 
-import { t, network_label } from './strings.js';
+import { t, network_label, handle_text } from './strings.js';
 import { set_text, network_icon, set_text_lang } from './dom.js';
 
 // The card is laid out on a 1920x1080 stage; a 720p source scales the whole stage.
@@ -38,7 +38,7 @@ export function question_item(q) {
 
 export function highlight_item(h) {
   const a = h.author || {};
-  const handle = a.handle ? (a.handle.startsWith('@') ? a.handle : `@${a.handle}`) : '';
+  const handle = handle_text(a.handle);
   const author = a.display_name ? `${a.display_name}  ${handle}` : handle;
   return { id: h.id, kind: 'highlight', text: h.text || '', author, network: network_label(h.source), source: h.source, lang: h.lang };
 }

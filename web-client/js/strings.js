@@ -731,6 +731,18 @@ export function segment_label(seg) {
   return `${kind}: ${title}`;
 }
 
+// A handle as shown beside a name: always with one leading "@".
+export function handle_text(handle) {
+  if (!handle) return '';
+  return handle.startsWith('@') ? handle : `@${handle}`;
+}
+
+// A few words of an item's text, for status lines.
+export function short(text, words = 6) {
+  const parts = String(text || '').trim().split(/\s+/);
+  return parts.length > words ? `${parts.slice(0, words).join(' ')}…` : parts.join(' ');
+}
+
 export function network_label(source) {
   const key = `network_${source}`;
   const v = t(key);

@@ -5,7 +5,7 @@
 // panel also says what is on air and who put it there. New wall posts wait behind
 // an "N new" marker so the list does not move under the pointer.
 
-import { t } from './strings.js';
+import { t, short } from './strings.js';
 import { el, set_text, show, reconcile, network_icon, set_text_lang } from './dom.js';
 import { card_item, create_card, fill_card, fit_card, question_item, highlight_item, stage_scale, TEXT_MIN_PX } from './overlay_card.js';
 import { held_list } from './held_list.js';
@@ -178,10 +178,4 @@ export function start_take_panel(conn, run) {
   conn.on_status(() => render());
   window.addEventListener('resize', () => render());
   return { render };
-}
-
-// A few words of an item's text, for status lines.
-export function short(text, words = 6) {
-  const parts = String(text || '').trim().split(/\s+/);
-  return parts.length > words ? `${parts.slice(0, words).join(' ')}…` : parts.join(' ');
 }

@@ -1,0 +1,31 @@
+// What this phone did in the event's Q&A: the questions it asked that still wait
+// for moderation (shown to it only), and the questions it voted for. Both survive
+// a reload through the event's memory.
+
+// A question I asked is remembered this long while it waits for moderation.
+const ASKED_TTL_MS = 24 * 3600 * 1000;
+
+export function my_qa(memory) {
+  const votes = new Set(memory.load('votes', []));
+  let asked = memory.load('asked', []);
+
+  return {
+    votes,
+    save_votes() {
+      memory.save('votes', Array.from(votes));
+    },
+    asked: () => asked,
+    add_asked(question) {
+      asked.push(question);
+      memory.save('asked', asked);
+    },
+    // Forgets questions that were approved (they are public now) or have waited too long.
+    prune(state) {
+      const now = Date.now();
+      const approved = new Set(state ? state.questions.map((q) => q.id) : []);
+      const before = asked.length;
+      asked = asked.filter((q) => !approved.has(q.id) && now - q.asked_at < ASKED_TTL_MS);
+      if (asked.length !== before) memory.save('asked', asked);
+    },
+  };
+}
