@@ -5,10 +5,9 @@
 
 import { Connection, event_from_url } from './connection.js';
 import { t } from './strings.js';
-import { set_text, show } from './dom.js';
+import { $, set_text, show } from './dom.js';
 import { card_item, fill_card, fit_card, stage_scale } from './overlay_card.js';
 
-const $ = (id) => document.getElementById(id);
 // Short blips are invisible on air; only a long outage earns the marker.
 const MARKER_AFTER_MS = 10000;
 

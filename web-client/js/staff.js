@@ -6,9 +6,7 @@
 import { Connection, event_from_url } from './connection.js';
 import { load_token, save_token, forget_token, token_expires_at, token_claims } from './token.js';
 import { t, error_text, translate_page } from './strings.js';
-import { set_text, show, connection_text } from './dom.js';
-
-const $ = (id) => document.getElementById(id);
+import { $, set_text, show, connection_text } from './dom.js';
 
 // A token with less than this left is exchanged for a fresh one (token.refresh),
 // so a console left open through a long event never drops to the sign-in form.
@@ -162,4 +160,24 @@ export function make_command_sender(conn) {
       throw err;
     }
   };
+}
+
+// Fetches a staff-only route with the console's token. A refusal throws an Error
+// carrying the server's message (or the HTTP status when the body has none).
+export async function staff_fetch(conn, url) {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${conn.token}` }, cache: 'no-store' });
+  if (response.ok) return response;
+  let message = `HTTP ${response.status}`;
+  try {
+    const body = await response.json();
+    if (body && body.error && body.error.message) message = body.error.message;
+  } catch (e) {
+    // Not JSON: the status alone explains it.
+  }
+  throw new Error(message);
+}
+
+// Whether a console's command buttons can act: connected, with the state known.
+export function can_command(conn) {
+  return conn.status.state === 'connected' && conn.state !== null;
 }

@@ -5,10 +5,9 @@
 
 import { Connection, event_from_url } from './connection.js';
 import { t, translate_page, fmt_duration, fmt_time } from './strings.js';
-import { set_text, show, connection_text } from './dom.js';
+import { $, set_text, show, connection_text } from './dom.js';
 import { current_segment, next_segment, remaining_ms } from './agenda.js';
 
-const $ = (id) => document.getElementById(id);
 // The last two minutes are the speaker's cue to wrap up.
 const AMBER_MS = 2 * 60 * 1000;
 // A blip is not worth alarming a speaker over; a long outage is.
