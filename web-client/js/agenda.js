@@ -97,3 +97,8 @@ export function estimated_starts(agenda, starts_at, server_now) {
   });
   return out;
 }
+
+// The agenda of a state, or an empty one before the first state arrives.
+export function agenda_of(state) {
+  return state ? state.agenda : { status: 'scheduled', segments: [] };
+}

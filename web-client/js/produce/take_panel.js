@@ -5,16 +5,14 @@
 // panel also says what is on air and who put it there. New wall posts wait behind
 // an "N new" marker so the list does not move under the pointer.
 
-import { t, short } from './strings.js';
-import { el, set_text, show, reconcile, network_icon, set_text_lang } from './dom.js';
-import { card_item, create_card, fill_card, fit_card, question_item, highlight_item, stage_scale, TEXT_MIN_PX } from './overlay_card.js';
-import { held_list } from './held_list.js';
-
-const $ = (id) => document.getElementById(id);
+import { t, short } from '../strings.js';
+import { $, el, set_text, show, reconcile, network_icon, set_text_lang } from '../dom.js';
+import { card_item, create_card, fill_card, fit_card, question_item, highlight_item, stage_scale, TEXT_MIN_PX } from '../overlay_card.js';
+import { held_list } from '../held_list.js';
 
 // Expects in the page: #screen-now, #screen-clear, #preview-box, #preview-fit, #preview-label,
 // #take, #preview-next, #screen-questions, #screen-highlights, #screen-highlights-new.
-export function start_take_panel(conn, run) {
+export function take_panel(conn, run) {
   const stage = el('div', { class: 'stage' });
   const card = create_card();
   card.dataset.testid = 'preview-card';
@@ -174,8 +172,6 @@ export function start_take_panel(conn, run) {
   });
   $('screen-clear').addEventListener('click', () => run({ type: 'on_screen.set', kind: null, item: null }, t('screen_clear')).catch(() => {}));
 
-  conn.on_state(() => render());
-  conn.on_status(() => render());
   window.addEventListener('resize', () => render());
-  return { render };
+  return { render, status: render };
 }
