@@ -170,19 +170,33 @@ test('assets: old names revalidate, another release\'s folder is not cached, mod
   // Every relative import of every module (in js/ and its panel folders), and the icons
   // the wall shows, resolve inside the versioned folder.
   const base = 'http://host';
-  const modules = ['viewer.js', 'moderate.js', 'produce.js', 'screen.js', 'timer.js'].map((name) => `${folder}/js/${name}`);
-  const seen = new Set();
-  while (modules.length) {
-    const url = modules.pop();
-    if (seen.has(url)) continue;
-    seen.add(url);
-    assert.ok(url.startsWith(`${folder}/js/`), `${url} is outside ${folder}/js/`);
-    const response = await raw(server, url);
-    assert.equal(response.status, 200, url);
-    assert.equal(response.headers['cache-control'], IMMUTABLE, url);
-    for (const [, specifier] of response.body.toString().matchAll(/\bfrom\s+'(\.\.?\/[^']+)'/g))
-      modules.push(new URL(specifier, `${base}${url}`).pathname);
+  const fetched = new Map();  // url -> the module's relative imports, as urls
+  async function reach(entry) {
+    const pending = [entry];
+    const reached = new Set();
+    while (pending.length) {
+      const url = pending.pop();
+      if (reached.has(url)) continue;
+      reached.add(url);
+      if (!fetched.has(url)) {
+        assert.ok(url.startsWith(`${folder}/js/`), `${url} is outside ${folder}/js/`);
+        const response = await raw(server, url);
+        assert.equal(response.status, 200, url);
+        assert.equal(response.headers['cache-control'], IMMUTABLE, url);
+        fetched.set(url, [...response.body.toString().matchAll(/\bfrom\s+'(\.\.?\/[^']+)'/g)].map(([, specifier]) => new URL(specifier, `${base}${url}`).pathname));
+      }
+      pending.push(...fetched.get(url));
+    }
+    return reached;
   }
+  const seen = new Set();
+  for (const name of ['viewer.js', 'moderate.js', 'produce.js', 'screen.js', 'timer.js'])
+    for (const url of await reach(`${folder}/js/${name}`)) seen.add(url);
+  // The viewer page, opened by phones on venue Wi-Fi, names every module its script
+  // imports so they load at once, not one import level at a time.
+  const viewer = await reach(`${folder}/js/viewer.js`);
+  const preloaded = [...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1]);
+  assert.deepEqual(new Set(preloaded), new Set([...viewer].filter((url) => url !== `${folder}/js/viewer.js`)));
   assert.ok(seen.size >= 9, `modules reached: ${[...seen]}`);
   // Every module in the web client is reached from a page: none is left behind unused.
   const on_disk = readdirSync(path.join(webRoot, 'js'), { recursive: true })

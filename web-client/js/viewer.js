@@ -6,11 +6,9 @@
 import { Connection, event_from_url } from './connection.js';
 import { translate_page } from './strings.js';
 import { mount_panels } from './panels.js';
-import { event_memory } from './viewer/memory.js';
-import { my_qa } from './viewer/mine.js';
+import { event_memory, my_qa } from './viewer/mine.js';
 import { topbar_panel } from './viewer/topbar.js';
-import { announcement_panel } from './viewer/announcement.js';
-import { now_panel } from './viewer/now_panel.js';
+import { announcement_panel, now_panel } from './viewer/now_panel.js';
 import { hashtags_panel } from './viewer/hashtags.js';
 import { agenda_panel } from './viewer/agenda_panel.js';
 import { wall_panel } from './viewer/wall_panel.js';

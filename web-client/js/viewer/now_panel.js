@@ -1,10 +1,11 @@
-// The Now card and Up next: the current segment in large type (kind, title,
-// speakers with their titles), the time left in it where the event shows timers,
-// and the segment after it. Before the start it says when the show begins; after
-// the end, that it has ended.
+// The top of the viewer page, what is happening now: the announcement banner
+// (while the producer has one set), the Now card (the current segment in large
+// type: kind, title, speakers with their titles, and the time left in it where the
+// event shows timers) and Up next. Before the start the card says when the show
+// begins; after the end, that it has ended.
 
 import { t, fmt_time, fmt_relative, fmt_duration, kind_label, segment_label } from '../strings.js';
-import { $, el, set_text, show } from '../dom.js';
+import { $, el, set_text, show, set_text_lang } from '../dom.js';
 import { current_segment, next_segment, remaining_ms, planned_ms, starts_late } from '../agenda.js';
 
 function speaker_item(sp) {
@@ -16,6 +17,16 @@ function speaker_item(sp) {
     role && role !== `role_${sp.role}` ? el('span', { class: 'speaker-role', text: ` · ${role}` }) : null,
     sp.title ? el('span', { class: 'speaker-title', dir: 'auto', text: sp.title }) : null,
   );
+}
+
+export function announcement_panel() {
+  function render(state) {
+    const a = state.announcement;
+    show($('announcement'), Boolean(a && a.text));
+    set_text($('announcement-text'), a ? a.text : '');
+    set_text_lang($('announcement-text'), a ? a.text : '');
+  }
+  return { changes: ['announcement'], render };
 }
 
 export function now_panel(conn) {
