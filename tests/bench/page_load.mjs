@@ -4,10 +4,13 @@
 // and the bytes they moved (headers and bodies as sent on the wire). The WebSocket is
 // not counted: it is the same on every load.
 //
-//   node tests/bench/page_load.mjs [--runs N] [--tls] [--path /] [--list] [--smoke]
+//   node tests/bench/page_load.mjs [--runs N] [--tls] [--path /] [--list] [--smoke] [--latency MS]
 //
 // --smoke makes one run and fails unless the page came compressed and a returning visit
 // cost one revalidated request.
+//
+// --latency adds MS milliseconds to every request (Chromium's network emulation), as a
+// phone on venue Wi-Fi sees it: the time then shows how many round trips a load takes.
 //
 // --tls serves over https with a self-signed certificate, as a deployment would; browsers
 // offer Brotli only on https. Prints a JSON line per run and the medians.
@@ -30,6 +33,7 @@ const runs = smoke ? 1 : Number(option('--runs', '5'));
 const pagePath = option('--path', '/');
 const tls = argv.includes('--tls');
 const list = argv.includes('--list');  // also print every request that reached the server
+const latency = Number(option('--latency', '0'));
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -117,6 +121,8 @@ try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
+    if (latency > 0)
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
     const url = server.url + pagePath;
     const first = await measuredLoad(page, cdp, url);
     // A returning visitor: a new navigation to the page in the same profile.
@@ -136,7 +142,7 @@ try {
       encodings: results[0][kind].encodings,
       ms: median(results.map((r) => r[kind].ms)),
     };
-  console.log(`page ${pagePath} over ${tls ? 'https' : 'http'}, medians of ${runs} runs:`);
+  console.log(`page ${pagePath} over ${tls ? 'https' : 'http'}${latency > 0 ? ` with ${latency} ms latency` : ''}, medians of ${runs} runs:`);
   console.log(JSON.stringify(summary));
   if (smoke) {
     const compressed = summary.first.encodings.split(',').some((coding) => coding === 'br' || coding === 'gzip');
