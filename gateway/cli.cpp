@@ -8,8 +8,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "gateway/client_address.hpp"
-#include "gateway/jwt.hpp"
+#include "gateway/protocol/client_address.hpp"
+#include "gateway/protocol/jwt.hpp"
 
 #ifndef COMPANION_WEB_ROOT
 #define COMPANION_WEB_ROOT "web-client"

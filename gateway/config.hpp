@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/client_address.hpp"
+#include "gateway/protocol/client_address.hpp"
 
 namespace companion::gateway {
 

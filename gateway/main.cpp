@@ -7,12 +7,12 @@
 #include <thread>
 
 #include "gateway/cli.hpp"
-#include "gateway/clock.hpp"
-#include "gateway/jwt.hpp"
-#include "gateway/log.hpp"
-#include "gateway/revocation_watch.hpp"
+#include "gateway/process/clock.hpp"
+#include "gateway/protocol/jwt.hpp"
+#include "gateway/process/log.hpp"
+#include "gateway/process/revocation_watch.hpp"
 #include "gateway/server.hpp"
-#include "gateway/zoneinfo.hpp"
+#include "gateway/process/zoneinfo.hpp"
 #include "session/event_definition.hpp"
 
 #ifndef COMPANION_DEFAULT_EVENT

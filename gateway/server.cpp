@@ -6,11 +6,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <iostream>
 
-#include "gateway/client_address.hpp"
-#include "gateway/clock.hpp"
-#include "gateway/http_api.hpp"
-#include "gateway/http_session.hpp"
-#include "gateway/log.hpp"
+#include "gateway/protocol/client_address.hpp"
+#include "gateway/process/clock.hpp"
+#include "gateway/net/http_api.hpp"
+#include "gateway/net/http_session.hpp"
+#include "gateway/process/log.hpp"
 
 namespace companion::gateway {
 

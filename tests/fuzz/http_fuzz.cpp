@@ -15,11 +15,11 @@
 #include <boost/beast/core/string.hpp>
 
 #include "gateway/config.hpp"
-#include "gateway/http_api.hpp"
-#include "gateway/http_session.hpp"
-#include "gateway/static_site.hpp"
-#include "gateway/ws_frame_parser.hpp"
-#include "gateway/ws_handshake.hpp"
+#include "gateway/net/http_api.hpp"
+#include "gateway/net/http_session.hpp"
+#include "gateway/net/static_site.hpp"
+#include "gateway/protocol/ws_frame_parser.hpp"
+#include "gateway/protocol/ws_handshake.hpp"
 
 namespace {
 

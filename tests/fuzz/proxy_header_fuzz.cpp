@@ -11,8 +11,8 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/client_address.hpp"
-#include "gateway/proxy_header.hpp"
+#include "gateway/protocol/client_address.hpp"
+#include "gateway/protocol/proxy_header.hpp"
 
 namespace {
 

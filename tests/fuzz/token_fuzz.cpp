@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/jwt.hpp"
-#include "gateway/viewer_id.hpp"
+#include "gateway/protocol/jwt.hpp"
+#include "gateway/protocol/viewer_id.hpp"
 
 namespace {
 

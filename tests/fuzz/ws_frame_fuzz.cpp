@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/ws_frame_parser.hpp"
+#include "gateway/protocol/ws_frame_parser.hpp"
 
 namespace {
 

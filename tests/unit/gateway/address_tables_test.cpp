@@ -2,9 +2,9 @@
 // least recently used address instead of every address, connection counts per key.
 #include <gtest/gtest.h>
 
-#include "gateway/address_key.hpp"
-#include "gateway/address_limiter.hpp"
-#include "gateway/rate_limiter.hpp"
+#include "gateway/protocol/address_key.hpp"
+#include "gateway/protocol/address_limiter.hpp"
+#include "gateway/protocol/rate_limiter.hpp"
 
 namespace companion::gateway {
 namespace {

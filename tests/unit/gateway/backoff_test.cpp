@@ -1,6 +1,6 @@
 // The reconnect policy of the sources: full jitter under a doubling ceiling, a cap,
 // and a fresh start after a connection that stayed up.
-#include "gateway/backoff.hpp"
+#include "gateway/sources/backoff.hpp"
 
 #include <gtest/gtest.h>
 

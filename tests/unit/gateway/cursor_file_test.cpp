@@ -1,6 +1,6 @@
 // The durable Jetstream cursor: survives a new process, is replaced whole, is written
 // at most once per interval, and resumes a little before the position it records.
-#include "gateway/cursor_file.hpp"
+#include "gateway/sources/cursor_file.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // HS256 staff and ingest tokens: signing, every rejection rule, and the base64url codec.
-#include "gateway/jwt.hpp"
+#include "gateway/protocol/jwt.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The log writer: producers never wait for a stalled stderr (here a pipe nobody reads);
 // what does not fit is dropped and counted; a stop writes what is queued, or gives up
 // after its deadline when the output never drains.
-#include "gateway/log_writer.hpp"
+#include "gateway/process/log_writer.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

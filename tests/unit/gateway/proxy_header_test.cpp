@@ -1,4 +1,4 @@
-#include "gateway/proxy_header.hpp"
+#include "gateway/protocol/proxy_header.hpp"
 
 #include <gtest/gtest.h>
 

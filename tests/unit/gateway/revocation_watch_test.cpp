@@ -1,6 +1,6 @@
 // The not-before file: written by `companion tokens revoke`, read at start-up and
 // picked up by the watch thread while the server runs; it only ever moves forward.
-#include "gateway/revocation_watch.hpp"
+#include "gateway/process/revocation_watch.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,9 +2,9 @@
 // resumes with cursor=, Mastodon names each hashtag and keeps tokens out of display.
 #include <gtest/gtest.h>
 
-#include "gateway/jetstream_source.hpp"
-#include "gateway/mastodon_source.hpp"
-#include "gateway/ws_client.hpp"
+#include "gateway/sources/jetstream_source.hpp"
+#include "gateway/sources/mastodon_source.hpp"
+#include "gateway/sources/ws_client.hpp"
 
 namespace companion::gateway {
 namespace {

@@ -1,4 +1,4 @@
-#include "gateway/static_site.hpp"
+#include "gateway/net/static_site.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -7,7 +7,7 @@
 
 #include <fstream>
 
-#include "gateway/compression.hpp"
+#include "gateway/net/compression.hpp"
 
 namespace companion::gateway {
 namespace {

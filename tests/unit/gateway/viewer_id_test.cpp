@@ -1,5 +1,5 @@
 // Signed anonymous viewer ids.
-#include "gateway/viewer_id.hpp"
+#include "gateway/protocol/viewer_id.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Client frame parsing: every RFC 6455 rule the server enforces, under any byte split.
-#include "gateway/ws_frame_parser.hpp"
+#include "gateway/protocol/ws_frame_parser.hpp"
 
 #include <gtest/gtest.h>
 

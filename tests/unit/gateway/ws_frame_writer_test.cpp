@@ -1,5 +1,5 @@
 // Server frames: exact header bytes, and a round trip through the client-frame parser.
-#include "gateway/ws_frame_writer.hpp"
+#include "gateway/protocol/ws_frame_writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/ws_frame_parser.hpp"
+#include "gateway/protocol/ws_frame_parser.hpp"
 
 namespace companion::gateway {
 namespace {

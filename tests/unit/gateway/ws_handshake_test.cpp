@@ -1,5 +1,5 @@
 // The opening handshake's key check and accept value.
-#include "gateway/ws_handshake.hpp"
+#include "gateway/protocol/ws_handshake.hpp"
 
 #include <gtest/gtest.h>
 

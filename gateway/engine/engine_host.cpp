@@ -1,0 +1,292 @@
+#include "gateway/engine/engine_host.hpp"
+
+#include <limits>
+#include "gateway/process/clock.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "gateway/process/log.hpp"
+#include "gateway/server.hpp"
+#include "gateway/net/shard.hpp"
+#include "gateway/store/sqlite_store.hpp"
+#include "gateway/net/ws_connection.hpp"
+#include "gateway/protocol/ws_frame_writer.hpp"
+#include "hashtag-tracker/moderation_rules.hpp"
+#include "session/frames.hpp"
+#include "session/post_wall.hpp"
+
+namespace companion::gateway {
+namespace {
+
+// Tallies of votes are coalesced to four a second; ticks come often enough for that.
+constexpr auto tick_interval = std::chrono::milliseconds(250);
+
+// Runs on the target's shard: hands a private frame to the connection, if it is still there.
+void answer(const reply_target& target, std::string payload) {
+  if (!target.home) return;
+  net::post(target.home->context(),
+            [home = target.home, connection = target.connection, payload = std::move(payload)]() mutable {
+              home->answer(std::move(connection), std::move(payload));
+            });
+}
+
+}  // namespace
+
+shared_frame frame_text(std::string_view payload) {
+  return std::make_shared<const std::string>(make_frame(ws_opcode::text, payload));
+}
+
+engine_host::engine_host(server& owner, sqlite_store& store)
+    : owner_(owner), store_(store), tick_timer_(context_) {}
+
+engine_host::~engine_host() {
+  stop();
+}
+
+bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
+  session::replica_limits limits;
+  limits.ring_changes = owner_.config().resume_window_changes;
+  limits.snapshot_open_questions = owner_.config().snapshot_open_questions;
+  limits.snapshot_answered_questions = owner_.config().snapshot_answered_questions;
+  limits.queue_snapshot_items = owner_.config().queue_snapshot_items;
+  for (auto& definition : events) {
+    std::string id = definition.id;
+    std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);
+    if (epoch.empty()) return false;
+    std::vector<std::string> records;
+    if (!store_.load_journal(id, records, error)) {
+      error = "cannot read the journal of " + id + ": " + error;
+      return false;
+    }
+    loaded_.emplace_back(definition, epoch);
+    auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch, engine_limits());
+    auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
+                                                            engine->queue_snapshot(), limits);
+    // Replaying the journal rebuilds the state and refills the resume window.
+    std::size_t skipped = 0;
+    for (const auto& text : records) {
+      boost::system::error_code ec;
+      auto record = boost::json::parse(text, ec);
+      session::engine_reply reply;
+      if (ec || !record.is_object() || !engine->replay(record.get_object(), reply)) {
+        ++skipped;
+        continue;
+      }
+      for (const auto& message : reply.messages) replica->apply(message);
+    }
+    log_event("event_loaded", {{"event", id},
+                               {"epoch", epoch},
+                               {"seq", std::to_string(engine->seq())},
+                               {"journal", std::to_string(records.size())},
+                               {"skipped", std::to_string(skipped)}});
+    engines_.push_back(std::move(engine));
+    queue_depths_.emplace_back(0);
+    questions_refused_.emplace_back(0);
+    templates_.push_back(std::move(replica));
+  }
+  return true;
+}
+
+session::event_replica engine_host::make_replica(std::size_t event) const {
+  return *templates_[event];
+}
+
+void engine_host::start() {
+  store_.start([this](const std::string& id) {
+    std::size_t event = owner_.event_index(id);
+    if (event < engines_.size()) net::post(context_, [this, event] { rebuild(event); });
+  });
+  schedule_tick();
+  thread_ = std::thread([this] { context_.run(); });
+}
+
+void engine_host::stop() {
+  if (stopping_.exchange(true)) return;
+  net::post(context_, [this] { tick_timer_.cancel(); });
+  context_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void engine_host::schedule_tick() {
+  tick_timer_.expires_after(tick_interval);
+  tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    session::millis now = wall_clock_ms();
+    for (std::size_t event = 0; event < engines_.size(); ++event) {
+      std::uint64_t viewers = 0;
+      for (auto& s : owner_.shards()) viewers += s->joined_count(event);
+      queue_depths_[event].store(engines_[event]->queue_depth(), std::memory_order_relaxed);
+      questions_refused_[event].store(engines_[event]->questions_refused_full(), std::memory_order_relaxed);
+      session::engine_reply reply = engines_[event]->tick(now, viewers);
+      if (reply.journal) finish(event, std::move(reply), reply_target{});
+    }
+    schedule_tick();
+  });
+}
+
+void engine_host::submit(std::size_t event, session::command cmd, session::actor who, reply_target target) {
+  net::post(context_,
+            [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
+              // New auto-moderation rules are checked by the tracker that will apply them.
+              std::optional<tracker::moderation_rules> rules;
+              if (cmd.type == "moderation.set") {
+                rules = checked_rules(cmd.rules_json, target);
+                if (!rules) return;
+              }
+              session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
+              if (!reply.result.ok()) {
+                answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
+                return;
+              }
+              if (rules) owner_.ingest().set_rules(event, std::move(*rules));
+              if (cmd.type == "author.block" || cmd.type == "author.trust")
+                owner_.ingest().set_author(event, cmd.source, cmd.handle, cmd.type == "author.trust");
+              if (cmd.type == "author.unblock" || cmd.type == "author.untrust")
+                owner_.ingest().clear_author(event, cmd.source, cmd.handle, cmd.type == "author.untrust");
+              finish(event, std::move(reply), std::move(target));
+            });
+}
+
+std::optional<tracker::moderation_rules> engine_host::checked_rules(const std::string& rules_json,
+                                                                    const reply_target& target) {
+  boost::system::error_code ec;
+  auto json = boost::json::parse(rules_json, ec);
+  auto parsed =
+      tracker::moderation_rules::parse(!ec && json.is_object() ? json.get_object() : boost::json::object{});
+  if (auto* refused = std::get_if<tracker::rules_error>(&parsed)) {
+    answer(target,
+           session::error_frame(target.id, session::error_code::bad_request, "rules." + refused->message()));
+    return std::nullopt;
+  }
+  return std::move(std::get<tracker::moderation_rules>(parsed));
+}
+
+void engine_host::submit_post(std::size_t event, session::social_post post,
+                              session::moderation_decision decision) {
+  net::post(context_, [this, event, post = std::move(post), decision = std::move(decision)] {
+    session::engine_reply reply = engines_[event]->ingest(post, decision, wall_clock_ms());
+    // A post the wall already holds (a repeat after a restart) changes nothing.
+    if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
+  });
+}
+
+void engine_host::submit_retraction(std::size_t event, std::string post_id) {
+  net::post(context_, [this, event, post_id = std::move(post_id)] {
+    session::engine_reply reply = engines_[event]->retract(post_id, wall_clock_ms());
+    if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
+  });
+}
+
+void engine_host::submit_edit(std::size_t event, session::social_post post,
+                              session::moderation_decision decision) {
+  net::post(context_, [this, event, post = std::move(post), decision = std::move(decision)] {
+    session::engine_reply reply = engines_[event]->edit(post, decision, wall_clock_ms());
+    // An edit of a post the wall never took (filtered out, or unknown) changes nothing.
+    if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
+  });
+}
+
+boost::json::object engine_host::moderation_rules(std::size_t event) const {
+  return engines_[event]->moderation_rules();
+}
+
+std::vector<std::pair<std::string, std::string>> engine_host::authors(std::size_t event, bool trusted) const {
+  const auto& list =
+      trusted ? engines_[event]->wall().trusted_authors() : engines_[event]->wall().blocked_authors();
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(list.size());
+  for (const auto& [author, mark] : list) out.push_back(author);
+  return out;
+}
+
+std::vector<std::string> engine_host::known_posts(std::size_t event) const {
+  return engines_[event]->wall().post_ids();
+}
+
+void engine_host::with_engine(std::size_t event, std::function<void(session::event_engine&)> work) {
+  net::post(context_, [this, event, work = std::move(work)] { work(*engines_[event]); });
+}
+
+std::shared_ptr<const delivery> engine_host::frame_messages(
+    std::vector<session::message_ptr> messages) const {
+  auto batch = std::make_shared<delivery>();
+  batch->frames.reserve(messages.size());
+  for (const auto& message : messages) batch->frames.push_back(frame_text(message->payload));
+  batch->messages = std::move(messages);
+  return batch;
+}
+
+void engine_host::finish(std::size_t event, session::engine_reply reply, reply_target target) {
+  if (reply.decision_wait)
+    owner_.metrics().observe_decision(static_cast<std::uint64_t>(*reply.decision_wait));
+  std::string ack = target.id.is_null() ? std::string() : session::ack_frame(target.id, reply.ack);
+  if (!reply.journal) {
+    // Nothing changed (an idempotent command): answer at once.
+    if (!ack.empty()) answer(target, std::move(ack));
+    return;
+  }
+  auto batch = frame_messages(std::move(reply.messages));
+  std::string record = boost::json::serialize(*reply.journal);
+  const int format = session::journal_record_version(*reply.journal);
+  store_.append(journal_append{
+      owner_.event_id(event), std::move(record), format,
+      [this, event, batch = std::move(batch), target = std::move(target), ack = std::move(ack)](
+          bool ok, const std::string& error) mutable {
+        if (!ok) {
+          log_event("store_write_failed", {{"event", owner_.event_id(event)}, {"why", error}});
+          answer(target, session::error_frame(target.id, session::error_code::internal,
+                                              "the change could not be stored; nothing was changed"));
+          return;
+        }
+        // The batch reaches every shard before the ack, so the client sees its change first.
+        if (!batch->messages.empty()) owner_.broadcast(event, batch);
+        if (!ack.empty()) answer(target, std::move(ack));
+      }});
+}
+
+session::engine_limits engine_host::engine_limits() const {
+  session::engine_limits limits;
+  limits.max_questions = owner_.config().max_questions;
+  return limits;
+}
+
+std::unique_ptr<session::event_engine> engine_host::replay_for_audit(std::size_t event,
+                                                                     std::string& error) const {
+  std::vector<std::string> records;
+  if (!store_.read_committed(loaded_[event].first.id, records, error)) return nullptr;
+  session::engine_limits limits = engine_limits();
+  limits.max_audit = std::numeric_limits<std::size_t>::max();
+  auto engine = std::make_unique<session::event_engine>(loaded_[event].first, loaded_[event].second, limits);
+  for (auto& text : records) {
+    boost::system::error_code ec;
+    auto record = boost::json::parse(text, ec);
+    std::string().swap(text);  // the text is done with: memory stays at about one journal
+    session::engine_reply reply;
+    if (!ec && record.is_object()) engine->replay(record.get_object(), reply);
+  }
+  return engine;
+}
+
+void engine_host::rebuild(std::size_t event) {
+  const std::string& id = owner_.event_id(event);
+  std::vector<std::string> records;
+  std::string error;
+  if (!store_.read_committed(id, records, error)) {
+    log_event("rebuild_failed", {{"event", id}, {"why", error}});
+    return;
+  }
+  auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(),
+                                                        engines_[event]->epoch(), engine_limits());
+  for (const auto& text : records) {
+    boost::system::error_code ec;
+    auto record = boost::json::parse(text, ec);
+    session::engine_reply reply;
+    if (!ec && record.is_object()) engine->replay(record.get_object(), reply);
+  }
+  log_event("event_rebuilt", {{"event", id}, {"seq", std::to_string(engine->seq())}});
+  engines_[event] = std::move(engine);
+  store_.clear_failure(id);
+}
+
+}  // namespace companion::gateway

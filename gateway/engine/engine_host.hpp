@@ -1,0 +1,102 @@
+// The engines' thread: every event's single writer runs here. Commands arrive as
+// posted work; replies and changes leave only after the store has committed them.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gateway/net/delivery.hpp"
+#include "gateway/net/net.hpp"
+#include "hashtag-tracker/moderation_rules.hpp"
+#include "session/engine.hpp"
+#include "session/replica.hpp"
+
+namespace companion::gateway {
+
+class server;
+class shard;
+class ws_connection;
+class sqlite_store;
+
+// Where a command's answer goes: a connection on its home shard.
+struct reply_target {
+  shard* home = nullptr;
+  std::weak_ptr<ws_connection> connection;
+  boost::json::value id;  // the command id; null: no ack, errors only
+};
+
+class engine_host {
+ public:
+  engine_host(server& owner, sqlite_store& store);
+  ~engine_host();
+
+  // Before start(): builds each engine by replaying its journal. False with `error` on failure.
+  bool load(std::vector<session::event_definition> events, std::string& error);
+  // A replica of the event as of the last committed change, for a shard to start from.
+  session::event_replica make_replica(std::size_t event) const;
+
+  void start();
+  void stop();
+
+  // Thread-safe: runs the command on the engine thread.
+  void submit(std::size_t event, session::command cmd, session::actor who, reply_target target);
+  // Thread-safe: a post from the tracker, and a deletion at its source.
+  void submit_post(std::size_t event, session::social_post post, session::moderation_decision decision);
+  void submit_retraction(std::size_t event, std::string post_id);
+  // Thread-safe: a post edited at its source, with the rules' verdict on the new version.
+  void submit_edit(std::size_t event, session::social_post post, session::moderation_decision decision);
+  // Before start(): the post ids an event's wall already holds.
+  std::vector<std::string> known_posts(std::size_t event) const;
+  // Before start(): authors moderators blocked (or trusted) at runtime, as (source, handle).
+  std::vector<std::pair<std::string, std::string>> authors(std::size_t event, bool trusted) const;
+  // Before start(): the auto-moderation rules in force after replaying the journal.
+  boost::json::object moderation_rules(std::size_t event) const;
+  // Thread-safe: runs `work` with the engine on the engine thread (exports).
+  void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
+  // Any thread but the engine's (it takes as long as the journal is long): the event rebuilt
+  // from its committed journal with every audit entry kept, for the audit export. Null with
+  // `error` when the journal cannot be read.
+  std::unique_ptr<session::event_engine> replay_for_audit(std::size_t event, std::string& error) const;
+  // On the engine thread: commits the reply's journal record, then publishes and answers.
+  void finish(std::size_t event, session::engine_reply reply, reply_target target);
+
+  net::io_context& context() { return context_; }
+  // Posts and questions waiting for a moderator, as of the last tick; thread-safe.
+  std::uint64_t queue_depth(std::size_t event) const {
+    return queue_depths_[event].load(std::memory_order_relaxed);
+  }
+  std::size_t size() const { return engines_.size(); }
+  // Questions refused because the event was full, as of the last tick; thread-safe.
+  std::uint64_t questions_refused(std::size_t event) const {
+    return questions_refused_[event].load(std::memory_order_relaxed);
+  }
+
+ private:
+  void schedule_tick();
+  // moderation.set: the rules as the tracker reads them, or nullopt after answering bad_request.
+  std::optional<tracker::moderation_rules> checked_rules(const std::string& rules_json,
+                                                         const reply_target& target);
+  void rebuild(std::size_t event);
+  // The engines' limits from the configuration.
+  session::engine_limits engine_limits() const;
+  std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;
+
+  server& owner_;
+  sqlite_store& store_;
+  net::io_context context_{1};
+  net::steady_timer tick_timer_;
+  std::vector<std::unique_ptr<session::event_engine>> engines_;
+  // Each event's definition and epoch as loaded, readable from any thread.
+  std::vector<std::pair<session::event_definition, std::string>> loaded_;
+  std::vector<std::unique_ptr<session::event_replica>> templates_;  // as of load()
+  std::deque<std::atomic<std::uint64_t>> queue_depths_;             // a deque: atomics never move
+  std::deque<std::atomic<std::uint64_t>> questions_refused_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace companion::gateway

@@ -1,0 +1,537 @@
+#include "gateway/net/http_api.hpp"
+#include "gateway/process/clock.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+
+#include "gateway/engine/csv.hpp"
+#include "gateway/protocol/jwt.hpp"
+#include "gateway/process/log.hpp"
+#include "gateway/server.hpp"
+#include "gateway/net/shard.hpp"
+#include "session/post_wall.hpp"
+#include "session/question_board.hpp"
+
+namespace companion::gateway {
+namespace {
+
+// Set once at start, before any shard runs (content_security_policy_for).
+std::string content_security_policy = content_security_policy_for({});
+
+http_response make_response(const http_request& request, http::status status, std::string content_type,
+                            std::string body) {
+  http_response response{status, request.version()};
+  response.set(http::field::content_type, content_type);
+  response.keep_alive(request.keep_alive());
+  response.body() = std::move(body);
+  add_common_headers(response);
+  response.prepare_payload();
+  return response;
+}
+
+http_response json_response(const http_request& request, const boost::json::value& body,
+                            http::status status = http::status::ok) {
+  auto response = make_response(request, status, "application/json", boost::json::serialize(body));
+  response.set(http::field::cache_control, "no-store");
+  return response;
+}
+
+// "/api/events/{id}/{rest}" split into id and rest.
+bool split_event_path(std::string_view path, std::string_view& id, std::string_view& rest) {
+  constexpr std::string_view prefix = "/api/events/";
+  if (!path.starts_with(prefix)) return false;
+  path.remove_prefix(prefix.size());
+  auto slash = path.find('/');
+  id = path.substr(0, slash);
+  rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  return !id.empty();
+}
+
+std::string vtt_time(session::millis ms) {
+  if (ms < 0) ms = 0;
+  char text[32];
+  std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld.%03lld", static_cast<long long>(ms / 3'600'000),
+                static_cast<long long>(ms / 60'000 % 60), static_cast<long long>(ms / 1000 % 60),
+                static_cast<long long>(ms % 1000));
+  return text;
+}
+
+std::int64_t number(const boost::json::value& value) {
+  if (value.is_int64()) return value.get_int64();
+  if (value.is_uint64()) return static_cast<std::int64_t>(value.get_uint64());
+  return 0;
+}
+
+// WebVTT chapters of the agenda as it actually ran, relative to the show's start.
+std::string chapters_vtt(const boost::json::object& state) {
+  std::string vtt = "WEBVTT\n\n";
+  const auto& agenda = state.at("agenda").as_object();
+  if (agenda.at("started_at").is_null()) return vtt;
+  session::millis origin = number(agenda.at("started_at"));
+  struct chapter {
+    session::millis start;
+    std::string title;
+  };
+  std::vector<chapter> chapters;
+  for (const auto& item : agenda.at("segments").as_array()) {
+    const auto& segment = item.as_object();
+    if (segment.at("actual_start").is_null()) continue;
+    std::string title(segment.at("title").as_string());
+    std::string names;
+    for (const auto& speaker : segment.at("speakers").as_array()) {
+      if (!names.empty()) names += ", ";
+      names += std::string(speaker.at("name").as_string());
+    }
+    if (!names.empty()) title += " (" + names + ")";
+    // A cue's text must not contain "-->" or a blank line.
+    for (std::size_t at; (at = title.find("-->")) != std::string::npos;) title.replace(at, 3, "->");
+    chapters.push_back({number(segment.at("actual_start")), std::move(title)});
+  }
+  std::sort(chapters.begin(), chapters.end(),
+            [](const chapter& a, const chapter& b) { return a.start < b.start; });
+  session::millis end_of_show = wall_clock_ms();
+  if (auto ended = agenda.find("ended_at"); ended != agenda.end() && !ended->value().is_null())
+    end_of_show = number(ended->value());
+  for (std::size_t i = 0; i < chapters.size(); ++i) {
+    session::millis end = i + 1 < chapters.size() ? chapters[i + 1].start : end_of_show;
+    vtt += std::to_string(i + 1) + "\n" + vtt_time(chapters[i].start - origin) + " --> " +
+           vtt_time(std::max(end, chapters[i].start) - origin) + "\n" + chapters[i].title + "\n\n";
+  }
+  return vtt;
+}
+
+std::string metrics_text(server& owner) {
+  server_metrics& m = owner.metrics();
+  std::string out;
+  auto gauge = [&out](std::string_view name, std::string_view help, std::string_view type,
+                      std::uint64_t value, std::string_view labels = {}) {
+    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
+           std::string(type) + "\n" + std::string(name) + std::string(labels) + " " + std::to_string(value) +
+           "\n";
+  };
+  auto load = [](const server_metrics::counter& c) { return c.load(std::memory_order_relaxed); };
+  out +=
+      "# HELP companion_connections Open WebSocket connections by role.\n# TYPE companion_connections "
+      "gauge\n";
+  out += "companion_connections{role=\"viewer\"} " + std::to_string(load(m.connections_viewer)) + "\n";
+  out += "companion_connections{role=\"moderator\"} " + std::to_string(load(m.connections_moderator)) + "\n";
+  out += "companion_connections{role=\"producer\"} " + std::to_string(load(m.connections_producer)) + "\n";
+  out += "companion_connections{role=\"unauthenticated\"} " +
+         std::to_string(load(m.connections_unauthenticated)) + "\n";
+  std::uint64_t frames_in = 0, bytes_in = 0, frames_out = 0, bytes_out = 0;
+  for (auto& s : owner.shards()) {
+    frames_in += s->counters().frames_in.load(std::memory_order_relaxed);
+    bytes_in += s->counters().bytes_in.load(std::memory_order_relaxed);
+    frames_out += s->counters().frames_out.load(std::memory_order_relaxed);
+    bytes_out += s->counters().bytes_out.load(std::memory_order_relaxed);
+  }
+  gauge("companion_frames_in_total", "WebSocket data frames received.", "counter", frames_in);
+  gauge("companion_bytes_in_total", "Bytes received on WebSockets.", "counter", bytes_in);
+  gauge("companion_frames_out_total", "Frames sent on WebSockets.", "counter", frames_out);
+  gauge("companion_bytes_out_total", "Bytes sent on WebSockets.", "counter", bytes_out);
+  gauge("companion_slow_consumer_closes_total", "Connections closed with 4008.", "counter",
+        load(m.slow_consumer_closes));
+  gauge("companion_outbound_dropped_frames_total", "Queued frames dropped when closing slow consumers.",
+        "counter", load(m.queue_drops));
+  gauge("companion_catch_up_frames_total",
+        "Frames sent at join or resume (welcome, snapshot, missed changes), exempt from the 4008 limits.",
+        "counter", load(m.catch_up_frames));
+  out +=
+      "# HELP companion_resumes_total Resumes by outcome: the missed changes, or a snapshot when the ring no "
+      "longer holds them.\n# TYPE companion_resumes_total counter\n";
+  out += "companion_resumes_total{result=\"recovered\"} " + std::to_string(load(m.resumes_recovered)) + "\n";
+  out += "companion_resumes_total{result=\"snapshot\"} " + std::to_string(load(m.resumes_snapshot)) + "\n";
+  out +=
+      "# HELP companion_token_ends_total Staff connections closed with 4001 as their token expired or was "
+      "revoked, and token.refresh refused at the end of its chain.\n# TYPE companion_token_ends_total "
+      "counter\n";
+  out += "companion_token_ends_total{why=\"expired\"} " + std::to_string(load(m.token_closes_expired)) + "\n";
+  out += "companion_token_ends_total{why=\"revoked\"} " + std::to_string(load(m.token_closes_revoked)) + "\n";
+  out += "companion_token_ends_total{why=\"refresh_limit\"} " +
+         std::to_string(load(m.token_refresh_refused)) + "\n";
+  gauge("companion_rate_limited_total", "Commands refused with rate_limited.", "counter",
+        load(m.rate_limited));
+  gauge("companion_bad_requests_total", "Commands refused with bad_request.", "counter",
+        load(m.bad_requests));
+  gauge("companion_protocol_closes_total", "Connections closed for WebSocket protocol errors.", "counter",
+        load(m.protocol_closes));
+  gauge("companion_address_cap_refusals_total", "Connections refused with 4029.", "counter",
+        load(m.per_ip_refusals));
+  gauge("companion_proxy_header_refusals_total",
+        "Trusted proxies' connections closed for a bad PROXY header.", "counter",
+        load(m.proxy_header_refusals));
+  gauge("companion_metrics_refusals_total", "Scrapes of /metrics refused by --metrics-allow.", "counter",
+        load(m.metrics_refusals));
+  out +=
+      "# HELP companion_http_connection_refusals_total HTTP connections closed at a cap.\n"
+      "# TYPE companion_http_connection_refusals_total counter\n";
+  out += "companion_http_connection_refusals_total{cap=\"total\"} " +
+         std::to_string(load(m.http_refusals_total)) + "\n";
+  out += "companion_http_connection_refusals_total{cap=\"address\"} " +
+         std::to_string(load(m.http_refusals_address)) + "\n";
+  gauge("companion_http_connections", "Open HTTP connections (before any upgrade).", "gauge",
+        owner.http_total().count());
+  out +=
+      "# HELP companion_unauthenticated_refusals_total Upgrades refused: too many connections waiting for "
+      "hello.\n# TYPE companion_unauthenticated_refusals_total counter\n";
+  out += "companion_unauthenticated_refusals_total{cap=\"total\"} " +
+         std::to_string(load(m.unauthenticated_refusals)) + "\n";
+  out += "companion_unauthenticated_refusals_total{cap=\"address\"} " +
+         std::to_string(load(m.unauthenticated_refusals_address)) + "\n";
+  gauge("companion_export_refusals_total", "Audit exports refused while others were being prepared.",
+        "counter", load(m.export_refusals));
+  gauge("companion_new_viewer_refusals_total", "Hellos refused: too many new viewer ids from one address.",
+        "counter", load(m.new_viewer_refusals));
+  out +=
+      "# HELP companion_address_table_evictions_total Addresses forgotten by a full per-address rate "
+      "table.\n# TYPE companion_address_table_evictions_total counter\n";
+  out += "companion_address_table_evictions_total{table=\"questions\"} " +
+         std::to_string(owner.address_questions().evictions()) + "\n";
+  out += "companion_address_table_evictions_total{table=\"votes\"} " +
+         std::to_string(owner.address_votes().evictions()) + "\n";
+  out += "companion_address_table_evictions_total{table=\"new_viewers\"} " +
+         std::to_string(owner.address_new_viewers().evictions()) + "\n";
+  gauge("companion_http_requests_total", "HTTP requests answered.", "counter", load(m.http_requests));
+  gauge("companion_commands_total", "WebSocket commands received.", "counter", load(m.commands));
+  const log_counters& logged = log_stats();
+  out +=
+      "# HELP companion_log_lines_total Log lines by outcome: written to stderr, dropped because the log "
+      "queue was full (stderr slower than the server), or left out by sampling at --log-level info.\n"
+      "# TYPE companion_log_lines_total counter\n";
+  out += "companion_log_lines_total{outcome=\"written\"} " + std::to_string(logged.written.load()) + "\n";
+  out += "companion_log_lines_total{outcome=\"dropped\"} " + std::to_string(logged.dropped.load()) + "\n";
+  out += "companion_log_lines_total{outcome=\"sampled\"} " + std::to_string(logged.sampled.load()) + "\n";
+  gauge("companion_pages_total", "questions.page and queue.page commands answered.", "counter",
+        load(m.pages));
+  gauge("companion_windowed_snapshots_total",
+        "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
+        "counter", load(m.windowed_snapshots));
+  const store_counters& store = owner.store().counters();
+  gauge("companion_store_commits_total", "Group commits.", "counter", store.commits.load());
+  gauge("companion_store_records_total", "Journal records committed.", "counter", store.records.load());
+  gauge("companion_store_failures_total", "Failed commits.", "counter", store.failures.load());
+  gauge("companion_store_memory_bytes", "Heap held by the journal database (page cache, statements).",
+        "gauge", sqlite_store::memory_used());
+  out +=
+      "# HELP companion_store_commit_seconds Group commit latency.\n# TYPE companion_store_commit_seconds "
+      "histogram\n";
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < store_counters::bounds_us.size(); ++i) {
+    cumulative += store.latency_buckets[i].load();
+    char le[32];
+    std::snprintf(le, sizeof le, "%g", static_cast<double>(store_counters::bounds_us[i]) / 1e6);
+    out += "companion_store_commit_seconds_bucket{le=\"" + std::string(le) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  cumulative += store.latency_buckets.back().load();
+  out += "companion_store_commit_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
+  char sum[32];
+  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(store.latency_sum_us.load()) / 1e6);
+  out += "companion_store_commit_seconds_sum " + std::string(sum) + "\n";
+  out += "companion_store_commit_seconds_count " + std::to_string(cumulative) + "\n";
+  out +=
+      "# HELP companion_moderation_queue_depth Posts and questions waiting for a moderator.\n"
+      "# TYPE companion_moderation_queue_depth gauge\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event)
+    out += "companion_moderation_queue_depth{event=\"" + owner.event_id(event) + "\"} " +
+           std::to_string(owner.engines().queue_depth(event)) + "\n";
+  out +=
+      "# HELP companion_moderation_decision_seconds How long queued items waited for a moderator.\n"
+      "# TYPE companion_moderation_decision_seconds histogram\n";
+  std::uint64_t decided = 0;
+  for (std::size_t i = 0; i < server_metrics::decision_bounds_ms.size(); ++i) {
+    decided += m.decision_buckets[i].load(std::memory_order_relaxed);
+    out += "companion_moderation_decision_seconds_bucket{le=\"" +
+           std::to_string(server_metrics::decision_bounds_ms[i] / 1000) + "\"} " + std::to_string(decided) +
+           "\n";
+  }
+  decided += m.decision_buckets.back().load(std::memory_order_relaxed);
+  out += "companion_moderation_decision_seconds_bucket{le=\"+Inf\"} " + std::to_string(decided) + "\n";
+  out += "companion_moderation_decision_seconds_sum " +
+         std::to_string(static_cast<double>(m.decision_sum_ms.load(std::memory_order_relaxed)) / 1000.0) +
+         "\n";
+  out += "companion_moderation_decision_seconds_count " + std::to_string(decided) + "\n";
+  out +=
+      "# HELP companion_questions_refused_full_total Questions refused because the event reached "
+      "--max-questions.\n# TYPE companion_questions_refused_full_total counter\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event)
+    out += "companion_questions_refused_full_total{event=\"" + owner.event_id(event) + "\"} " +
+           std::to_string(owner.engines().questions_refused(event)) + "\n";
+  out +=
+      "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event) {
+    std::uint64_t joined = 0;
+    for (auto& s : owner.shards()) joined += s->joined_count(event);
+    out +=
+        "companion_event_viewers{event=\"" + owner.event_id(event) + "\"} " + std::to_string(joined) + "\n";
+  }
+  return out;
+}
+
+// Staff bearer token for exports; sets `error` when refused.
+bool staff_authorized(server& owner, const http_request& request, const std::string& event_id,
+                      std::string& error) {
+  std::string_view header(request[http::field::authorization].data(),
+                          request[http::field::authorization].size());
+  constexpr std::string_view bearer = "Bearer ";
+  if (!header.starts_with(bearer)) {
+    error = "Authorization: Bearer <staff token> required";
+    return false;
+  }
+  auto verdict = owner.check_token(header.substr(bearer.size()), event_id);
+  if (!verdict.ok) {
+    error = "invalid token: " + verdict.why;
+    return false;
+  }
+  if (verdict.claims.role != session::role::moderator && verdict.claims.role != session::role::producer) {
+    error = "moderator or producer token required";
+    return false;
+  }
+  return true;
+}
+
+std::string iso_time(session::millis ms) {
+  if (ms <= 0) return {};
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+std::string questions_csv(const session::event_engine& engine) {
+  std::string csv;
+  append_csv_row(
+      csv, {"id", "text", "author", "votes", "status", "segment", "asked_at", "answered_at", "merged_into"});
+  for (const auto& [id, q] : engine.questions().all())
+    append_csv_row(csv, {q.id, q.text, q.author.value_or(""), std::to_string(q.voters.size()),
+                         std::string(session::to_string(q.status)), q.segment, iso_time(q.asked_at),
+                         iso_time(q.answered_at.value_or(0)), q.merged_into});
+  return csv;
+}
+
+std::string audit_csv(const session::event_engine& engine) {
+  std::string csv;
+  append_csv_row(csv, {"at", "who", "action", "post", "author", "rule", "reason"});
+  for (const auto& entry : engine.wall().audit())
+    append_csv_row(csv, {iso_time(entry.at), entry.who, entry.action, entry.post_id, entry.author, entry.rule,
+                         entry.reason});
+  return csv;
+}
+
+// 405 names the methods the resource takes, in the Allow header and in the message.
+http_response method_not_allowed(const http_request& request, std::string_view allowed) {
+  auto response = json_error(request, http::status::method_not_allowed, "bad_request",
+                             "this resource takes " + std::string(allowed));
+  response.set(http::field::allow, allowed);
+  return response;
+}
+
+// A page or asset: the representation the client accepts best, or 304 when it has it.
+http_response static_response(const http_request& request, const static_route& route) {
+  const static_file& file = *route.file;
+  std::string_view accept(request[http::field::accept_encoding].data(),
+                          request[http::field::accept_encoding].size());
+  content_coding coding = file.pick(accept);
+  const static_representation& chosen = file.representation(coding);
+  std::string_view if_none_match(request[http::field::if_none_match].data(),
+                                 request[http::field::if_none_match].size());
+  auto caching = [&](http_response& response) {
+    response.set(http::field::etag, chosen.etag);
+    response.set(http::field::cache_control, route.cache_control);
+    if (file.compressible) response.set(http::field::vary, "Accept-Encoding");
+  };
+  if (!if_none_match.empty() && etag_matches(if_none_match, chosen.etag)) {
+    http_response response{http::status::not_modified, request.version()};
+    caching(response);
+    add_common_headers(response);
+    response.keep_alive(request.keep_alive());
+    return response;
+  }
+  // The body is copied from memory; nothing is read or compressed per request.
+  auto response = make_response(request, http::status::ok, file.content_type, chosen.body);
+  caching(response);
+  if (coding == content_coding::br) response.set(http::field::content_encoding, "br");
+  if (coding == content_coding::gzip) response.set(http::field::content_encoding, "gzip");
+  if (request.method() == http::verb::head) response.body().clear();
+  return response;
+}
+
+// POST /api/events/{id}/posts: one JSON post or NDJSON, with an ingest token.
+void ingest_posts(shard& home, std::size_t event, const http_request& request, http_reply reply) {
+  server& owner = home.owner();
+  if (request.method() != http::verb::post) return reply(method_not_allowed(request, "POST"));
+  std::string_view header(request[http::field::authorization].data(),
+                          request[http::field::authorization].size());
+  constexpr std::string_view bearer = "Bearer ";
+  if (!header.starts_with(bearer))
+    return reply(json_error(request, http::status::unauthorized, "unauthorized",
+                            "Authorization: Bearer <ingest token> required"));
+  auto verdict = owner.check_token(header.substr(bearer.size()), owner.event_id(event));
+  if (!verdict.ok)
+    return reply(
+        json_error(request, http::status::unauthorized, "unauthorized", "invalid token: " + verdict.why));
+  if (verdict.claims.role != session::role::ingest)
+    return reply(json_error(request, http::status::forbidden, "forbidden", "ingest token required"));
+  auto shared_request = std::make_shared<http_request>(request);
+  std::string body = request.body();
+  owner.ingest().ingest_body(event, std::move(body),
+                             [&home, shared_request, reply = std::move(reply)](ingest_tally tally) {
+                               net::post(home.context(), [shared_request, reply, tally] {
+                                 boost::json::object counts{{"accepted", tally.accepted},
+                                                            {"duplicate", tally.duplicate},
+                                                            {"rejected", tally.rejected},
+                                                            {"invalid", tally.invalid}};
+                                 reply(json_response(*shared_request, counts, http::status::accepted));
+                               });
+                             });
+}
+
+}  // namespace
+
+std::string content_security_policy_for(const std::vector<std::string>& allowed_origins) {
+  // 'self' covers ws:// and wss:// to the page's own host and port; other origins are named
+  // one by one, so a page can open WebSockets to this server and the configured ones only.
+  std::string connect = "'self'";
+  for (const auto& origin : allowed_origins) {
+    if (origin == "*" || origin.find_first_of(" ;,'\"") != std::string::npos) continue;
+    connect += " " + origin;
+    if (origin.starts_with("https://"))
+      connect += " wss://" + origin.substr(8);
+    else if (origin.starts_with("http://"))
+      connect += " ws://" + origin.substr(7);
+  }
+  return "default-src 'self'; connect-src " + connect +
+         "; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
+         "base-uri 'none'; form-action 'self'";
+}
+
+void set_content_security_policy(std::string policy) {
+  content_security_policy = std::move(policy);
+}
+
+void add_common_headers(http_response& response) {
+  response.set(http::field::server, "companion");
+  response.set("Content-Security-Policy", content_security_policy);
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set("X-Frame-Options", "DENY");
+}
+
+http_response json_error(const http_request& request, http::status status, std::string_view code,
+                         std::string_view message) {
+  boost::json::object body{{"error", boost::json::object{{"code", code}, {"message", message}}}};
+  return json_response(request, body, status);
+}
+
+void handle_http(shard& home, const http_request& request, const std::string& address, http_reply reply) {
+  server& owner = home.owner();
+  std::string_view target(request.target().data(), request.target().size());
+  std::string_view path = target.substr(0, target.find('?'));
+  bool reading = request.method() == http::verb::get || request.method() == http::verb::head;
+
+  if (path == "/healthz") {
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
+    if (owner.draining())
+      return reply(json_response(request, boost::json::object{{"status", "draining"}},
+                                 http::status::service_unavailable));
+    return reply(json_response(request, boost::json::object{{"status", "ok"}}));
+  }
+  if (path == "/metrics") {
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
+    if (!owner.metrics_allowed(address)) {
+      server_metrics::add(owner.metrics().metrics_refusals);
+      return reply(json_error(request, http::status::forbidden, "forbidden",
+                              "/metrics is limited to the addresses of --metrics-allow"));
+    }
+    auto response = make_response(request, http::status::ok, "text/plain; version=0.0.4",
+                                  metrics_text(owner) + owner.ingest().metrics_text());
+    response.set(http::field::cache_control, "no-store");
+    return reply(std::move(response));
+  }
+  if (path == "/api/events") {
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
+    boost::json::array events;
+    for (std::size_t i = 0; i < owner.event_count(); ++i) {
+      const auto& state = home.replica(i).state();
+      events.push_back(boost::json::object{{"id", owner.event_id(i)},
+                                           {"title", state.at("event").at("title")},
+                                           {"status", state.at("agenda").at("status")}});
+    }
+    return reply(json_response(request, events));
+  }
+  std::string_view event_id, rest;
+  if (split_event_path(path, event_id, rest)) {
+    std::size_t event = owner.event_index(event_id);
+    if (event == server::npos)
+      return reply(json_error(request, http::status::not_found, "not_found", "no such event"));
+    if (rest == "posts") return ingest_posts(home, event, request, std::move(reply));
+    if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
+    if (rest == "state") {
+      auto response = json_response(request, home.replica(event).state());
+      response.set("X-Companion-Seq", std::to_string(home.replica(event).seq()));
+      return reply(std::move(response));
+    }
+    if (rest == "chapters.vtt")
+      return reply(make_response(request, http::status::ok, "text/vtt; charset=utf-8",
+                                 chapters_vtt(home.replica(event).state())));
+    if (rest == "sources") {
+      std::string error;
+      if (!staff_authorized(owner, request, owner.event_id(event), error))
+        return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
+      return reply(json_response(request, owner.ingest().sources_status(event)));
+    }
+    if (rest == "questions.csv" || rest == "audit.csv") {
+      std::string error;
+      if (!staff_authorized(owner, request, owner.event_id(event), error))
+        return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
+      bool questions = rest == "questions.csv";
+      auto shared_request = std::make_shared<http_request>(request);
+      auto answer = [&home, questions, shared_request, reply = std::move(reply),
+                     event_name = owner.event_id(event)](std::string body) {
+        // Built off the shards; the answer comes back to this one.
+        net::post(
+            home.context(), [shared_request, reply, body = std::move(body), questions, event_name]() mutable {
+              auto response = make_response(*shared_request, http::status::ok, "text/csv; charset=utf-8",
+                                            std::move(body));
+              response.set(
+                  http::field::content_disposition,
+                  "attachment; filename=\"" + event_name + (questions ? "-questions.csv\"" : "-audit.csv\""));
+              response.set(http::field::cache_control, "no-store");
+              reply(std::move(response));
+            });
+      };
+      if (questions) {
+        // Every question is in the engine's memory, on its thread.
+        owner.engines().with_engine(event, [answer = std::move(answer)](session::event_engine& engine) {
+          answer(questions_csv(engine));
+        });
+        return;
+      }
+      // The audit covers the whole event: it is rebuilt from the journal on the export
+      // thread, one export at a time, never on a shard or the engine thread.
+      if (!owner.try_start_export()) {
+        server_metrics::add(owner.metrics().export_refusals);
+        return reply(json_error(request, http::status::service_unavailable, "rate_limited",
+                                "an export is being prepared; retry in a few seconds"));
+      }
+      net::post(owner.exports(), [&owner, event, answer = std::move(answer)] {
+        std::string why;
+        auto engine = owner.engines().replay_for_audit(event, why);
+        if (!engine) log_event("export_failed", {{"event", owner.event_id(event)}, {"why", why}});
+        std::string body = engine ? audit_csv(*engine) : std::string();
+        engine.reset();
+        owner.finish_export();
+        answer(std::move(body));
+      });
+      return;
+    }
+    return reply(json_error(request, http::status::not_found, "not_found", "no such resource"));
+  }
+  if (!reading) return reply(method_not_allowed(request, "GET, HEAD"));
+  if (static_route route = owner.site().find(path); route.file) return reply(static_response(request, route));
+  reply(json_error(request, http::status::not_found, "not_found", "no such page"));
+}
+
+}  // namespace companion::gateway

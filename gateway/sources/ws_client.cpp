@@ -1,0 +1,250 @@
+#include "gateway/sources/ws_client.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+namespace companion::gateway {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<remote_endpoint> parse_endpoint(std::string_view url, std::string& error) {
+  remote_endpoint out;
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    error = "not a URL (want ws://, wss://, http:// or https://)";
+    return std::nullopt;
+  }
+  std::string_view scheme = url.substr(0, scheme_end);
+  if (iequals(scheme, "wss") || iequals(scheme, "https")) {
+    out.tls = true;
+  } else if (!iequals(scheme, "ws") && !iequals(scheme, "http")) {
+    error = "unsupported scheme '" + std::string(scheme) + "' (want ws, wss, http or https)";
+    return std::nullopt;
+  }
+  std::string_view rest = url.substr(scheme_end + 3);
+  auto authority_end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, authority_end);
+  std::string_view target = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
+  if (auto fragment = target.find('#'); fragment != std::string_view::npos)
+    target = target.substr(0, fragment);
+  if (authority.find('@') != std::string_view::npos) {
+    error = "credentials in the URL are not supported; use a token setting";
+    return std::nullopt;
+  }
+  std::string_view host = authority, port;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      error = "unterminated IPv6 address";
+      return std::nullopt;
+    }
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        error = "junk after the IPv6 address";
+        return std::nullopt;
+      }
+      port = after.substr(1);
+    }
+  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+  }
+  if (host.empty()) {
+    error = "no host in the URL";
+    return std::nullopt;
+  }
+  for (char c : port)
+    if (c < '0' || c > '9') {
+      error = "bad port '" + std::string(port) + "'";
+      return std::nullopt;
+    }
+  out.host = host;
+  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
+  out.target = target.empty() ? "/" : std::string(target);
+  if (out.target.front() == '?') out.target.insert(0, "/");
+  return out;
+}
+
+std::string remote_endpoint::host_header() const {
+  bool ipv6 = host.find(':') != std::string::npos;
+  std::string out = ipv6 ? "[" + host + "]" : host;
+  if (port != (tls ? "443" : "80")) out += ":" + port;
+  return out;
+}
+
+std::string remote_endpoint::display(bool websocket) const {
+  std::string scheme = websocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http");
+  return scheme + "://" + host_header() + target.substr(0, target.find('?'));
+}
+
+std::string url_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<ssl::context> make_client_tls_context() {
+  auto context = std::make_shared<ssl::context>(ssl::context::tlsv12_client);
+  boost::system::error_code ec;
+  context->set_default_verify_paths(ec);  // without it every peer fails verification; reported per connection
+  context->set_verify_mode(ssl::verify_peer);
+  return context;
+}
+
+ws_client::ws_client(net::io_context& context, std::shared_ptr<ssl::context> tls, ws_client_options options)
+    : context_(context), tls_(std::move(tls)), options_(std::move(options)), resolver_(context) {}
+
+void ws_client::open(remote_endpoint endpoint, header_list headers, handlers callbacks) {
+  endpoint_ = std::move(endpoint);
+  headers_ = std::move(headers);
+  handlers_ = std::move(callbacks);
+  if (endpoint_.tls) {
+    if (!tls_) tls_ = make_client_tls_context();
+    secure_.emplace(context_, *tls_);
+  } else {
+    plain_.emplace(context_);
+  }
+  resolver_.async_resolve(endpoint_.host, endpoint_.port,
+                          beast::bind_front_handler(&ws_client::on_resolve, shared_from_this()));
+}
+
+void ws_client::on_resolve(boost::system::error_code ec, tcp::resolver::results_type results) {
+  if (ec) return finish(ec, "resolve");
+  if (closing_) return finish(net::error::operation_aborted, "resolve");
+  with_stream([&](auto& ws) {
+    auto& tcp_layer = beast::get_lowest_layer(ws);
+    tcp_layer.expires_after(options_.connect_timeout);
+    tcp_layer.async_connect(results, beast::bind_front_handler(&ws_client::on_connect, shared_from_this()));
+  });
+}
+
+void ws_client::on_connect(boost::system::error_code ec, const tcp::endpoint&) {
+  if (ec) return finish(ec, "connect");
+  if (closing_) return finish(net::error::operation_aborted, "connect");
+  if (!secure_) return do_ws_handshake();
+  auto& tls_stream = secure_->next_layer();
+  // SNI: virtual hosts behind one address pick their certificate by it.
+  if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), endpoint_.host.c_str()))
+    return finish(
+        boost::system::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()),
+        "tls sni");
+  tls_stream.set_verify_mode(ssl::verify_peer);
+  tls_stream.set_verify_callback(ssl::host_name_verification(endpoint_.host));
+  beast::get_lowest_layer(*secure_).expires_after(options_.connect_timeout);
+  tls_stream.async_handshake(ssl::stream_base::client,
+                             beast::bind_front_handler(&ws_client::on_tls_handshake, shared_from_this()));
+}
+
+void ws_client::on_tls_handshake(boost::system::error_code ec) {
+  if (ec) return finish(ec, "tls handshake");
+  if (closing_) return finish(net::error::operation_aborted, "tls handshake");
+  do_ws_handshake();
+}
+
+void ws_client::do_ws_handshake() {
+  with_stream([&](auto& ws) {
+    // From here the WebSocket's own timeouts apply (handshake, idle with pings).
+    beast::get_lowest_layer(ws).expires_never();
+    websocket::stream_base::timeout timeouts{};
+    timeouts.handshake_timeout = options_.handshake_timeout;
+    timeouts.idle_timeout = options_.idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws.set_option(timeouts);
+    ws.read_message_max(options_.max_message_bytes);
+    ws.set_option(websocket::stream_base::decorator([this](websocket::request_type& request) {
+      request.set(http::field::user_agent, options_.user_agent);
+      for (const auto& [name, value] : headers_) request.set(name, value);
+    }));
+    ws.async_handshake(endpoint_.host_header(), endpoint_.target,
+                       beast::bind_front_handler(&ws_client::on_ws_handshake, shared_from_this()));
+  });
+}
+
+void ws_client::on_ws_handshake(boost::system::error_code ec) {
+  if (ec) return finish(ec, "websocket handshake");
+  if (closing_) return finish(net::error::operation_aborted, "websocket handshake");
+  open_ = true;
+  if (handlers_.on_open) handlers_.on_open();
+  do_read();
+}
+
+void ws_client::do_read() {
+  with_stream([&](auto& ws) {
+    ws.async_read(buffer_, beast::bind_front_handler(&ws_client::on_read, shared_from_this()));
+  });
+}
+
+void ws_client::on_read(boost::system::error_code ec, std::size_t) {
+  if (ec) {
+    open_ = false;
+    return finish(ec, "read");
+  }
+  bool text = false;
+  with_stream([&](auto& ws) { text = ws.got_text(); });
+  if (text && handlers_.on_text && !closing_) {
+    auto data = buffer_.cdata();
+    handlers_.on_text(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  }
+  buffer_.consume(buffer_.size());
+  // A handler may have asked to close; the pending close completes the read with `closed`.
+  do_read();
+}
+
+void ws_client::close() {
+  if (closing_ || finished_) return;
+  closing_ = true;
+  if (!open_) {
+    // Still connecting: cancel whatever step is in flight; its handler reports the end.
+    resolver_.cancel();
+    with_stream([](auto& ws) { beast::get_lowest_layer(ws).cancel(); });
+    return;
+  }
+  with_stream([&](auto& ws) {
+    ws.async_close(websocket::close_code::normal,
+                   beast::bind_front_handler(&ws_client::on_close, shared_from_this()));
+  });
+}
+
+void ws_client::on_close(boost::system::error_code ec) {
+  // The read loop sees the end too and reports it; a failed close still ends the socket.
+  if (ec) with_stream([](auto& ws) { beast::get_lowest_layer(ws).close(); });
+}
+
+void ws_client::finish(boost::system::error_code ec, std::string_view what) {
+  if (finished_) return;
+  finished_ = true;
+  open_ = false;
+  with_stream([](auto& ws) {
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(ws).socket().close(ignored);
+  });
+  auto on_closed = std::move(handlers_.on_closed);
+  handlers_ = {};
+  if (on_closed) on_closed(ec, what);
+}
+
+}  // namespace companion::gateway
