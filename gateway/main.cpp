@@ -8,11 +8,11 @@
 
 #include "gateway/cli.hpp"
 #include "gateway/process/clock.hpp"
-#include "gateway/protocol/jwt.hpp"
 #include "gateway/process/log.hpp"
 #include "gateway/process/revocation_watch.hpp"
-#include "gateway/server.hpp"
 #include "gateway/process/zoneinfo.hpp"
+#include "gateway/protocol/jwt.hpp"
+#include "gateway/server.hpp"
 #include "session/event_definition.hpp"
 
 #ifndef COMPANION_DEFAULT_EVENT

@@ -6,11 +6,11 @@
 #include <boost/asio/ssl/context.hpp>
 #include <iostream>
 
-#include "gateway/protocol/client_address.hpp"
-#include "gateway/process/clock.hpp"
 #include "gateway/net/http_api.hpp"
 #include "gateway/net/http_session.hpp"
+#include "gateway/process/clock.hpp"
 #include "gateway/process/log.hpp"
+#include "gateway/protocol/client_address.hpp"
 
 namespace companion::gateway {
 

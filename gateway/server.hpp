@@ -9,20 +9,20 @@
 #include <vector>
 
 #include <boost/asio/thread_pool.hpp>
-#include "gateway/protocol/address_limiter.hpp"
-#include "gateway/protocol/client_address.hpp"
 #include "gateway/config.hpp"
 #include "gateway/engine/engine_host.hpp"
 #include "gateway/engine/ingest_host.hpp"
-#include "gateway/protocol/jwt.hpp"
 #include "gateway/net/metrics.hpp"
+#include "gateway/protocol/address_limiter.hpp"
+#include "gateway/protocol/client_address.hpp"
+#include "gateway/protocol/jwt.hpp"
 
 #include "gateway/net/net.hpp"
-#include "gateway/protocol/rate_limiter.hpp"
-#include "gateway/process/revocation_watch.hpp"
 #include "gateway/net/shard.hpp"
-#include "gateway/store/sqlite_store.hpp"
 #include "gateway/net/static_site.hpp"
+#include "gateway/process/revocation_watch.hpp"
+#include "gateway/protocol/rate_limiter.hpp"
+#include "gateway/store/sqlite_store.hpp"
 #include "session/event_definition.hpp"
 
 namespace boost::asio::ssl {

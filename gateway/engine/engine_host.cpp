@@ -6,12 +6,12 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "gateway/process/log.hpp"
-#include "gateway/server.hpp"
 #include "gateway/net/shard.hpp"
-#include "gateway/store/sqlite_store.hpp"
 #include "gateway/net/ws_connection.hpp"
+#include "gateway/process/log.hpp"
 #include "gateway/protocol/ws_frame_writer.hpp"
+#include "gateway/server.hpp"
+#include "gateway/store/sqlite_store.hpp"
 #include "hashtag-tracker/moderation_rules.hpp"
 #include "session/frames.hpp"
 #include "session/post_wall.hpp"

@@ -6,12 +6,12 @@
 #include <cstdlib>
 #include <future>
 
+#include "gateway/process/log.hpp"
+#include "gateway/server.hpp"
 #include "gateway/sources/cursor_file.hpp"
 #include "gateway/sources/jetstream_source.hpp"
-#include "gateway/process/log.hpp"
 #include "gateway/sources/mastodon_source.hpp"
 #include "gateway/sources/replay_source.hpp"
-#include "gateway/server.hpp"
 
 namespace companion::gateway {
 namespace {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "gateway/config.hpp"
-#include "gateway/sources/ingest_source.hpp"
 #include "gateway/net/net.hpp"
+#include "gateway/sources/ingest_source.hpp"
 #include "hashtag-tracker/ingest_pipeline.hpp"
 #include "session/event_definition.hpp"
 

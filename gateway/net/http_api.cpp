@@ -5,10 +5,10 @@
 #include <cstdio>
 
 #include "gateway/engine/csv.hpp"
-#include "gateway/protocol/jwt.hpp"
-#include "gateway/process/log.hpp"
-#include "gateway/server.hpp"
 #include "gateway/net/shard.hpp"
+#include "gateway/process/log.hpp"
+#include "gateway/protocol/jwt.hpp"
+#include "gateway/server.hpp"
 #include "session/post_wall.hpp"
 #include "session/question_board.hpp"
 

@@ -3,14 +3,14 @@
 #include <boost/asio/read.hpp>
 #include <boost/beast/core/string.hpp>
 
-#include "gateway/protocol/client_address.hpp"
 #include "gateway/net/http_api.hpp"
-#include "gateway/process/log.hpp"
-#include "gateway/protocol/proxy_header.hpp"
-#include "gateway/server.hpp"
 #include "gateway/net/shard.hpp"
 #include "gateway/net/ws_connection.hpp"
+#include "gateway/process/log.hpp"
+#include "gateway/protocol/client_address.hpp"
+#include "gateway/protocol/proxy_header.hpp"
 #include "gateway/protocol/ws_handshake.hpp"
+#include "gateway/server.hpp"
 
 namespace companion::gateway {
 namespace {

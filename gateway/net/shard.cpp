@@ -1,7 +1,7 @@
 #include "gateway/net/shard.hpp"
 
-#include "gateway/server.hpp"
 #include "gateway/net/ws_connection.hpp"
+#include "gateway/server.hpp"
 
 namespace companion::gateway {
 

@@ -4,12 +4,12 @@
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "gateway/protocol/jwt.hpp"
-#include "gateway/process/log.hpp"
-#include "gateway/server.hpp"
 #include "gateway/net/shard.hpp"
+#include "gateway/process/log.hpp"
+#include "gateway/protocol/jwt.hpp"
 #include "gateway/protocol/viewer_id.hpp"
 #include "gateway/protocol/ws_frame_writer.hpp"
+#include "gateway/server.hpp"
 #include "session/frames.hpp"
 
 namespace companion::gateway {

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "gateway/protocol/jwt.hpp"
 #include "gateway/process/log.hpp"
+#include "gateway/protocol/jwt.hpp"
 
 namespace companion::gateway {
 

@@ -15,9 +15,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "gateway/net/net.hpp"
 #include "gateway/sources/backoff.hpp"
 #include "gateway/sources/http_fetch.hpp"
-#include "gateway/net/net.hpp"
 #include "gateway/sources/ws_client.hpp"
 #include "hashtag-tracker/bounded_set.hpp"
 

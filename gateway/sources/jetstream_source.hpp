@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
+#include "gateway/engine/ingest_host.hpp"
 #include "gateway/sources/backoff.hpp"
 #include "gateway/sources/cursor_file.hpp"
 #include "gateway/sources/did_resolver.hpp"
-#include "gateway/engine/ingest_host.hpp"
 #include "gateway/sources/ingest_source.hpp"
 #include "gateway/sources/ws_client.hpp"
 

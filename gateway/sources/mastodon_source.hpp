@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway/engine/ingest_host.hpp"
 #include "gateway/sources/backoff.hpp"
 #include "gateway/sources/cursor_file.hpp"
 #include "gateway/sources/http_fetch.hpp"
-#include "gateway/engine/ingest_host.hpp"
 #include "gateway/sources/ingest_source.hpp"
 #include "gateway/sources/ws_client.hpp"
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "gateway/engine/ingest_host.hpp"
-#include "gateway/sources/ingest_source.hpp"
 #include "gateway/net/net.hpp"
+#include "gateway/sources/ingest_source.hpp"
 
 namespace companion::gateway {
 
