@@ -37,6 +37,10 @@ server::~server() {
   if (store_) store_->stop();
 }
 
+std::string server::metrics_page() {
+  return render_metrics(*this);
+}
+
 std::size_t server::event_index(std::string_view id) const {
   if (id.empty()) return event_ids_.empty() ? npos : 0;
   for (std::size_t i = 0; i < event_ids_.size(); ++i)

@@ -19,6 +19,7 @@
 
 #include "gateway/net/net.hpp"
 #include "gateway/net/shard.hpp"
+#include "gateway/net/shard_services.hpp"
 #include "gateway/net/static_site.hpp"
 #include "gateway/process/revocation_watch.hpp"
 #include "gateway/protocol/rate_limiter.hpp"
@@ -31,12 +32,10 @@ class context;
 
 namespace companion::gateway {
 
-class server {
+class server final : public shard_services {
  public:
-  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
-
   explicit server(server_config config);
-  ~server();
+  ~server() override;
 
   // Loads events, opens the store, replays journals, sets up ingest, binds the listener.
   bool prepare(std::vector<session::event_definition> events, const source_overrides& sources,
@@ -50,41 +49,42 @@ class server {
   // The bound endpoint (after prepare).
   tcp::endpoint local_endpoint() const { return bound_; }
 
-  const server_config& config() const { return config_; }
-  server_metrics& metrics() { return metrics_; }
-  engine_host& engines() { return *engines_; }
-  ingest_host& ingest() { return *ingest_; }
+  const server_config& config() const override { return config_; }
+  server_metrics& metrics() override { return metrics_; }
+  engine_host& engines() override { return *engines_; }
+  ingest_host& ingest() override { return *ingest_; }
   sqlite_store& store() { return *store_; }
-  address_limiter& connection_limits() { return addresses_; }
-  address_buckets& address_questions() { return address_questions_; }
-  address_buckets& address_votes() { return address_votes_; }
-  address_buckets& address_new_viewers() { return address_new_viewers_; }
+  address_limiter& connection_limits() override { return addresses_; }
+  address_buckets& address_questions() override { return address_questions_; }
+  address_buckets& address_votes() override { return address_votes_; }
+  address_buckets& address_new_viewers() override { return address_new_viewers_; }
   // The thread that builds exports from the journal, and the places in its queue.
-  net::thread_pool& exports() { return exports_; }
-  bool try_start_export() { return exports_pending_.try_acquire(); }
-  void finish_export() { exports_pending_.release(); }
+  net::thread_pool& exports() override { return exports_; }
+  bool try_start_export() override { return exports_pending_.try_acquire(); }
+  void finish_export() override { exports_pending_.release(); }
   // HTTP connections per address and in total; WebSockets waiting for hello per address.
-  address_limiter& http_limits() { return http_addresses_; }
-  total_limiter& http_total() { return http_total_; }
-  address_limiter& unauthenticated_limits() { return unauthenticated_addresses_; }
-  const static_site& site() const { return *site_; }
+  address_limiter& http_limits() override { return http_addresses_; }
+  total_limiter& http_total() override { return http_total_; }
+  address_limiter& unauthenticated_limits() override { return unauthenticated_addresses_; }
+  const static_site& site() const override { return *site_; }
   // The TLS context when --tls-cert/--tls-key are set; null for plain HTTP.
-  net::ssl::context* tls() const { return tls_.get(); }
+  net::ssl::context* tls() const override { return tls_.get(); }
   std::vector<std::unique_ptr<shard>>& shards() { return shards_; }
 
-  std::size_t event_count() const { return event_ids_.size(); }
-  const std::string& event_id(std::size_t index) const { return event_ids_[index]; }
+  std::size_t event_count() const override { return event_ids_.size(); }
+  const std::string& event_id(std::size_t index) const override { return event_ids_[index]; }
   // Index of an event id; the default event for an empty id; npos when unknown.
-  std::size_t event_index(std::string_view id) const;
-  bool origin_allowed(std::string_view origin, std::string_view host) const;
+  std::size_t event_index(std::string_view id) const override;
+  bool origin_allowed(std::string_view origin, std::string_view host) const override;
   // Whether a client address may read /metrics (--metrics-allow; anyone when none is set).
-  bool metrics_allowed(std::string_view address) const;
-  bool draining() const { return draining_.load(std::memory_order_relaxed); }
-  std::atomic<std::uint64_t>& unauthenticated() { return unauthenticated_; }
+  bool metrics_allowed(std::string_view address) const override;
+  bool draining() const override { return draining_.load(std::memory_order_relaxed); }
+  std::atomic<std::uint64_t>& unauthenticated() override { return unauthenticated_; }
   // verify_token with the server's secret and leeway, refusing revoked tokens ("revoked").
-  token_verdict check_token(std::string_view token, std::string_view event_id) const;
+  token_verdict check_token(std::string_view token, std::string_view event_id) const override;
   // Tokens issued before this (ms since the epoch) are refused; 0 when none are.
-  session::millis tokens_not_before() const { return revocations_ ? revocations_->not_before() : 0; }
+  session::millis tokens_not_before() const override { return revocations_ ? revocations_->not_before() : 0; }
+  std::string metrics_page() override;
 
   // Sends a committed batch to every shard; thread-safe.
   void broadcast(std::size_t event, std::shared_ptr<const delivery> batch);

@@ -269,7 +269,7 @@ std::string metrics_text(server& owner) {
 }
 
 // Staff bearer token for exports; sets `error` when refused.
-bool staff_authorized(server& owner, const http_request& request, const std::string& event_id,
+bool staff_authorized(shard_services& owner, const http_request& request, const std::string& event_id,
                       std::string& error) {
   std::string_view header(request[http::field::authorization].data(),
                           request[http::field::authorization].size());
@@ -360,7 +360,7 @@ http_response static_response(const http_request& request, const static_route& r
 
 // POST /api/events/{id}/posts: one JSON post or NDJSON, with an ingest token.
 void ingest_posts(shard& home, std::size_t event, const http_request& request, http_reply reply) {
-  server& owner = home.owner();
+  shard_services& owner = home.owner();
   if (request.method() != http::verb::post) return reply(method_not_allowed(request, "POST"));
   std::string_view header(request[http::field::authorization].data(),
                           request[http::field::authorization].size());
@@ -389,6 +389,10 @@ void ingest_posts(shard& home, std::size_t event, const http_request& request, h
 }
 
 }  // namespace
+
+std::string render_metrics(server& owner) {
+  return metrics_text(owner) + owner.ingest().metrics_text();
+}
 
 std::string content_security_policy_for(const std::vector<std::string>& allowed_origins) {
   // 'self' covers ws:// and wss:// to the page's own host and port; other origins are named
@@ -426,7 +430,7 @@ http_response json_error(const http_request& request, http::status status, std::
 }
 
 void handle_http(shard& home, const http_request& request, const std::string& address, http_reply reply) {
-  server& owner = home.owner();
+  shard_services& owner = home.owner();
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   bool reading = request.method() == http::verb::get || request.method() == http::verb::head;
@@ -445,8 +449,8 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
       return reply(json_error(request, http::status::forbidden, "forbidden",
                               "/metrics is limited to the addresses of --metrics-allow"));
     }
-    auto response = make_response(request, http::status::ok, "text/plain; version=0.0.4",
-                                  metrics_text(owner) + owner.ingest().metrics_text());
+    auto response =
+        make_response(request, http::status::ok, "text/plain; version=0.0.4", owner.metrics_page());
     response.set(http::field::cache_control, "no-store");
     return reply(std::move(response));
   }

@@ -10,9 +10,13 @@
 
 namespace companion::gateway {
 
+class server;
 class shard;
 
 using http_reply = std::function<void(http_response)>;
+
+// The /metrics page: every family of the server and of ingest.
+std::string render_metrics(server& owner);
 
 void handle_http(shard& home, const http_request& request, const std::string& address, http_reply reply);
 

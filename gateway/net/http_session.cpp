@@ -5,12 +5,12 @@
 
 #include "gateway/net/http_api.hpp"
 #include "gateway/net/shard.hpp"
+#include "gateway/net/shard_services.hpp"
 #include "gateway/net/ws_connection.hpp"
 #include "gateway/process/log.hpp"
 #include "gateway/protocol/client_address.hpp"
 #include "gateway/protocol/proxy_header.hpp"
 #include "gateway/protocol/ws_handshake.hpp"
-#include "gateway/server.hpp"
 
 namespace companion::gateway {
 namespace {
@@ -33,7 +33,7 @@ http_session::~http_session() {
 }
 
 bool http_session::admit() {
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   if (!owner.http_total().try_acquire()) {
     server_metrics::add(owner.metrics().http_refusals_total);
   } else {
@@ -123,7 +123,7 @@ void http_session::read_proxy_header(std::size_t total) {
 
 void http_session::on_proxy_bytes(const boost::system::error_code& ec) {
   if (ec) return;
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   proxy_result result = parse_proxy_v2(proxy_bytes_, owner.config().max_proxy_header_bytes);
   switch (result.status) {
     case proxy_parse::need_more:
@@ -298,7 +298,7 @@ std::optional<upgrade_refusal> check_upgrade_request(const http_request& request
 }
 
 void http_session::upgrade(const http_request& request) {
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   auto refuse = [&](http::status status, std::string_view code, std::string_view message) {
     auto response = json_error(request, status, code, message);
     response.keep_alive(false);

@@ -1,11 +1,10 @@
 #include "gateway/net/shard.hpp"
 
 #include "gateway/net/ws_connection.hpp"
-#include "gateway/server.hpp"
 
 namespace companion::gateway {
 
-shard::shard(server& owner, unsigned index)
+shard::shard(shard_services& owner, unsigned index)
     : owner_(owner), index_(index), sweep_timer_(context_), read_buffer_(64 * 1024), send_timer_(context_) {}
 
 shard::~shard() = default;

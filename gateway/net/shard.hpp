@@ -11,21 +11,22 @@
 
 #include "gateway/net/delivery.hpp"
 #include "gateway/net/net.hpp"
+#include "gateway/net/shard_services.hpp"
 #include "session/command.hpp"
 #include "session/replica.hpp"
 
 namespace companion::gateway {
 
-class server;
 class ws_connection;
 
 class shard {
  public:
-  shard(server& owner, unsigned index);
+  shard(shard_services& owner, unsigned index);
   ~shard();
 
   net::io_context& context() { return context_; }
-  server& owner() { return owner_; }
+  // The server, seen only through what it offers a shard's connections.
+  shard_services& owner() { return owner_; }
   unsigned index() const { return index_; }
 
   // Before the threads start: one replica per event, in the server's event order.
@@ -82,7 +83,7 @@ class shard {
     counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
   }
 
-  server& owner_;
+  shard_services& owner_;
   unsigned index_;
   net::io_context context_{1};
   net::steady_timer sweep_timer_;

@@ -4,12 +4,13 @@
 #include <boost/asio/write.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "gateway/engine/engine_host.hpp"
 #include "gateway/net/shard.hpp"
+#include "gateway/net/shard_services.hpp"
 #include "gateway/process/log.hpp"
 #include "gateway/protocol/jwt.hpp"
 #include "gateway/protocol/viewer_id.hpp"
 #include "gateway/protocol/ws_frame_writer.hpp"
-#include "gateway/server.hpp"
 #include "session/frames.hpp"
 
 namespace companion::gateway {
@@ -188,7 +189,7 @@ void ws_connection::reply_error(const boost::json::value& command_id, session::e
 }
 
 bool ws_connection::check_rate(const session::command& cmd) {
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   auto now = steady_clock::now();
   long retry_ms = 0;
   // Staff drive the show and are few: their budget is far larger than a viewer's.
@@ -216,7 +217,7 @@ void ws_connection::handle_command(std::string_view text) {
     reply_error(failure.id, session::error_code::bad_request, failure.message);
     return;
   }
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   server_metrics::add(owner.metrics().commands);
   if (!check_rate(cmd)) return;
   if (cmd.type == "ping") {
@@ -266,7 +267,7 @@ void ws_connection::handle_command(std::string_view text) {
 }
 
 void ws_connection::handle_hello(session::command& cmd) {
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   if (joined()) {
     reply_error(cmd.id, session::error_code::conflict, "hello was already accepted");
     return;
@@ -610,7 +611,7 @@ void ws_connection::sweep(steady_clock::time_point now) {
 }
 
 bool ws_connection::token_still_good() {
-  server& owner = home_.owner();
+  shard_services& owner = home_.owner();
   const char* why = nullptr;
   // A staff connection's powers end with its token: expired by the rule hello applies,
   // or issued before a revocation (`companion tokens revoke`).

@@ -183,7 +183,9 @@ test('pages carry a strict CSP and the web client never writes server text as HT
     assert.equal(response.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP');
   }
   const scripts = path.join(repoRoot, 'web-client/js');
-  for (const file of readdirSync(scripts)) {
+  const files = readdirSync(scripts, { recursive: true }).filter((file) => file.endsWith('.js'));
+  assert.ok(files.length > 10, 'every module of every page, panels included');
+  for (const file of files) {
     const source = readFileSync(path.join(scripts, file), 'utf8');
     assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/, file);
   }
