@@ -67,6 +67,11 @@ struct server_config {
   std::size_t snapshot_open_questions = 100;     // two screens of a phone, the top-voted first
   std::size_t snapshot_answered_questions = 50;  // the recently answered ones viewers look back at
   std::size_t queue_snapshot_items = 100;        // per kind: more than a moderator decides in minutes
+  // A filtered or searched queue.page looks at no more than this many items, then answers
+  // with what it found and a cursor to go on from: about 3 ms of a shard's time on a
+  // 2 GHz core (docs/benchmarks.md), so a search of a 20,000-post queue never stalls
+  // the viewers on the same shard; the console asks again until its page is full.
+  std::size_t max_page_scan = 5000;
 
   // HTTP limits.
   std::chrono::seconds http_header_timeout{10};   // slowloris: a request's headers must arrive within this

@@ -317,6 +317,10 @@ std::string check_page(command& cmd, std::optional<std::int64_t> limit) {
     cmd.limit = static_cast<std::size_t>(*limit);
   }
   if (cmd.after && !parse_cursor(*cmd.after)) return "field \"after\" is not a cursor from an earlier page";
+  if (cmd.type == "queue.page") {
+    if (!cmd.source.empty()) cmd.filter.source = cmd.source;
+    return check_queue_filter(cmd.filter, cmd.kind == "post");
+  }
   return {};
 }
 
@@ -408,6 +412,12 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
       }
     } else if (key == "status") {
       read_string(value, key, out.status, false, error);
+    } else if (key == "held_by") {
+      read_string(value, key, out.filter.held_by, false, error);
+    } else if (key == "lang") {
+      read_string(value, key, out.filter.lang, false, error);
+    } else if (key == "search") {
+      read_string(value, key, out.filter.search, error);
     } else if (key == "after") {
       // A page's cursor, or where a segment goes (segment.add, segment.move); null for both.
       out.after_given = true;
@@ -495,6 +505,7 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   }
   // A page filter means nothing to any other command, and the journal does not keep it.
   if (out.type != "questions.page") out.status.reset();
+  if (out.type != "queue.page") out.filter = {};
   if (out.type == "questions.page" || out.type == "queue.page") {
     if (std::string why = check_page(out, limit); !why.empty()) {
       failure.message = std::move(why);

@@ -12,6 +12,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "queue_filter.hpp"
 #include "types.hpp"
 
 namespace companion::session {
@@ -53,6 +54,8 @@ struct command {
   // questions.page and queue.page (queue.page names its list in `kind`); reads that are
   // answered by the gateway and never journaled.
   std::optional<std::string> status;
+  // queue.page only: what the page keeps (`source` above names the filter's source).
+  queue_filter filter;
   // A cursor from an earlier page (null: from the start), or for segment.add and
   // segment.move the segment to place the segment after (null: first).
   std::optional<std::string> after;

@@ -75,15 +75,24 @@ boost::json::array ordered_items::first(std::size_t n) const {
 }
 
 page ordered_items::page_after(const std::optional<page_key>& after, std::size_t limit) const {
+  return page_after(after, limit, nullptr, items_.size());
+}
+
+page ordered_items::page_after(const std::optional<page_key>& after, std::size_t limit,
+                               const item_predicate& keep, std::size_t max_scan) const {
   page out;
   // The item a cursor names may be gone since: the page starts after where it stood.
   auto it = after ? items_.upper_bound(*after) : items_.begin();
   auto last = items_.end();
-  for (; it != items_.end() && out.items.size() < limit; ++it) {
-    out.items.push_back(it->second);
+  std::size_t scanned = 0;
+  for (; it != items_.end() && out.items.size() < limit && scanned < max_scan; ++it, ++scanned) {
+    if (!keep || keep(it->second)) out.items.push_back(it->second);
     last = it;
   }
-  if (it != items_.end() && last != items_.end()) out.next = encode_cursor(last->first);
+  if (it != items_.end() && last != items_.end()) {
+    out.next = encode_cursor(last->first);
+    out.scan_limited = out.items.size() < limit;
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,8 +38,12 @@ std::optional<page_key> parse_cursor(std::string_view cursor);
 
 struct page {
   boost::json::array items;
-  std::optional<std::string> next;  // the cursor of the last item, when more follow
+  std::optional<std::string> next;  // the cursor of the last item looked at, when more follow
+  bool scan_limited = false;        // a filtered page stopped at its scan bound, not full
 };
+
+// Which items a filtered page keeps.
+using item_predicate = std::function<bool(const boost::json::value&)>;
 
 // Items (JSON objects with an "id") kept in key order, each also found by id.
 class ordered_items {
@@ -55,6 +60,11 @@ class ordered_items {
   boost::json::array first(std::size_t n) const;
   // Up to `limit` items after `after` (from the start when null).
   page page_after(const std::optional<page_key>& after, std::size_t limit) const;
+  // Up to `limit` items after `after` that `keep` accepts, looking at no more than
+  // `max_scan` items: a page that stops there may be short (even empty), and its
+  // `next` goes on after the last item looked at.
+  page page_after(const std::optional<page_key>& after, std::size_t limit, const item_predicate& keep,
+                  std::size_t max_scan) const;
   const std::map<page_key, boost::json::value>& items() const { return items_; }
 
  private:

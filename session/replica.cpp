@@ -219,6 +219,15 @@ page event_replica::queue_page(bool posts, const std::optional<page_key>& after,
   return (posts ? queued_posts_ : queued_questions_).page_after(after, limit);
 }
 
+page event_replica::queue_page(bool posts, const std::optional<page_key>& after, std::size_t limit,
+                               const queue_filter& filter, std::size_t max_scan) const {
+  if (!filter.any()) return queue_page(posts, after, limit);
+  queue_matcher matches(filter);
+  return (posts ? queued_posts_ : queued_questions_)
+      .page_after(
+          after, limit, [&matches](const boost::json::value& item) { return matches(item); }, max_scan);
+}
+
 bool event_replica::state_windowed() const {
   return questions_.open_count() > limits_.snapshot_open_questions ||
          questions_.size() - questions_.open_count() > limits_.snapshot_answered_questions;

@@ -15,6 +15,7 @@
 #include "engine.hpp"
 #include "paging.hpp"
 #include "question_index.hpp"
+#include "queue_filter.hpp"
 
 namespace companion::session {
 
@@ -68,6 +69,9 @@ class event_replica {
   page questions_page(bool answered, const std::optional<page_key>& after, std::size_t limit) const;
   // queue.page: queued posts (in arrival order) or questions (by age), oldest first.
   page queue_page(bool posts, const std::optional<page_key>& after, std::size_t limit) const;
+  // The same, keeping the items `filter` matches and looking at no more than `max_scan`.
+  page queue_page(bool posts, const std::optional<page_key>& after, std::size_t limit,
+                  const queue_filter& filter, std::size_t max_scan) const;
   std::size_t questions_total() const { return questions_.size(); }
   // Whether the snapshot or the queue.snapshot leaves items out for paging.
   bool state_windowed() const;

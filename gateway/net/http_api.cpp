@@ -203,6 +203,10 @@ std::string metrics_text(server& owner) {
   out += "companion_log_lines_total{outcome=\"sampled\"} " + std::to_string(logged.sampled.load()) + "\n";
   gauge("companion_pages_total", "questions.page and queue.page commands answered.", "counter",
         load(m.pages));
+  gauge("companion_page_scan_limited_total",
+        "Filtered queue.page answers that stopped at --page-scan-limit items looked at, with a cursor to go "
+        "on.",
+        "counter", load(m.pages_scan_limited));
   gauge("companion_windowed_snapshots_total",
         "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
         "counter", load(m.windowed_snapshots));

@@ -38,6 +38,7 @@ struct server_metrics {
   counter resumes_recovered{0};      // resumes served from the ring
   counter resumes_snapshot{0};       // resumes beyond the ring (or of another history): a snapshot
   counter pages{0};                  // questions.page and queue.page answered
+  counter pages_scan_limited{0};     // filtered queue.pages that stopped at max_page_scan
   counter windowed_snapshots{0};     // snapshots and queue.snapshots that left items to paging
   counter token_closes_expired{0};   // staff connections closed with 4001 as their token expired
   counter token_closes_revoked{0};   // ... as `companion tokens revoke` cut their token

@@ -363,9 +363,12 @@ void ws_connection::handle_page(const session::command& cmd) {
   if (cmd.after) after = session::parse_cursor(*cmd.after);  // checked by the decoder
   server_metrics::add(home_.owner().metrics().pages);
   if (cmd.id.is_null()) return;  // a read nobody asked to hear about
+  // A filter or search looks at a bounded number of items per page (max_page_scan).
   session::page result = cmd.type == "questions.page"
                              ? replica.questions_page(cmd.status == "answered", after, cmd.limit)
-                             : replica.queue_page(cmd.kind == "post", after, cmd.limit);
+                             : replica.queue_page(cmd.kind == "post", after, cmd.limit, cmd.filter,
+                                                  home_.owner().config().max_page_scan);
+  if (result.scan_limited) server_metrics::add(home_.owner().metrics().pages_scan_limited);
   boost::json::object fields{{cmd.type == "questions.page" ? "questions" : "items", std::move(result.items)}};
   if (result.next)
     fields["next"] = *result.next;

@@ -1,7 +1,8 @@
 // Fuzzes client frame decoding: any bytes give either a command that keeps the
 // decoder's promises (a known type, its required fields, valid JSON, a journal
-// round trip that loses nothing; a page command's list, limit and cursor within
-// bounds) or a refusal with a message and a usable id.
+// round trip that loses nothing; a page command's list, limit, cursor and queue
+// filter within bounds, the filter's search matching its own text) or a refusal
+// with a message and a usable id.
 #include <boost/json/parse.hpp>
 #include <boost/json/parse_options.hpp>
 #include <boost/json/serialize.hpp>
@@ -12,6 +13,8 @@
 
 #include "session/command.hpp"
 #include "session/paging.hpp"
+#include "session/queue_filter.hpp"
+#include "session/text_rules.hpp"
 
 namespace {
 
@@ -53,9 +56,25 @@ void check_accepted(std::string_view text, const command& cmd) {
       auto key = parse_cursor(*cmd.after);
       check(key.has_value() && encode_cursor(*key) == *cmd.after);
     }
+    // A queue filter is within its bounds, and post filters only ever reach the post queue.
+    check(check_queue_filter(cmd.filter, cmd.kind == "post").empty());
+    check(count_code_points(cmd.filter.search) <= max_search_chars);
+    if (cmd.type == "questions.page" || cmd.kind == "question")
+      check(!cmd.filter.source && !cmd.filter.held_by && !cmd.filter.lang);
+    // Any accepted search can be matched: folding and searching arbitrary bytes stays in bounds.
+    queue_matcher matcher(cmd.filter);
+    boost::json::value item{{"id", "bluesky:1"},
+                            {"source", "bluesky"},
+                            {"text", cmd.filter.search + " \xC3\x84\xCE\xA3 NATO"},
+                            {"author", boost::json::object{{"handle", "ana.example"}, {"display_name", "Ana"}}},
+                            {"lang", "de-AT"},
+                            {"held_by", "default"}};
+    bool kept = matcher(item);
+    if (!cmd.filter.source && !cmd.filter.held_by && !cmd.filter.lang) check(kept);
     // Pages are answered by the gateway, never journaled.
     return;
   }
+  check(!cmd.filter.any());
 
   // The journal keeps everything the engine needs.
   boost::json::value stored = boost::json::parse(boost::json::serialize(command_to_json(cmd)));

@@ -553,6 +553,60 @@ TEST_F(CommandDecoderTest, PageCursorThatIsNotOursIsRefused) {
             boost::json::value(9));
 }
 
+TEST_F(CommandDecoderTest, QueuePageReadsItsFilterAndSearch) {
+  command cmd = accept(
+      R"({"type":"queue.page","kind":"post","source":"bluesky","held_by":"likely_spam","lang":"de","search":"NATO"})");
+  EXPECT_EQ(cmd.filter.source, "bluesky");
+  EXPECT_EQ(cmd.filter.held_by, "likely_spam");
+  EXPECT_EQ(cmd.filter.lang, "de");
+  EXPECT_EQ(cmd.filter.search, "NATO");
+  EXPECT_TRUE(cmd.filter.any());
+}
+
+TEST_F(CommandDecoderTest, QueuePageWithoutFilterFieldsFiltersNothing) {
+  EXPECT_FALSE(accept(R"({"type":"queue.page","kind":"post"})").filter.any());
+  // An empty search box sends "": no search.
+  EXPECT_FALSE(accept(R"({"type":"queue.page","kind":"question","search":""})").filter.any());
+}
+
+TEST_F(CommandDecoderTest, EmptyLanguageAsksForPostsOfUnknownLanguage) {
+  command cmd = accept(R"({"type":"queue.page","kind":"post","lang":""})");
+  ASSERT_TRUE(cmd.filter.lang);
+  EXPECT_EQ(*cmd.filter.lang, "");
+}
+
+TEST_F(CommandDecoderTest, QuestionQueueTakesASearchButNoPostFilter) {
+  EXPECT_EQ(accept(R"({"type":"queue.page","kind":"question","search":"drones"})").filter.search, "drones");
+  for (auto [frame, field] : {std::pair{R"({"type":"queue.page","kind":"question","source":"bluesky"})", "source"},
+                              std::pair{R"({"type":"queue.page","kind":"question","held_by":"default"})", "held_by"},
+                              std::pair{R"({"type":"queue.page","kind":"question","lang":"en"})", "lang"}})
+    EXPECT_EQ(refuse(frame).message, "field \"" + std::string(field) + "\" filters posts only") << frame;
+}
+
+TEST_F(CommandDecoderTest, QueueFilterFieldsOutOfBoundsAreRefused) {
+  std::string long_search(max_search_chars + 1, 'a');
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","search":")" + long_search + R"("})").message,
+            "field \"search\" has at most 100 characters");
+  // 100 characters of two bytes each are within the bound.
+  std::string umlauts;
+  for (std::size_t i = 0; i < max_search_chars; ++i) umlauts += "\xC3\xBC";
+  EXPECT_EQ(accept(R"({"type":"queue.page","kind":"post","search":")" + umlauts + R"("})").filter.search, umlauts);
+  std::string long_rule(max_filter_value_bytes + 1, 'r');
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","held_by":")" + long_rule + R"("})").message,
+            "field \"held_by\" has at most 64 bytes");
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","search":"a\u0007b"})").message,
+            "field \"search\" contains control characters");
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","lang":7})").message, "field \"lang\" must be a string");
+  EXPECT_EQ(refuse(R"({"type":"queue.page","kind":"post","search":null})").message,
+            "field \"search\" must be a string");
+}
+
+TEST_F(CommandDecoderTest, FilterFieldsMeanNothingToOtherCommands) {
+  command cmd = accept(R"({"type":"author.block","source":"bluesky","handle":"spam.example","search":"x","lang":"en"})");
+  EXPECT_FALSE(cmd.filter.any());
+  EXPECT_EQ(cmd.source, "bluesky");
+}
+
 TEST(RequiredRoleTest, ViewerCommands) {
   for (auto type : {"hello", "ping", "question.ask", "question.vote", "question.unvote", "questions.page"})
     EXPECT_EQ(required_role(type), role::viewer) << type;
