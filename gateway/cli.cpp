@@ -74,6 +74,9 @@ const char* const serve_help =
     "  --log-queue-bytes N         log text held for a slow stderr before lines are dropped\n"
     "                              (default 1048576; drops counted on /metrics)\n"
     "  --quiet                     no log lines\n"
+    "  --producer-subject NAME     who the producer console link printed at start is signed as\n"
+    "                              (default producer-console)\n"
+    "  --moderator-subject NAME    ... and the moderator console link (default moderator-console)\n"
     "  --help                      this text\n";
 
 const char* const token_help =
@@ -301,6 +304,10 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
         return "--log-queue-bytes wants a number of bytes, at least 4096";
     } else if (flag == "--quiet") {
       out.quiet = true;
+    } else if (flag == "--producer-subject" || flag == "--moderator-subject") {
+      if (!cursor.take(value)) return cursor.error;
+      if (value.empty()) return flag + " wants a name";
+      (flag == "--producer-subject" ? out.producer_subject : out.moderator_subject) = value;
     } else {
       return "unknown option '" + flag + "' (see companion serve --help)";
     }

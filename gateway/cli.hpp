@@ -29,6 +29,10 @@ struct serve_request {
   bool json_logs = false;
   bool debug_logs = false;  // --log-level debug
   bool quiet = false;
+  // Who the console links printed at start are signed as: what the consoles show and
+  // audit.csv records for decisions made through them.
+  std::string producer_subject = "producer-console";
+  std::string moderator_subject = "moderator-console";
 };
 
 // Parses "8h", "30m", "90s", "2d" or plain seconds into milliseconds.

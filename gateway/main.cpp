@@ -97,9 +97,13 @@ int serve(const std::vector<std::string>& args) {
   if (endpoint.address().is_v6()) host = "[" + host + "]";
   std::string base =
       (config.tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(endpoint.port());
+  // Each console link is signed with its role's own subject, so decisions made through
+  // it are told apart in audit.csv even before people get links of their own.
   auto console_token = [&](session::role role) {
     const session::millis now = gateway::wall_clock_ms();
-    return gateway::sign_token({"console", role, default_event, now + 8 * 3600 * 1000, now, now},
+    const std::string& subject =
+        role == session::role::producer ? request.producer_subject : request.moderator_subject;
+    return gateway::sign_token({subject, role, default_event, now + 8 * 3600 * 1000, now, now},
                                config.secret);
   };
   std::cout << "listening on " << base << "\n"
@@ -110,8 +114,10 @@ int serve(const std::vector<std::string>& args) {
             << "/moderate#token=" << console_token(session::role::moderator) << "\n"
             << "  on-screen overlay: " << base << "/screen?event=" << default_event << "\n"
             << "  stage timer:       " << base << "/timer?event=" << default_event << "\n"
-            << "  The console links above are signed \"console\". Give each person a link of their own,\n"
-            << "  so their name is recorded with every decision and shown on their console:\n"
+            << "  The console links above are signed \"" << request.producer_subject << "\" and \""
+            << request.moderator_subject << "\" (--producer-subject, --moderator-subject).\n"
+            << "  Give each person a link of their own, so their name is recorded with every decision\n"
+            << "  and shown on their console:\n"
             << "    companion token --role moderator --subject \"Ana Ruiz\" --event " << default_event
             << " --data " << config.data_dir.string() << "\n"
             << "    then send them " << base << "/moderate#token=<the printed token> (producers: /produce)\n"
