@@ -1,5 +1,5 @@
 // The moderator console (/moderate): the moderation queue (posts and questions,
-// oldest first, with the rule that held each), what is live (wall and approved
+// oldest first, with the rule that held each, filtered and searched on the server), what is live (wall and approved
 // questions), the Q&A view with merged questions, one-key actions on the selected
 // row with undo, the author lists, CSV downloads and the health of the ingest
 // sources. Each part is a panel in js/moderate/; the page mounts them on the staff
@@ -14,6 +14,7 @@ import { row_selection } from './moderate/selection.js';
 import { bulk_bar } from './moderate/bulk.js';
 import { row_items } from './moderate/items.js';
 import { queue_panel } from './moderate/queue_panel.js';
+import { queue_filter_state, queue_filter_panel } from './moderate/queue_filter_panel.js';
 import { live_panel } from './moderate/live_panel.js';
 import { qa_panel } from './moderate/qa_panel.js';
 import { authors_panel } from './moderate/authors_panel.js';
@@ -28,13 +29,16 @@ const AGES_REFRESH_MS = 30000;
 const conn = start_staff_page();
 const run = make_command_sender(conn);
 let page = null;
-const ctx = { conn, run, rows: moderation_rows(conn), redraw: () => page && page.redraw() };
+const ctx = { conn, run, redraw: () => page && page.redraw() };
+ctx.filter = queue_filter_state(conn, ctx.redraw);
+ctx.rows = moderation_rows(conn, ctx.filter);
 ctx.actions = moderation_actions(ctx);
 ctx.selection = row_selection();
 ctx.bulk = bulk_bar(ctx);
 const draw = row_items(ctx);
 
 page = mount_panels(conn, [
+  queue_filter_panel(ctx),
   queue_panel(ctx, draw),
   live_panel(ctx, draw),
   qa_panel(ctx, draw),

@@ -10,13 +10,20 @@ import { held_list } from '../held_list.js';
 // Loaded items of a kind left to decide on before the next page is fetched.
 const QUEUE_LOW_WATER = 30;
 
-export function queue_panel({ conn, rows, redraw }, draw) {
+export function queue_panel({ conn, rows, redraw, filter }, draw) {
   const held = held_list($('queue-list'), $('queue-new'), redraw, (r) => r.key);
   let more_visible = false;
 
   // Fetches the next page of each kind whose loaded part runs low, or all when asked.
   async function load_more(all = false) {
     const loads = [];
+    if (filter.active()) {
+      // Filtered: the server's filtered pages, on as the moderator reaches the end.
+      for (const kind of ['post', 'question'])
+        if (filter.has_more(kind) && (all || more_visible)) loads.push(filter.load_more(kind));
+      await Promise.all(loads);
+      return;
+    }
     for (const kind of ['post', 'question']) {
       const loaded = kind === 'post' ? conn.queue.posts.length : rows.pending_questions().length;
       if (conn.has_more_queue(kind) && (all || more_visible || loaded < QUEUE_LOW_WATER)) loads.push(conn.load_more_queue(kind));
@@ -25,6 +32,16 @@ export function queue_panel({ conn, rows, redraw }, draw) {
   }
 
   function render_more() {
+    if (filter.active()) {
+      const more = filter.has_more('post') || filter.has_more('question');
+      const shown = rows.queue_view_rows().length;
+      show($('queue-more'), more || shown > 0);
+      set_text($('queue-shown'), t(more ? 'filter_shown_more' : 'filter_shown', { n: shown, shown: fmt_number(shown) }));
+      show($('queue-load-more'), more);
+      if (more) load_more();
+      return;
+    }
+    show($('queue-load-more'), true);
     const more = conn.has_more_queue('post') || conn.has_more_queue('question');
     show($('queue-more'), more);
     if (!more) return;
@@ -53,9 +70,11 @@ export function queue_panel({ conn, rows, redraw }, draw) {
 
   return {
     render() {
-      const q = rows.queue_rows();
+      const q = rows.queue_view_rows();
       draw($('queue-list'), held.shown(q));
-      show($('queue-empty'), q.length === 0);
+      const searching = filter.active() && (filter.has_more('post') || filter.has_more('question'));
+      show($('queue-empty'), q.length === 0 && !searching);
+      set_text($('queue-empty'), filter.active() ? t('filter_nothing') : t('queue_empty'));
       render_more();
     },
   };

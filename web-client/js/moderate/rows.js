@@ -11,7 +11,7 @@ function is_merged(q) {
   return q.status === 'merged';
 }
 
-export function moderation_rows(conn) {
+export function moderation_rows(conn, filter = null) {
   function pending_questions() {
     return conn.queue.questions.filter((q) => !is_merged(q));
   }
@@ -24,6 +24,18 @@ export function moderation_rows(conn) {
     const rows = [
       ...conn.queue.posts.map((p, i) => ({ kind: 'post', data: p, at: p.created_at, order: i })),
       ...pending_questions().map((q, i) => ({ kind: 'question', data: q, at: q.asked_at, order: 1e6 + i })),
+    ];
+    rows.sort((a, b) => (a.at || 0) - (b.at || 0) || a.order - b.order);
+    return rows.map((r) => ({ key: `queue:${r.kind}:${r.data.id}`, kind: r.kind, where: 'queue', data: r.data }));
+  }
+
+  // The queue column: the whole queue, or while a filter is on, what the server's
+  // filtered pages and the matching live frames gave (merged questions are not work).
+  function queue_view_rows() {
+    if (!filter || !filter.active()) return queue_rows();
+    const rows = [
+      ...filter.items('post').map((p, i) => ({ kind: 'post', data: p, at: p.created_at, order: i })),
+      ...filter.items('question').filter((q) => !is_merged(q)).map((q, i) => ({ kind: 'question', data: q, at: q.asked_at, order: 1e6 + i })),
     ];
     rows.sort((a, b) => (a.at || 0) - (b.at || 0) || a.order - b.order);
     return rows.map((r) => ({ key: `queue:${r.kind}:${r.data.id}`, kind: r.kind, where: 'queue', data: r.data }));
@@ -43,7 +55,7 @@ export function moderation_rows(conn) {
   }
 
   function find_row(key) {
-    const all = [...queue_rows(), ...live_question_rows('open'), ...live_question_rows('answered'), ...wall_rows()];
+    const all = [...queue_view_rows(), ...queue_rows(), ...live_question_rows('open'), ...live_question_rows('answered'), ...wall_rows()];
     return all.find((r) => r.key === key) || null;
   }
 
@@ -64,7 +76,7 @@ export function moderation_rows(conn) {
     return Math.max(0, conn.queue.questions_total - merged);
   }
 
-  return { pending_questions, merged_into, queue_rows, live_question_rows, wall_rows, find_row, on_screen_is, queue_waiting, questions_waiting };
+  return { pending_questions, merged_into, queue_rows, queue_view_rows, live_question_rows, wall_rows, find_row, on_screen_is, queue_waiting, questions_waiting };
 }
 
 export function author_label(row) {
