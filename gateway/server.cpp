@@ -11,6 +11,7 @@
 #include "gateway/process/clock.hpp"
 #include "gateway/process/log.hpp"
 #include "gateway/protocol/client_address.hpp"
+#include "gateway/store/open_store.hpp"
 
 namespace companion::gateway {
 
@@ -96,7 +97,7 @@ bool server::prepare(std::vector<session::event_definition> events, const source
   if (!site_->load(config_.web_root, error)) return false;
   revocations_ = std::make_unique<revocation_watch>(config_.data_dir, config_.revocation_poll);
   revocations_->load();
-  store_ = sqlite_store::open(config_.data_dir, config_.synchronous_full, error);
+  store_ = open_store(config_, error);
   if (!store_) return false;
   engines_ = std::make_unique<engine_host>(*this, *store_);
   if (!engines_->load(std::move(events), error)) return false;

@@ -23,8 +23,8 @@
 #include "gateway/net/static_site.hpp"
 #include "gateway/process/revocation_watch.hpp"
 #include "gateway/protocol/rate_limiter.hpp"
-#include "gateway/store/sqlite_store.hpp"
 #include "session/event_definition.hpp"
+#include "session/journal_store.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -53,7 +53,7 @@ class server final : public shard_services {
   server_metrics& metrics() override { return metrics_; }
   engine_host& engines() override { return *engines_; }
   ingest_host& ingest() override { return *ingest_; }
-  sqlite_store& store() { return *store_; }
+  session::journal_store& store() { return *store_; }
   address_limiter& connection_limits() override { return addresses_; }
   address_buckets& address_questions() override { return address_questions_; }
   address_buckets& address_votes() override { return address_votes_; }
@@ -97,7 +97,7 @@ class server final : public shard_services {
 
   server_config config_;
   server_metrics metrics_;
-  std::unique_ptr<sqlite_store> store_;
+  std::unique_ptr<session::journal_store> store_;
   std::unique_ptr<engine_host> engines_;
   std::unique_ptr<ingest_host> ingest_;
   std::unique_ptr<static_site> site_;

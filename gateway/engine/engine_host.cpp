@@ -11,7 +11,6 @@
 #include "gateway/process/log.hpp"
 #include "gateway/protocol/ws_frame_writer.hpp"
 #include "gateway/server.hpp"
-#include "gateway/store/sqlite_store.hpp"
 #include "hashtag-tracker/moderation_rules.hpp"
 #include "session/frames.hpp"
 #include "session/post_wall.hpp"
@@ -37,7 +36,7 @@ shared_frame frame_text(std::string_view payload) {
   return std::make_shared<const std::string>(make_frame(ws_opcode::text, payload));
 }
 
-engine_host::engine_host(server& owner, sqlite_store& store)
+engine_host::engine_host(server& owner, session::journal_store& store)
     : owner_(owner), store_(store), tick_timer_(context_) {}
 
 engine_host::~engine_host() {
@@ -54,31 +53,24 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     std::string id = definition.id;
     std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);
     if (epoch.empty()) return false;
-    std::vector<std::string> records;
-    if (!store_.load_journal(id, records, error)) {
+    std::vector<session::stored_record> records;
+    if (!store_.read(id, 1, records, error)) {
       error = "cannot read the journal of " + id + ": " + error;
       return false;
     }
+    const std::size_t journal_size = records.size();
+    next_position_.push_back(records.empty() ? 1 : records.back().position + 1);
+    generation_.push_back(0);
     loaded_.emplace_back(definition, epoch);
     auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch, engine_limits());
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
                                                             engine->queue_snapshot(), limits);
     // Replaying the journal rebuilds the state and refills the resume window.
-    std::size_t skipped = 0;
-    for (const auto& text : records) {
-      boost::system::error_code ec;
-      auto record = boost::json::parse(text, ec);
-      session::engine_reply reply;
-      if (ec || !record.is_object() || !engine->replay(record.get_object(), reply)) {
-        ++skipped;
-        continue;
-      }
-      for (const auto& message : reply.messages) replica->apply(message);
-    }
+    std::size_t skipped = replay(*engine, records, replica.get());
     log_event("event_loaded", {{"event", id},
                                {"epoch", epoch},
                                {"seq", std::to_string(engine->seq())},
-                               {"journal", std::to_string(records.size())},
+                               {"journal", std::to_string(journal_size)},
                                {"skipped", std::to_string(skipped)}});
     engines_.push_back(std::move(engine));
     queue_depths_.emplace_back(0);
@@ -93,10 +85,7 @@ session::event_replica engine_host::make_replica(std::size_t event) const {
 }
 
 void engine_host::start() {
-  store_.start([this](const std::string& id) {
-    std::size_t event = owner_.event_index(id);
-    if (event < engines_.size()) net::post(context_, [this, event] { rebuild(event); });
-  });
+  store_.start();
   schedule_tick();
   thread_ = std::thread([this] { context_.run(); });
 }
@@ -229,20 +218,29 @@ void engine_host::finish(std::size_t event, session::engine_reply reply, reply_t
   auto batch = frame_messages(std::move(reply.messages));
   std::string record = boost::json::serialize(*reply.journal);
   const int format = session::journal_record_version(*reply.journal);
-  store_.append(journal_append{
-      owner_.event_id(event), std::move(record), format,
-      [this, event, batch = std::move(batch), target = std::move(target), ack = std::move(ack)](
-          bool ok, const std::string& error) mutable {
-        if (!ok) {
-          log_event("store_write_failed", {{"event", owner_.event_id(event)}, {"why", error}});
+  std::vector<session::journal_entry> entries;
+  entries.push_back({format, std::move(record)});
+  store_.append(
+      owner_.event_id(event), next_position_[event]++, std::move(entries),
+      [this, event, generation = generation_[event], batch = std::move(batch), target = std::move(target),
+       ack = std::move(ack)](const session::append_outcome& outcome) mutable {
+        if (outcome.status != session::append_status::durable) {
+          const bool fenced = outcome.status == session::append_status::fenced;
+          log_event(fenced ? "store_fenced" : "store_write_failed",
+                    {{"event", owner_.event_id(event)}, {"why", outcome.error}});
           answer(target, session::error_frame(target.id, session::error_code::internal,
                                               "the change could not be stored; nothing was changed"));
+          // The engine holds changes that were never stored: once per refusal, it is
+          // rebuilt from what is durable (the refusals after the first are already covered).
+          net::post(context_, [this, event, generation] {
+            if (generation_[event] == generation) rebuild(event);
+          });
           return;
         }
         // The batch reaches every shard before the ack, so the client sees its change first.
         if (!batch->messages.empty()) owner_.broadcast(event, batch);
         if (!ack.empty()) answer(target, std::move(ack));
-      }});
+      });
 }
 
 session::engine_limits engine_host::engine_limits() const {
@@ -251,42 +249,53 @@ session::engine_limits engine_host::engine_limits() const {
   return limits;
 }
 
+std::size_t engine_host::replay(session::event_engine& engine, std::vector<session::stored_record>& records,
+                                session::event_replica* replica) const {
+  std::size_t skipped = 0;
+  for (auto& stored : records) {
+    boost::system::error_code ec;
+    auto record = boost::json::parse(stored.text, ec);
+    std::string().swap(stored.text);  // the text is done with: memory stays at about one journal
+    session::engine_reply reply;
+    if (ec || !record.is_object() || !engine.replay(record.get_object(), reply)) {
+      ++skipped;
+      continue;
+    }
+    if (replica)
+      for (const auto& message : reply.messages) replica->apply(message);
+  }
+  return skipped;
+}
+
 std::unique_ptr<session::event_engine> engine_host::replay_for_audit(std::size_t event,
                                                                      std::string& error) const {
-  std::vector<std::string> records;
-  if (!store_.read_committed(loaded_[event].first.id, records, error)) return nullptr;
+  std::vector<session::stored_record> records;
+  if (!store_.read(loaded_[event].first.id, 1, records, error)) return nullptr;
   session::engine_limits limits = engine_limits();
   limits.max_audit = std::numeric_limits<std::size_t>::max();
   auto engine = std::make_unique<session::event_engine>(loaded_[event].first, loaded_[event].second, limits);
-  for (auto& text : records) {
-    boost::system::error_code ec;
-    auto record = boost::json::parse(text, ec);
-    std::string().swap(text);  // the text is done with: memory stays at about one journal
-    session::engine_reply reply;
-    if (!ec && record.is_object()) engine->replay(record.get_object(), reply);
-  }
+  replay(*engine, records, nullptr);
   return engine;
 }
 
 void engine_host::rebuild(std::size_t event) {
   const std::string& id = owner_.event_id(event);
-  std::vector<std::string> records;
+  std::vector<session::stored_record> records;
   std::string error;
-  if (!store_.read_committed(id, records, error)) {
+  if (!store_.read(id, 1, records, error)) {
+    // Appends stay refused; the next refusal tries again.
     log_event("rebuild_failed", {{"event", id}, {"why", error}});
     return;
   }
   auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(),
                                                         engines_[event]->epoch(), engine_limits());
-  for (const auto& text : records) {
-    boost::system::error_code ec;
-    auto record = boost::json::parse(text, ec);
-    session::engine_reply reply;
-    if (!ec && record.is_object()) engine->replay(record.get_object(), reply);
-  }
+  const std::uint64_t next = records.empty() ? 1 : records.back().position + 1;
+  replay(*engine, records, nullptr);
   log_event("event_rebuilt", {{"event", id}, {"seq", std::to_string(engine->seq())}});
   engines_[event] = std::move(engine);
-  store_.clear_failure(id);
+  next_position_[event] = next;
+  ++generation_[event];
+  store_.resume(id);
 }
 
 }  // namespace companion::gateway

@@ -13,6 +13,7 @@
 #include "gateway/net/net.hpp"
 #include "hashtag-tracker/moderation_rules.hpp"
 #include "session/engine.hpp"
+#include "session/journal_store.hpp"
 #include "session/replica.hpp"
 
 namespace companion::gateway {
@@ -20,7 +21,6 @@ namespace companion::gateway {
 class server;
 class shard;
 class ws_connection;
-class sqlite_store;
 
 // Where a command's answer goes: a connection on its home shard.
 struct reply_target {
@@ -31,7 +31,7 @@ struct reply_target {
 
 class engine_host {
  public:
-  engine_host(server& owner, sqlite_store& store);
+  engine_host(server& owner, session::journal_store& store);
   ~engine_host();
 
   // Before start(): builds each engine by replaying its journal. False with `error` on failure.
@@ -80,13 +80,21 @@ class engine_host {
   // moderation.set: the rules as the tracker reads them, or nullopt after answering bad_request.
   std::optional<tracker::moderation_rules> checked_rules(const std::string& rules_json,
                                                          const reply_target& target);
+  // After a refused append: the engine again from what is durable, and appends resumed.
   void rebuild(std::size_t event);
+  // Replays `records` into `engine` (and `replica`, when given); the count not understood.
+  std::size_t replay(session::event_engine& engine, std::vector<session::stored_record>& records,
+                     session::event_replica* replica) const;
   // The engines' limits from the configuration.
   session::engine_limits engine_limits() const;
   std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;
 
   server& owner_;
-  sqlite_store& store_;
+  session::journal_store& store_;
+  // Engine thread only, per event: the journal position of the next append, and how many
+  // times the engine was rebuilt (a refusal from before the last rebuild is old news).
+  std::vector<std::uint64_t> next_position_;
+  std::vector<std::uint64_t> generation_;
   net::io_context context_{1};
   net::steady_timer tick_timer_;
   std::vector<std::unique_ptr<session::event_engine>> engines_;

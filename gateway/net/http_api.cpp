@@ -210,27 +210,30 @@ std::string metrics_text(server& owner) {
   gauge("companion_windowed_snapshots_total",
         "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
         "counter", load(m.windowed_snapshots));
-  const store_counters& store = owner.store().counters();
-  gauge("companion_store_commits_total", "Group commits.", "counter", store.commits.load());
-  gauge("companion_store_records_total", "Journal records committed.", "counter", store.records.load());
-  gauge("companion_store_failures_total", "Failed commits.", "counter", store.failures.load());
+  const session::store_stats store = owner.store().stats();
+  gauge("companion_store_commits_total", "Group commits.", "counter", store.commits);
+  gauge("companion_store_records_total", "Journal records committed.", "counter", store.records);
+  gauge("companion_store_failures_total", "Failed commits.", "counter", store.failures);
+  gauge("companion_store_fenced_total",
+        "Appends refused because another writer had already written at their position.", "counter",
+        store.fenced);
   gauge("companion_store_memory_bytes", "Heap held by the journal database (page cache, statements).",
-        "gauge", sqlite_store::memory_used());
+        "gauge", store.memory_bytes);
   out +=
       "# HELP companion_store_commit_seconds Group commit latency.\n# TYPE companion_store_commit_seconds "
       "histogram\n";
   std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < store_counters::bounds_us.size(); ++i) {
-    cumulative += store.latency_buckets[i].load();
+  for (std::size_t i = 0; i < session::store_stats::bounds_us.size(); ++i) {
+    cumulative += store.latency_buckets[i];
     char le[32];
-    std::snprintf(le, sizeof le, "%g", static_cast<double>(store_counters::bounds_us[i]) / 1e6);
+    std::snprintf(le, sizeof le, "%g", static_cast<double>(session::store_stats::bounds_us[i]) / 1e6);
     out += "companion_store_commit_seconds_bucket{le=\"" + std::string(le) + "\"} " +
            std::to_string(cumulative) + "\n";
   }
-  cumulative += store.latency_buckets.back().load();
+  cumulative += store.latency_buckets.back();
   out += "companion_store_commit_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
   char sum[32];
-  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(store.latency_sum_us.load()) / 1e6);
+  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(store.latency_sum_us) / 1e6);
   out += "companion_store_commit_seconds_sum " + std::string(sum) + "\n";
   out += "companion_store_commit_seconds_count " + std::to_string(cumulative) + "\n";
   out +=

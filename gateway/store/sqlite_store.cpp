@@ -1,6 +1,7 @@
 #include "gateway/store/sqlite_store.hpp"
 
 #include <chrono>
+#include <map>
 #include <random>
 
 namespace companion::gateway {
@@ -28,6 +29,21 @@ struct statement {
   ~statement() { sqlite3_finalize(handle); }
 };
 
+// A connection closed on every path out of a function.
+struct connection {
+  sqlite3* handle = nullptr;
+  ~connection() { sqlite3_close(handle); }
+};
+
+void bind_text(sqlite3_stmt* statement, int index, const std::string& text) {
+  sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
+std::string column_text(sqlite3_stmt* statement, int column) {
+  return {reinterpret_cast<const char*>(sqlite3_column_text(statement, column)),
+          static_cast<std::size_t>(sqlite3_column_bytes(statement, column))};
+}
+
 }  // namespace
 
 sqlite_store::sqlite_store(std::filesystem::path path) : path_(std::move(path)) {}
@@ -42,18 +58,31 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
   }
   std::unique_ptr<sqlite_store> store(new sqlite_store(data_dir / "companion.db"));
   if (!store->open_connection(store->db_, synchronous_full, error)) return nullptr;
+  // The first two tables are as every earlier build wrote them (plus `format`, added in
+  // place below); the others are new and ignored by earlier builds.
   const char* schema =
       "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, epoch TEXT NOT NULL, created_at INTEGER NOT "
       "NULL);"
       "CREATE TABLE IF NOT EXISTS journal (event TEXT NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,"
-      " format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event, n)) WITHOUT ROWID;";
-  if (!exec(store->db_, schema, error)) return nullptr;
-  if (!store->add_format_column(error)) return nullptr;
-  if (sqlite3_prepare_v2(store->db_, "INSERT INTO journal (event, n, record, format) VALUES (?, ?, ?, ?)", -1,
-                         &store->insert_, nullptr) != SQLITE_OK) {
-    error = sqlite3_errmsg(store->db_);
+      " format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event, n)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS snapshots (event TEXT PRIMARY KEY, n INTEGER NOT NULL, state TEXT NOT "
+      "NULL);"
+      "CREATE TABLE IF NOT EXISTS journal_archive (event TEXT NOT NULL, epoch TEXT NOT NULL, n INTEGER NOT "
+      "NULL, record TEXT NOT NULL, format INTEGER NOT NULL, PRIMARY KEY (event, epoch, n)) WITHOUT ROWID;";
+  if (!exec(store->db_, schema, error)) {
+    error = "cannot prepare " + store->path_.string() + ": " + error;
     return nullptr;
   }
+  if (!store->add_format_column(error)) return nullptr;
+  auto prepare = [&](const char* sql, sqlite3_stmt*& out) {
+    if (sqlite3_prepare_v2(store->db_, sql, -1, &out, nullptr) == SQLITE_OK) return true;
+    error = sqlite3_errmsg(store->db_);
+    return false;
+  };
+  if (!prepare("INSERT INTO journal (event, n, record, format) VALUES (?, ?, ?, ?)", store->insert_) ||
+      !prepare("SELECT coalesce(max(n), 0) FROM journal WHERE event = ?", store->last_position_) ||
+      !prepare("INSERT OR REPLACE INTO snapshots (event, n, state) VALUES (?, ?, ?)", store->save_snapshot_))
+    return nullptr;
   return store;
 }
 
@@ -94,28 +123,39 @@ bool sqlite_store::open_connection(sqlite3*& db, bool synchronous_full, std::str
   return true;
 }
 
-std::uint64_t sqlite_store::memory_used() {
-  return static_cast<std::uint64_t>(sqlite3_memory_used());
+session::store_stats sqlite_store::stats() const {
+  session::store_stats out;
+  out.commits = commits_.load(std::memory_order_relaxed);
+  out.records = records_.load(std::memory_order_relaxed);
+  out.failures = failures_.load(std::memory_order_relaxed);
+  out.fenced = fenced_.load(std::memory_order_relaxed);
+  // Heap SQLite holds (page caches, statements), for all connections.
+  out.memory_bytes = static_cast<std::uint64_t>(sqlite3_memory_used());
+  for (std::size_t i = 0; i < out.latency_buckets.size(); ++i)
+    out.latency_buckets[i] = latency_buckets_[i].load(std::memory_order_relaxed);
+  out.latency_sum_us = latency_sum_us_.load(std::memory_order_relaxed);
+  return out;
 }
 
 sqlite_store::~sqlite_store() {
   stop();
   sqlite3_finalize(insert_);
+  sqlite3_finalize(last_position_);
+  sqlite3_finalize(save_snapshot_);
   sqlite3_close(db_);
 }
 
 std::string sqlite_store::epoch_for(const std::string& event, std::int64_t now_ms, std::string& error) {
   statement select;
   sqlite3_prepare_v2(db_, "SELECT epoch FROM events WHERE id = ?", -1, &select.handle, nullptr);
-  sqlite3_bind_text(select.handle, 1, event.c_str(), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(select.handle) == SQLITE_ROW)
-    return reinterpret_cast<const char*>(sqlite3_column_text(select.handle, 0));
+  bind_text(select.handle, 1, event);
+  if (sqlite3_step(select.handle) == SQLITE_ROW) return column_text(select.handle, 0);
   std::string epoch = random_epoch();
   statement insert;
   sqlite3_prepare_v2(db_, "INSERT INTO events (id, epoch, created_at) VALUES (?, ?, ?)", -1, &insert.handle,
                      nullptr);
-  sqlite3_bind_text(insert.handle, 1, event.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(insert.handle, 2, epoch.c_str(), -1, SQLITE_TRANSIENT);
+  bind_text(insert.handle, 1, event);
+  bind_text(insert.handle, 2, epoch);
   sqlite3_bind_int64(insert.handle, 3, now_ms);
   if (sqlite3_step(insert.handle) != SQLITE_DONE) {
     error = std::string("cannot record the event's epoch: ") + sqlite3_errmsg(db_);
@@ -124,72 +164,138 @@ std::string sqlite_store::epoch_for(const std::string& event, std::int64_t now_m
   return epoch;
 }
 
-bool sqlite_store::load_journal(const std::string& event, std::vector<std::string>& records,
-                                std::string& error) {
+bool sqlite_store::read(const std::string& event, std::uint64_t from,
+                        std::vector<session::stored_record>& out, std::string& error) {
+  // Its own connection, so that any thread may read while the writer writes.
+  connection reader;
+  if (!open_connection(reader.handle, false, error)) return false;
   statement select;
-  if (sqlite3_prepare_v2(db_, "SELECT n, record FROM journal WHERE event = ? ORDER BY n", -1, &select.handle,
-                         nullptr) != SQLITE_OK) {
-    error = sqlite3_errmsg(db_);
+  if (sqlite3_prepare_v2(reader.handle,
+                         "SELECT n, format, record FROM journal WHERE event = ? AND n >= ? ORDER BY n", -1,
+                         &select.handle, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(reader.handle);
     return false;
   }
-  sqlite3_bind_text(select.handle, 1, event.c_str(), -1, SQLITE_TRANSIENT);
-  std::int64_t last = 0;
+  bind_text(select.handle, 1, event);
+  sqlite3_bind_int64(select.handle, 2, static_cast<sqlite3_int64>(from));
   int rc;
-  while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW) {
-    last = sqlite3_column_int64(select.handle, 0);
-    records.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select.handle, 1)),
-                         static_cast<std::size_t>(sqlite3_column_bytes(select.handle, 1)));
-  }
+  while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW)
+    out.push_back({static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),
+                   sqlite3_column_int(select.handle, 1), column_text(select.handle, 2)});
   if (rc != SQLITE_DONE) {
-    error = sqlite3_errmsg(db_);
+    error = sqlite3_errmsg(reader.handle);
     return false;
   }
-  next_n_[event] = last + 1;
   return true;
 }
 
-bool sqlite_store::read_committed(const std::string& event, std::vector<std::string>& records,
-                                  std::string& error) {
-  sqlite3* reader = nullptr;
-  if (!open_connection(reader, false, error)) {
-    sqlite3_close(reader);
+bool sqlite_store::read_snapshot(const std::string& event, std::optional<session::journal_snapshot>& out,
+                                 std::string& error) {
+  connection reader;
+  if (!open_connection(reader.handle, false, error)) return false;
+  statement select;
+  if (sqlite3_prepare_v2(reader.handle, "SELECT n, state FROM snapshots WHERE event = ?", -1, &select.handle,
+                         nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(reader.handle);
     return false;
   }
-  bool ok;
-  {
-    statement select;
-    ok = sqlite3_prepare_v2(reader, "SELECT record FROM journal WHERE event = ? ORDER BY n", -1,
-                            &select.handle, nullptr) == SQLITE_OK;
-    if (ok) {
-      sqlite3_bind_text(select.handle, 1, event.c_str(), -1, SQLITE_TRANSIENT);
-      int rc;
-      while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW)
-        records.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(select.handle, 0)),
-                             static_cast<std::size_t>(sqlite3_column_bytes(select.handle, 0)));
-      ok = rc == SQLITE_DONE;
-    }
-    if (!ok) error = sqlite3_errmsg(reader);
+  bind_text(select.handle, 1, event);
+  int rc = sqlite3_step(select.handle);
+  out.reset();
+  if (rc == SQLITE_ROW)
+    out = session::journal_snapshot{static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),
+                                    column_text(select.handle, 1)};
+  else if (rc != SQLITE_DONE) {
+    error = sqlite3_errmsg(reader.handle);
+    return false;
   }
-  sqlite3_close(reader);
-  return ok;
+  return true;
 }
 
-void sqlite_store::start(std::function<void(const std::string& event)> on_failure) {
-  on_failure_ = std::move(on_failure);
+bool sqlite_store::begin_epoch(const std::string& event, const std::string& epoch,
+                               const std::vector<session::journal_entry>& records, std::string& error) {
+  // One transaction: the old journal moves to the archive and the new one takes its
+  // place, or nothing changes at all.
+  if (!exec(db_, "BEGIN IMMEDIATE", error)) return false;
+  auto fail = [&] {
+    if (error.empty()) error = sqlite3_errmsg(db_);
+    std::string ignored;
+    exec(db_, "ROLLBACK", ignored);
+    return false;
+  };
+  statement archive;
+  if (sqlite3_prepare_v2(
+          db_,
+          "INSERT INTO journal_archive (event, epoch, n, record, format) SELECT j.event, e.epoch, "
+          "j.n, j.record, j.format FROM journal j JOIN events e ON e.id = j.event WHERE j.event = ?",
+          -1, &archive.handle, nullptr) != SQLITE_OK)
+    return fail();
+  bind_text(archive.handle, 1, event);
+  if (sqlite3_step(archive.handle) != SQLITE_DONE) return fail();
+  for (const char* sql : {"DELETE FROM journal WHERE event = ?", "DELETE FROM snapshots WHERE event = ?"}) {
+    statement clear;
+    if (sqlite3_prepare_v2(db_, sql, -1, &clear.handle, nullptr) != SQLITE_OK) return fail();
+    bind_text(clear.handle, 1, event);
+    if (sqlite3_step(clear.handle) != SQLITE_DONE) return fail();
+  }
+  statement set_epoch;
+  if (sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO events (id, epoch, created_at) VALUES (?, ?, ?)", -1,
+                         &set_epoch.handle, nullptr) != SQLITE_OK)
+    return fail();
+  bind_text(set_epoch.handle, 1, event);
+  bind_text(set_epoch.handle, 2, epoch);
+  sqlite3_bind_int64(set_epoch.handle, 3,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  if (sqlite3_step(set_epoch.handle) != SQLITE_DONE) return fail();
+  std::int64_t n = 0;
+  for (const auto& record : records) {
+    sqlite3_reset(insert_);
+    bind_text(insert_, 1, event);
+    sqlite3_bind_int64(insert_, 2, ++n);
+    bind_text(insert_, 3, record.text);
+    sqlite3_bind_int(insert_, 4, record.format);
+    if (sqlite3_step(insert_) != SQLITE_DONE) {
+      error = sqlite3_errmsg(db_);
+      sqlite3_reset(insert_);
+      return fail();
+    }
+  }
+  sqlite3_reset(insert_);
+  if (!exec(db_, "COMMIT", error)) return fail();
+  return true;
+}
+
+void sqlite_store::start() {
   writer_ = std::thread([this] { run(); });
 }
 
-void sqlite_store::append(journal_append entry) {
+void sqlite_store::append(const std::string& event, std::uint64_t position,
+                          std::vector<session::journal_entry> records, session::append_done done) {
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(entry));
+    queue_.push_back(work{work::kind::append, event, position, std::move(records), {}, std::move(done), {}});
   }
   wake_.notify_one();
 }
 
-void sqlite_store::clear_failure(const std::string& event) {
-  std::lock_guard lock(mutex_);
-  failed_events_.erase(event);
+void sqlite_store::write_snapshot(const std::string& event, session::journal_snapshot snapshot,
+                                  session::append_done done) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(work{
+        work::kind::snapshot, event, snapshot.position, {}, std::move(snapshot.state), std::move(done), {}});
+  }
+  wake_.notify_one();
+}
+
+void sqlite_store::resume(const std::string& event) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(work{work::kind::resume, event, 0, {}, {}, {}, {}});
+  }
+  wake_.notify_one();
 }
 
 void sqlite_store::stop() {
@@ -203,88 +309,155 @@ void sqlite_store::stop() {
 }
 
 void sqlite_store::run() {
-  std::vector<journal_append> batch;
+  std::vector<work> batch;
   for (;;) {
-    std::set<std::string> failed;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
       if (queue_.empty() && stopping_) return;
       // Everything queued while the last transaction ran goes into this one: group commit.
       batch.swap(queue_);
-      failed = failed_events_;
     }
-    // Entries of an event whose earlier commit failed were computed from state that
-    // was never stored; they fail until that event has been rebuilt.
-    std::vector<journal_append> refused;
-    std::erase_if(batch, [&](journal_append& entry) {
-      if (!failed.contains(entry.event)) return false;
-      refused.push_back(std::move(entry));
-      return true;
-    });
-    for (auto& entry : refused) entry.done(false, "the store is recovering from a failed write");
-
     std::string error;
     auto started = std::chrono::steady_clock::now();
-    bool ok = batch.empty() || commit(batch, error);
+    bool ok = commit(batch, error);
     auto elapsed_us = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
             .count());
-    if (!batch.empty()) {
-      std::size_t bucket = 0;
-      while (bucket < store_counters::bounds_us.size() && elapsed_us > store_counters::bounds_us[bucket])
-        ++bucket;
-      counters_.latency_buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-      counters_.latency_sum_us.fetch_add(elapsed_us, std::memory_order_relaxed);
+    std::size_t bucket = 0;
+    while (bucket < session::store_stats::bounds_us.size() &&
+           elapsed_us > session::store_stats::bounds_us[bucket])
+      ++bucket;
+    latency_buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+    latency_sum_us_.fetch_add(elapsed_us, std::memory_order_relaxed);
+    if (ok)
+      commits_.fetch_add(1, std::memory_order_relaxed);
+    else
+      failures_.fetch_add(1, std::memory_order_relaxed);
+    for (auto& item : batch) {
+      if (item.what == work::kind::append && item.outcome.status == session::append_status::durable)
+        records_.fetch_add(item.records.size(), std::memory_order_relaxed);
+      if (item.outcome.status == session::append_status::fenced)
+        fenced_.fetch_add(1, std::memory_order_relaxed);
+      if (item.done) item.done(item.outcome);
     }
-    if (ok) {
-      counters_.commits.fetch_add(1, std::memory_order_relaxed);
-      counters_.records.fetch_add(batch.size(), std::memory_order_relaxed);
-    } else {
-      counters_.failures.fetch_add(1, std::memory_order_relaxed);
-      std::set<std::string> newly_failed;
-      for (const auto& entry : batch) newly_failed.insert(entry.event);
-      {
-        std::lock_guard lock(mutex_);
-        failed_events_.insert(newly_failed.begin(), newly_failed.end());
-      }
-      if (on_failure_)
-        for (const auto& event : newly_failed) on_failure_(event);
-    }
-    for (auto& entry : batch) entry.done(ok, error);
     batch.clear();
   }
 }
 
-bool sqlite_store::commit(std::vector<journal_append>& batch, std::string& error) {
-  auto numbering = next_n_;
-  if (!exec(db_, "BEGIN IMMEDIATE", error)) return false;
-  for (const auto& entry : batch) {
-    std::int64_t& n = next_n_[entry.event];
-    if (n == 0) n = 1;
-    sqlite3_reset(insert_);
-    sqlite3_bind_text(insert_, 1, entry.event.data(), static_cast<int>(entry.event.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(insert_, 2, n);
-    sqlite3_bind_text(insert_, 3, entry.record.data(), static_cast<int>(entry.record.size()), SQLITE_STATIC);
-    sqlite3_bind_int(insert_, 4, entry.format);
-    if (sqlite3_step(insert_) != SQLITE_DONE) {
-      error = sqlite3_errmsg(db_);
-      sqlite3_reset(insert_);
-      std::string ignored;
-      exec(db_, "ROLLBACK", ignored);
-      next_n_ = std::move(numbering);
-      return false;
-    }
-    ++n;
-  }
-  sqlite3_reset(insert_);
-  if (!exec(db_, "COMMIT", error)) {
-    std::string ignored;
-    exec(db_, "ROLLBACK", ignored);
-    next_n_ = std::move(numbering);
+bool sqlite_store::commit(std::vector<work>& batch, std::string& error) {
+  using session::append_status;
+  auto refuse = [this](work& item, append_status status, std::string why) {
+    item.outcome = {status, std::move(why)};
+    if (item.what == work::kind::append) refused_.insert(item.event);
+  };
+  // Refusals and resumes are decided in queue order, so that an append made before a
+  // resume() stays refused even when both share a batch.
+  if (!exec(db_, "BEGIN IMMEDIATE", error)) {
+    for (auto& item : batch)
+      if (item.what == work::kind::resume)
+        refused_.erase(item.event);
+      else
+        refuse(item, append_status::failed, error);
     return false;
   }
-  return true;
+  // The end of each journal as this transaction sees it, read once: no other writer can
+  // append between BEGIN IMMEDIATE and COMMIT.
+  std::map<std::string, std::uint64_t> ends;
+  auto end_of = [&](const std::string& event) -> std::optional<std::uint64_t> {
+    if (auto it = ends.find(event); it != ends.end()) return it->second;
+    sqlite3_reset(last_position_);
+    bind_text(last_position_, 1, event);
+    if (sqlite3_step(last_position_) != SQLITE_ROW) {
+      error = sqlite3_errmsg(db_);
+      sqlite3_reset(last_position_);
+      return std::nullopt;
+    }
+    auto end = static_cast<std::uint64_t>(sqlite3_column_int64(last_position_, 0));
+    sqlite3_reset(last_position_);
+    return ends[event] = end;
+  };
+  bool written = true;
+  for (auto& item : batch) {
+    if (item.what == work::kind::resume) {
+      refused_.erase(item.event);
+      continue;
+    }
+    if (!written) {
+      refuse(item, append_status::failed, error);
+      continue;
+    }
+    if (refused_.contains(item.event)) {
+      refuse(item, append_status::failed,
+             "an earlier append of this event was refused; the writer must resume");
+      continue;
+    }
+    auto end = end_of(item.event);
+    if (!end) {
+      written = false;
+      refuse(item, append_status::failed, error);
+      continue;
+    }
+    if (item.what == work::kind::snapshot) {
+      if (item.position > *end) {
+        item.outcome = {append_status::failed, "the snapshot is ahead of the journal (position " +
+                                                   std::to_string(item.position) + ", journal ends at " +
+                                                   std::to_string(*end) + ")"};
+        continue;
+      }
+      sqlite3_reset(save_snapshot_);
+      bind_text(save_snapshot_, 1, item.event);
+      sqlite3_bind_int64(save_snapshot_, 2, static_cast<sqlite3_int64>(item.position));
+      bind_text(save_snapshot_, 3, item.state);
+      written = sqlite3_step(save_snapshot_) == SQLITE_DONE;
+      if (!written) error = sqlite3_errmsg(db_);
+      sqlite3_reset(save_snapshot_);
+      item.outcome = {written ? append_status::durable : append_status::failed, written ? "" : error};
+      continue;
+    }
+    if (item.position <= *end) {
+      refuse(item, append_status::fenced,
+             "position " + std::to_string(item.position) + " is taken: the journal already ends at " +
+                 std::to_string(*end));
+      continue;
+    }
+    if (item.position > *end + 1) {
+      refuse(item, append_status::failed,
+             "position " + std::to_string(item.position) + " would leave a hole: the journal ends at " +
+                 std::to_string(*end));
+      continue;
+    }
+    std::uint64_t n = item.position;
+    for (const auto& record : item.records) {
+      sqlite3_reset(insert_);
+      bind_text(insert_, 1, item.event);
+      sqlite3_bind_int64(insert_, 2, static_cast<sqlite3_int64>(n));
+      bind_text(insert_, 3, record.text);
+      sqlite3_bind_int(insert_, 4, record.format);
+      if (sqlite3_step(insert_) != SQLITE_DONE) {
+        error = sqlite3_errmsg(db_);
+        written = false;
+        break;
+      }
+      ++n;
+    }
+    sqlite3_reset(insert_);
+    if (!written) {
+      refuse(item, append_status::failed, error);
+      continue;
+    }
+    ends[item.event] = n - 1;
+    item.outcome = {append_status::durable, {}};
+  }
+  if (written && exec(db_, "COMMIT", error)) return true;
+  std::string ignored;
+  exec(db_, "ROLLBACK", ignored);
+  // Nothing of the transaction was stored: what looked written fails too, and its event
+  // is refused until resumed, as are the events of appends that were written.
+  for (auto& item : batch)
+    if (item.what != work::kind::resume && item.outcome.status == append_status::durable)
+      refuse(item, append_status::failed, error);
+  return false;
 }
 
 }  // namespace companion::gateway

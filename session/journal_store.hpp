@@ -1,0 +1,108 @@
+// What an event's engine needs from durable storage, whatever holds it (an embedded
+// SQLite file, Redis): append journal records at the position the writer expects and
+// hear when they are durable, read them back from a point, keep snapshots. The engine
+// side owns this contract; the gateway supplies the implementations.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace companion::session {
+
+// One journal record on its way to the store.
+struct journal_entry {
+  int format = 1;    // the record's format version (its "v")
+  std::string text;  // the record as JSON text
+};
+
+// One journal record as stored.
+struct stored_record {
+  std::uint64_t position = 0;  // 1 for the first record of the epoch's journal, then +1 each
+  int format = 1;
+  std::string text;
+};
+
+// The state of an event after the first `position` records of its journal, in a form
+// its engine can start from instead of replaying them.
+struct journal_snapshot {
+  std::uint64_t position = 0;
+  std::string state;
+};
+
+enum class append_status {
+  durable,  // every record of the batch is stored and survives a crash from now on
+  fenced,   // another writer already wrote at that position: nothing of the batch was stored
+  failed,   // the store could not write it (disk full, I/O error, a hole): nothing was stored
+};
+
+struct append_outcome {
+  append_status status = append_status::failed;
+  std::string error;  // what went wrong, for the log; empty when durable
+};
+
+// Runs once per append on a thread of the store, after the outcome is final.
+using append_done = std::function<void(const append_outcome&)>;
+
+// Figures for /metrics, read from any thread.
+struct store_stats {
+  std::uint64_t commits = 0;   // group commits
+  std::uint64_t records = 0;   // records made durable
+  std::uint64_t failures = 0;  // commits that failed
+  std::uint64_t fenced = 0;    // appends refused because another writer was first
+  std::uint64_t memory_bytes = 0;
+  // Commit latency histogram, upper bounds in microseconds (last bucket: +Inf).
+  static constexpr std::array<std::uint64_t, 10> bounds_us{250,   500,   1000,  2500,   5000,
+                                                           10000, 25000, 50000, 100000, 250000};
+  std::array<std::uint64_t, 11> latency_buckets{};
+  std::uint64_t latency_sum_us = 0;
+};
+
+class journal_store {
+ public:
+  virtual ~journal_store() = default;
+
+  // The event's epoch, created (and stored) on first use. Empty with `error` on failure.
+  virtual std::string epoch_for(const std::string& event, std::int64_t now_ms, std::string& error) = 0;
+
+  // Thread-safe, and may block: the records of the event's journal from `from` (a
+  // position, 1 for all) to the last durable one, in order.
+  virtual bool read(const std::string& event, std::uint64_t from, std::vector<stored_record>& out,
+                    std::string& error) = 0;
+
+  // Thread-safe, never blocks on storage: stores `records` at positions `position`,
+  // `position + 1`, ... all or none, then runs `done`. The writer names the position it
+  // believes comes next (one past the last durable record): a position already taken is
+  // `fenced`, one past a hole is `failed`. Appends are stored in the order they are made.
+  // Once an append of an event is refused, the event's later appends are refused too
+  // (they were computed from state that was never stored) until the writer, having
+  // rebuilt its state from what is durable, calls resume().
+  virtual void append(const std::string& event, std::uint64_t position, std::vector<journal_entry> records,
+                      append_done done) = 0;
+  // Thread-safe: appends of `event` made after this call are taken again. Takes effect in
+  // order with appends, so one made before it is still refused.
+  virtual void resume(const std::string& event) = 0;
+
+  // Thread-safe, never blocks on storage: keeps `snapshot` as the event's latest, once
+  // the records it covers are durable (ordered with appends); `done` as for append.
+  virtual void write_snapshot(const std::string& event, journal_snapshot snapshot, append_done done) = 0;
+  // Thread-safe, may block: the event's latest snapshot, nullopt when there is none.
+  virtual bool read_snapshot(const std::string& event, std::optional<journal_snapshot>& out,
+                             std::string& error) = 0;
+
+  // With no writer running (an offline upgrade): the event gets `epoch` and a journal
+  // of `records` (positions 1..n). The previous epoch's journal is kept aside, not lost.
+  virtual bool begin_epoch(const std::string& event, const std::string& epoch,
+                           const std::vector<journal_entry>& records, std::string& error) = 0;
+
+  // Starts and stops the writer; stop() makes what was appended before it durable first.
+  virtual void start() = 0;
+  virtual void stop() = 0;
+
+  virtual store_stats stats() const = 0;
+};
+
+}  // namespace companion::session
