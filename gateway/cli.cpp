@@ -24,6 +24,8 @@ const char* const main_help =
     "  companion serve [options]      run the server (companion serve --help)\n"
     "  companion token --role ROLE    print a staff or ingest token (companion token --help)\n"
     "  companion tokens revoke        refuse every token issued until now (companion tokens --help)\n"
+    "  companion journal upgrade      start a new epoch from a journal this build cannot replay\n"
+    "                                 as it is (companion journal --help)\n"
     "  companion --help               this text\n";
 
 const char* const serve_help =
@@ -95,6 +97,20 @@ const char* const tokens_help =
     "  Every staff and ingest token issued until now is refused from now on: a running server\n"
     "  closes the staff connections holding one (4001) within a second, and the setting\n"
     "  survives restarts. Tokens made after this command returns work.\n"
+    "  --data DIR         data folder of the server (default ./data)\n"
+    "  --help             this text\n";
+
+const char* const journal_help =
+    "usage: companion journal upgrade --event ID [options]\n"
+    "  The server refuses to start on a journal holding records it cannot replay as they were\n"
+    "  written: a newer format version (after going back to an older build) or a kind it has\n"
+    "  no rules for. Replaying around them would rebuild a different history under the same\n"
+    "  epoch. With the server stopped, this starts a new epoch for the event from what this\n"
+    "  build reads: records it replays are kept as they are; records of a newer format are\n"
+    "  read by this build's rules; records it has no rules for are left out. The old journal\n"
+    "  stays in the database (table journal_archive). Clients holding the old epoch get a\n"
+    "  fresh snapshot when they resume. A journal this build replays as it is is left alone.\n"
+    "  --event ID         the event whose journal to upgrade (required)\n"
     "  --data DIR         data folder of the server (default ./data)\n"
     "  --help             this text\n";
 
@@ -387,6 +403,27 @@ std::string parse_tokens_args(const std::vector<std::string>& args, std::filesys
       return "unknown option '" + flag + "' (see companion tokens --help)";
     }
   }
+  return {};
+}
+
+std::string parse_journal_args(const std::vector<std::string>& args, journal_request& out) {
+  if (args.empty() || args.front() != "upgrade")
+    return "the only action is 'upgrade' (see companion journal --help)";
+  arg_cursor cursor{args, 1};
+  for (; cursor.i < args.size(); ++cursor.i) {
+    const std::string& flag = args[cursor.i];
+    std::string value;
+    if (flag == "--data") {
+      if (!cursor.take(value)) return cursor.error;
+      out.data_dir = value;
+    } else if (flag == "--event") {
+      if (!cursor.take(value)) return cursor.error;
+      out.event = value;
+    } else {
+      return "unknown option '" + flag + "' (see companion journal --help)";
+    }
+  }
+  if (out.event.empty()) return "name the event with --event ID";
   return {};
 }
 

@@ -1,4 +1,4 @@
-// The `companion` command line: `serve`, `token`, `tokens` and `--help`, parsed into
+// The `companion` command line: `serve`, `token`, `tokens`, `journal` and `--help`, parsed into
 // plain values. Nothing here starts a server.
 #pragma once
 
@@ -35,6 +35,12 @@ struct serve_request {
   std::string moderator_subject = "moderator-console";
 };
 
+// `journal upgrade --data DIR --event ID`.
+struct journal_request {
+  std::filesystem::path data_dir = "data";
+  std::string event;
+};
+
 // Parses "8h", "30m", "90s", "2d" or plain seconds into milliseconds.
 std::optional<std::int64_t> parse_duration_ms(std::string_view text);
 // "ADDR:PORT" or "[v6]:PORT".
@@ -46,6 +52,8 @@ std::string parse_token_args(const std::vector<std::string>& args, token_request
 // `tokens revoke [--data DIR]`.
 std::string parse_tokens_args(const std::vector<std::string>& args, std::filesystem::path& data_dir);
 
+std::string parse_journal_args(const std::vector<std::string>& args, journal_request& out);
+
 // The secret from --secret-file, COMPANION_SECRET, or data_dir/secret (created 0600 on first use).
 std::string load_secret(const std::optional<std::filesystem::path>& secret_file,
                         const std::filesystem::path& data_dir, std::string& error);
@@ -54,5 +62,6 @@ extern const char* const main_help;
 extern const char* const serve_help;
 extern const char* const token_help;
 extern const char* const tokens_help;
+extern const char* const journal_help;
 
 }  // namespace companion::gateway

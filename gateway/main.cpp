@@ -13,6 +13,8 @@
 #include "gateway/process/zoneinfo.hpp"
 #include "gateway/protocol/jwt.hpp"
 #include "gateway/server.hpp"
+#include "gateway/store/journal_upgrade.hpp"
+#include "gateway/store/open_store.hpp"
 #include "session/event_definition.hpp"
 
 #ifndef COMPANION_DEFAULT_EVENT
@@ -188,6 +190,43 @@ int tokens(const std::vector<std::string>& args) {
   return 0;
 }
 
+// `companion journal upgrade`: a new epoch from what this build reads of a journal it
+// would refuse at startup. Runs with the server stopped.
+int journal(const std::vector<std::string>& args) {
+  for (const auto& arg : args)
+    if (arg == "--help" || arg == "-h") {
+      std::cout << gateway::journal_help;
+      return 0;
+    }
+  gateway::journal_request request;
+  if (std::string error = gateway::parse_journal_args(args, request); !error.empty()) {
+    std::cerr << "companion journal: " << error << "\n";
+    return 2;
+  }
+  gateway::server_config config;
+  config.data_dir = request.data_dir;
+  std::string error;
+  auto store = gateway::open_store(config, error);
+  gateway::upgrade_report report;
+  if (!store || !gateway::upgrade_journal(*store, request.event, report, error)) {
+    std::cerr << "companion journal: " << error << "\n";
+    return 1;
+  }
+  if (report.new_epoch.empty()) {
+    std::cout << "the journal of event " << request.event << " (epoch " << report.old_epoch << ", "
+              << report.kept << " records) replays with this build as it is: nothing to upgrade\n";
+    return 0;
+  }
+  std::cout << "event " << request.event << ": new epoch " << report.new_epoch << " (was " << report.old_epoch
+            << "); the first record this build could not replay as it was: " << report.first_problem << "\n"
+            << "  " << report.kept << " records kept as they were, " << report.restamped
+            << " of a newer format now read by this build's rules, " << report.left_out
+            << " left out (no rules for them in this build)\n"
+            << "  the old journal stays in " << (request.data_dir / "companion.db").string()
+            << " (table journal_archive); clients get a fresh snapshot of the new epoch when they resume\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -206,6 +245,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return serve(args);
   if (command == "token") return token(args);
   if (command == "tokens") return tokens(args);
+  if (command == "journal") return journal(args);
   std::cerr << "companion: unknown command '" << command << "' (see companion --help)\n";
   return 2;
 }

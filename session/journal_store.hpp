@@ -93,10 +93,11 @@ class journal_store {
   virtual bool read_snapshot(const std::string& event, std::optional<journal_snapshot>& out,
                              std::string& error) = 0;
 
-  // With no writer running (an offline upgrade): the event gets `epoch` and a journal
-  // of `records` (positions 1..n). The previous epoch's journal is kept aside, not lost.
-  virtual bool begin_epoch(const std::string& event, const std::string& epoch,
-                           const std::vector<journal_entry>& records, std::string& error) = 0;
+  // With no writer running (an offline upgrade): the event gets a new epoch, returned,
+  // and a journal of `records` (positions 1..n); its snapshot is dropped. The previous
+  // epoch's journal is kept aside, not lost. Empty with `error` on failure.
+  virtual std::string begin_epoch(const std::string& event, const std::vector<journal_entry>& records,
+                                  std::string& error) = 0;
 
   // Starts and stops the writer; stop() makes what was appended before it durable first.
   virtual void start() = 0;

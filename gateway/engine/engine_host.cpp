@@ -13,6 +13,7 @@
 #include "gateway/server.hpp"
 #include "hashtag-tracker/moderation_rules.hpp"
 #include "session/frames.hpp"
+#include "session/journal_format.hpp"
 #include "session/post_wall.hpp"
 
 namespace companion::gateway {
@@ -66,7 +67,18 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
                                                             engine->queue_snapshot(), limits);
     // Replaying the journal rebuilds the state and refills the resume window.
-    std::size_t skipped = replay(*engine, records, replica.get());
+    std::string refusal;
+    std::size_t skipped = replay(*engine, records, replica.get(), &refusal);
+    if (!refusal.empty()) {
+      // Replaying around what this build does not know would rebuild another history
+      // under the same epoch, and resuming clients would be told wrong changes.
+      error = "the journal of event " + id + " cannot be replayed by this build: " + refusal +
+              " (this build replays format versions 1 to " + std::to_string(session::journal_version) +
+              "). Start the build that wrote it, or start a new epoch from what this build reads with: " +
+              "companion journal upgrade --data " + owner_.config().data_dir.string() + " --event " + id +
+              " (clients then get a fresh snapshot)";
+      return false;
+    }
     log_event("event_loaded", {{"event", id},
                                {"epoch", epoch},
                                {"seq", std::to_string(engine->seq())},
@@ -250,12 +262,20 @@ session::engine_limits engine_host::engine_limits() const {
 }
 
 std::size_t engine_host::replay(session::event_engine& engine, std::vector<session::stored_record>& records,
-                                session::event_replica* replica) const {
+                                session::event_replica* replica, std::string* refusal) const {
   std::size_t skipped = 0;
   for (auto& stored : records) {
     boost::system::error_code ec;
     auto record = boost::json::parse(stored.text, ec);
     std::string().swap(stored.text);  // the text is done with: memory stays at about one journal
+    if (refusal) {
+      std::string problem = ec || !record.is_object() ? std::string("text that is not a JSON object")
+                                                      : session::journal_record_problem(record.get_object());
+      if (!problem.empty()) {
+        *refusal = "record " + std::to_string(stored.position) + " has " + problem;
+        return skipped;
+      }
+    }
     session::engine_reply reply;
     if (ec || !record.is_object() || !engine.replay(record.get_object(), reply)) {
       ++skipped;

@@ -83,8 +83,9 @@ class engine_host {
   // After a refused append: the engine again from what is durable, and appends resumed.
   void rebuild(std::size_t event);
   // Replays `records` into `engine` (and `replica`, when given); the count not understood.
+  // With `refusal`, stops at the first record this build cannot replay and says why there.
   std::size_t replay(session::event_engine& engine, std::vector<session::stored_record>& records,
-                     session::event_replica* replica) const;
+                     session::event_replica* replica, std::string* refusal = nullptr) const;
   // The engines' limits from the configuration.
   session::engine_limits engine_limits() const;
   std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;

@@ -212,16 +212,18 @@ bool sqlite_store::read_snapshot(const std::string& event, std::optional<session
   return true;
 }
 
-bool sqlite_store::begin_epoch(const std::string& event, const std::string& epoch,
-                               const std::vector<session::journal_entry>& records, std::string& error) {
+std::string sqlite_store::begin_epoch(const std::string& event,
+                                      const std::vector<session::journal_entry>& records,
+                                      std::string& error) {
   // One transaction: the old journal moves to the archive and the new one takes its
   // place, or nothing changes at all.
-  if (!exec(db_, "BEGIN IMMEDIATE", error)) return false;
+  if (!exec(db_, "BEGIN IMMEDIATE", error)) return {};
+  const std::string epoch = random_epoch();
   auto fail = [&] {
     if (error.empty()) error = sqlite3_errmsg(db_);
     std::string ignored;
     exec(db_, "ROLLBACK", ignored);
-    return false;
+    return std::string();
   };
   statement archive;
   if (sqlite3_prepare_v2(
@@ -264,7 +266,7 @@ bool sqlite_store::begin_epoch(const std::string& event, const std::string& epoc
   }
   sqlite3_reset(insert_);
   if (!exec(db_, "COMMIT", error)) return fail();
-  return true;
+  return epoch;
 }
 
 void sqlite_store::start() {

@@ -39,8 +39,8 @@ class sqlite_store final : public session::journal_store {
                       session::append_done done) override;
   bool read_snapshot(const std::string& event, std::optional<session::journal_snapshot>& out,
                      std::string& error) override;
-  bool begin_epoch(const std::string& event, const std::string& epoch,
-                   const std::vector<session::journal_entry>& records, std::string& error) override;
+  std::string begin_epoch(const std::string& event, const std::vector<session::journal_entry>& records,
+                          std::string& error) override;
   void start() override;
   void stop() override;
   session::store_stats stats() const override;
