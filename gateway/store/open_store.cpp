@@ -5,7 +5,7 @@
 namespace companion::gateway {
 
 std::unique_ptr<session::journal_store> open_store(const server_config& config, std::string& error) {
-  return sqlite_store::open(config.data_dir, config.synchronous_full, error);
+  return sqlite_store::open(config.data_dir, config.synchronous_full, error, /*sole_writer=*/true);
 }
 
 }  // namespace companion::gateway

@@ -1,6 +1,12 @@
 #include "gateway/store/sqlite_store.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <random>
 
@@ -49,7 +55,7 @@ std::string column_text(sqlite3_stmt* statement, int column) {
 sqlite_store::sqlite_store(std::filesystem::path path) : path_(std::move(path)) {}
 
 std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& data_dir, bool synchronous_full,
-                                                 std::string& error) {
+                                                 std::string& error, bool sole_writer) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec) {
@@ -57,6 +63,21 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
     return nullptr;
   }
   std::unique_ptr<sqlite_store> store(new sqlite_store(data_dir / "companion.db"));
+  if (sole_writer) {
+    // The kernel drops the lock with the process, however it ends: no stale lock files.
+    const auto lock_path = data_dir / "companion.lock";
+    store->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (store->lock_fd_ < 0) {
+      error = "cannot open " + lock_path.string() + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    if (::flock(store->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      error = errno == EWOULDBLOCK ? "another companion process is using the journal in " +
+                                         data_dir.string() + " (a journal has one writer): stop it first"
+                                   : "cannot lock " + lock_path.string() + ": " + std::strerror(errno);
+      return nullptr;
+    }
+  }
   if (!store->open_connection(store->db_, synchronous_full, error)) return nullptr;
   // The first two tables are as every earlier build wrote them (plus `format`, added in
   // place below); the others are new and ignored by earlier builds.
@@ -143,6 +164,7 @@ sqlite_store::~sqlite_store() {
   sqlite3_finalize(last_position_);
   sqlite3_finalize(save_snapshot_);
   sqlite3_close(db_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 std::string sqlite_store::epoch_for(const std::string& event, std::int64_t now_ms, std::string& error) {

@@ -23,8 +23,10 @@ namespace companion::gateway {
 class sqlite_store final : public session::journal_store {
  public:
   // Opens (creating) data_dir/companion.db. Returns null and sets `error` on failure.
+  // `sole_writer`: holds a lock on the data folder for the store's life, refusing a second
+  // process (a server, or an upgrade while one runs) that asks for it too.
   static std::unique_ptr<sqlite_store> open(const std::filesystem::path& data_dir, bool synchronous_full,
-                                            std::string& error);
+                                            std::string& error, bool sole_writer = false);
   ~sqlite_store() override;
   sqlite_store(const sqlite_store&) = delete;
   sqlite_store& operator=(const sqlite_store&) = delete;
@@ -66,6 +68,7 @@ class sqlite_store final : public session::journal_store {
   bool commit(std::vector<work>& batch, std::string& error);
 
   std::filesystem::path path_;
+  int lock_fd_ = -1;  // data_dir/companion.lock, flock'ed, when the sole writer
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* last_position_ = nullptr;

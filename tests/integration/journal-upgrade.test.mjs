@@ -128,6 +128,20 @@ test('a record of a kind this build has no rules for is refused at startup too',
   assert.match(refused.stderr, /companion journal upgrade --data/);
 });
 
+test('journal upgrade refuses to run beside a server on the same data folder', async (t) => {
+  const server = await new CompanionServer({ args: ['--quiet'] }).start();
+  t.after(async () => {
+    await server.stop();
+    server.cleanup();
+  });
+  const refused = companion(['journal', 'upgrade', '--data', server.dataDir, '--event', defaultEvent]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /another companion process is using the journal in .* stop it first/);
+  // The server was not disturbed.
+  const viewer = await joinClient(t, server);
+  assert.equal(viewer.welcome.type, 'welcome');
+});
+
 test('journal upgrade without an event, or with an unknown action, says what it needs', () => {
   const noEvent = companion(['journal', 'upgrade']);
   assert.equal(noEvent.status, 2);

@@ -407,6 +407,29 @@ TEST(SqliteStoreTest, AnUnwritableFolderIsAClearErrorAtOpen) {
   EXPECT_NE(error.find("cannot create data folder"), std::string::npos) << error;
 }
 
+TEST(SqliteStoreTest, ASoleWriterLocksTheDataFolderUntilItCloses) {
+  temp_folder folder;
+  std::string error;
+  auto first = sqlite_store::open(folder.path(), true, error, /*sole_writer=*/true);
+  ASSERT_TRUE(first) << error;
+  // Another process asking to be the sole writer is refused with the reason.
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string refused;
+    auto second = sqlite_store::open(folder.path(), true, refused, true);
+    ::_exit(!second && refused.find("another companion process is using the journal") != std::string::npos
+                ? 0
+                : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  first.reset();
+  auto again = sqlite_store::open(folder.path(), true, error, true);
+  EXPECT_TRUE(again) << error;
+}
+
 TEST(SqliteStoreTest, ANewEpochKeepsTheOldJournalAside) {
   temp_folder folder;
   auto store = open_store(folder.path());
