@@ -48,7 +48,7 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   for (const text of ['Doors open', 'Panel at ten']) assert.equal((await producer.request({ type: 'announce', text })).type, 'ack');
   const viewer = await joinClient(t, first);
   const { epoch, seq } = viewer.welcome;
-  assert.equal(seq, 2);
+  assert.ok(seq >= 2);
   await first.stop();
   const dataDir = first.dataDir;
 
@@ -60,17 +60,21 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
     { v: 4, kind: 'reaction', at, emoji: 'clap', count: 12 },
     { v: 4, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'poll.open', question: 'Tea?' } },
   ]);
-  assert.equal(written, 2, 'two records were journaled by this build');
+  // Two announcements, and the ticks that published stats while viewers were there.
+  assert.ok(written >= 2, `records journaled by this build: ${written}`);
 
   const refused = refusedStart(dataDir);
   assert.equal(refused.status, 1, refused.stderr);
-  assert.match(refused.stderr, /journal of event nato-indo-pacific-2024 cannot be replayed by this build: record 3 has format version 4/);
+  assert.ok(
+    refused.stderr.includes(`journal of event ${defaultEvent} cannot be replayed by this build: record ${written + 1} has format version 4`),
+    refused.stderr,
+  );
   assert.match(refused.stderr, /replays format versions 1 to \d+/);
   assert.ok(
     refused.stderr.includes(`companion journal upgrade --data ${dataDir} --event ${defaultEvent}`),
     `the refusal names the command to run: ${refused.stderr}`,
   );
-  assert.equal(Number(sql(dataDir, 'SELECT count(*) FROM journal;')), 5, 'a refused start changes nothing');
+  assert.equal(Number(sql(dataDir, 'SELECT count(*) FROM journal;')), written + 3, 'a refused start changes nothing');
 
   const upgrade = companion(['journal', 'upgrade', '--data', dataDir, '--event', defaultEvent]);
   assert.equal(upgrade.status, 0, upgrade.stderr);
@@ -78,10 +82,13 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   assert.ok(newEpoch, upgrade.stdout);
   assert.equal(newEpoch[2], epoch);
   assert.notEqual(newEpoch[1], epoch);
-  assert.match(upgrade.stdout, /2 records kept as they were, 1 of a newer format now read by this build's rules, 2 left out/);
-  assert.match(upgrade.stdout, /record 3 has format version 4/);
+  assert.ok(
+    upgrade.stdout.includes(`${written} records kept as they were, 1 of a newer format now read by this build's rules, 2 left out`),
+    upgrade.stdout,
+  );
+  assert.ok(upgrade.stdout.includes(`record ${written + 1} has format version 4`), upgrade.stdout);
   // Nothing is lost: the old epoch's five rows are kept under their epoch.
-  assert.equal(sql(dataDir, `SELECT count(*) FROM journal_archive WHERE epoch = ${quote(epoch)};`), '5');
+  assert.equal(Number(sql(dataDir, `SELECT count(*) FROM journal_archive WHERE epoch = ${quote(epoch)};`)), written + 3);
 
   const second = await life();
   // A viewer resuming from the old epoch gets the new one and a snapshot, not changes.
@@ -92,15 +99,16 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   assert.notEqual(welcome.recovered, true);
   const snapshot = await resumed.next((frame) => frame.type === 'snapshot');
   assert.equal(snapshot.epoch ?? welcome.epoch, newEpoch[1]);
-  assert.equal(welcome.seq, 3, 'two announcements of this build and the one read by its rules');
+  assert.ok(welcome.seq >= 3, 'two announcements of this build and the one read by its rules, at least');
+  assert.equal(snapshot.state.announcement.text, 'From a newer build');
   assert.equal((await http(second, `/api/events/${defaultEvent}/state`)).json.announcement.text, 'From a newer build');
 
   // The new epoch carries on: a change is acknowledged and reaches the resumed viewer.
   const again = await joinClient(t, second, { token: second.token('producer') });
   const ack = await again.request({ type: 'announce', text: 'After the upgrade' });
   assert.equal(ack.type, 'ack');
-  assert.equal(ack.seq, 4);
-  const change = await resumed.next((frame) => frame.type === 'change' && frame.seq === 4);
+  assert.ok(ack.seq > welcome.seq);
+  const change = await resumed.next((frame) => frame.type === 'change' && frame.seq === ack.seq);
   assert.equal(change.epoch, newEpoch[1]);
   await second.stop();
 
@@ -108,12 +116,13 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   const nothing = companion(['journal', 'upgrade', '--data', dataDir, '--event', defaultEvent]);
   assert.equal(nothing.status, 0, nothing.stderr);
   assert.match(nothing.stdout, /replays with this build as it is: nothing to upgrade/);
-  assert.equal(sql(dataDir, `SELECT count(*) FROM journal_archive;`), '5', 'and archives nothing more');
+  assert.equal(Number(sql(dataDir, `SELECT count(*) FROM journal_archive;`)), written + 3, 'and archives nothing more');
 
   const third = await life();
   const later = await joinClient(t, third);
   assert.equal(later.welcome.epoch, newEpoch[1]);
-  assert.equal(later.welcome.seq, 4, 'the upgraded journal and what followed replay on every start');
+  assert.ok(later.welcome.seq >= ack.seq, 'the upgraded journal and what followed replay on every start');
+  assert.equal((await http(third, `/api/events/${defaultEvent}/state`)).json.announcement.text, 'After the upgrade');
 });
 
 test('a record of a kind this build has no rules for is refused at startup too', async (t) => {

@@ -407,6 +407,43 @@ TEST(SqliteStoreTest, AnUnwritableFolderIsAClearErrorAtOpen) {
   EXPECT_NE(error.find("cannot create data folder"), std::string::npos) << error;
 }
 
+// A database as the builds before the store interface wrote it (and, without `format`,
+// the ones before format versions): opened in place, read whole, appended to after its end.
+TEST(SqliteStoreTest, DatabasesOfEarlierBuildsOpenInPlace) {
+  for (bool with_format : {true, false}) {
+    temp_folder folder;
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((folder.path() / "companion.db").c_str(), &db), SQLITE_OK);
+    std::string schema =
+        "PRAGMA journal_mode=WAL;"
+        "CREATE TABLE events (id TEXT PRIMARY KEY, epoch TEXT NOT NULL, created_at INTEGER NOT NULL);"
+        "INSERT INTO events VALUES ('e', 'oldepoch0001', 1);";
+    schema += with_format
+                  ? "CREATE TABLE journal (event TEXT NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,"
+                    " format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event, n)) WITHOUT ROWID;"
+                    "INSERT INTO journal VALUES ('e', 1, '{\"a\":1}', 1), ('e', 2, '{\"v\":3}', 3);"
+                  : "CREATE TABLE journal (event TEXT NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,"
+                    " PRIMARY KEY (event, n)) WITHOUT ROWID;"
+                    "INSERT INTO journal VALUES ('e', 1, '{\"a\":1}'), ('e', 2, '{\"v\":3}');";
+    ASSERT_EQ(sqlite3_exec(db, schema.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+
+    auto store = open_store(folder.path());
+    std::string error;
+    EXPECT_EQ(store->epoch_for("e", 2, error), "oldepoch0001");
+    auto records = read_all(*store, "e");
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].text, "{\"a\":1}");
+    EXPECT_EQ(records[0].format, 1);
+    EXPECT_EQ(records[1].format, with_format ? 3 : 1);
+    store->start();
+    EXPECT_EQ(append_and_wait(*store, "e", 2, records_of({"{}"})).status, append_status::fenced);
+    store->resume("e");
+    EXPECT_EQ(append_and_wait(*store, "e", 3, records_of({"{}"})).status, append_status::durable);
+    EXPECT_EQ(read_all(*store, "e").size(), 3u);
+  }
+}
+
 TEST(SqliteStoreTest, ASoleWriterLocksTheDataFolderUntilItCloses) {
   temp_folder folder;
   std::string error;
