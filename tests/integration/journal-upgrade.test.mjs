@@ -146,9 +146,12 @@ test('journal upgrade refuses to run beside a server on the same data folder', a
   const refused = companion(['journal', 'upgrade', '--data', server.dataDir, '--event', defaultEvent]);
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /another companion process is using the journal in .* stop it first/);
-  // The server was not disturbed.
-  const viewer = await joinClient(t, server);
-  assert.equal(viewer.welcome.type, 'welcome');
+  // The server was not disturbed: it still writes, and no append of it was fenced.
+  const producer = await joinClient(t, server, { token: server.token('producer') });
+  assert.equal((await producer.request({ type: 'announce', text: 'Still here' })).type, 'ack');
+  const metrics = (await http(server, '/metrics')).text;
+  assert.match(metrics, /^companion_store_fenced_total 0$/m);
+  assert.match(metrics, /^companion_store_records_total [1-9]\d*$/m);
 });
 
 test('journal upgrade without an event, or with an unknown action, says what it needs', () => {
