@@ -43,10 +43,14 @@ outcome question_board::validate(std::string_view raw, std::string& text) const 
 
 question* question_board::merge_target(const std::string& similarity) {
   if (similarity.empty()) return nullptr;
-  for (auto& [id, q] : questions_)
-    if ((q.status == question_status::open || q.status == question_status::pending) &&
-        q.similarity == similarity)
-      return &q;
+  // The first in id order among the questions with this key, as a scan of every question
+  // finds it, without the scan: asking stays O(log n) at the cap.
+  auto same = by_similarity_.find(similarity);
+  if (same == by_similarity_.end()) return nullptr;
+  for (const auto& id : same->second) {
+    question* q = find_mutable(id);
+    if (q && (q->status == question_status::open || q->status == question_status::pending)) return q;
+  }
   return nullptr;
 }
 
@@ -112,6 +116,7 @@ outcome question_board::ask(const std::string& viewer, std::string_view raw_text
       ack["merged_into"] = target->id;
       ack["asked"] = q.id;
     }
+    by_similarity_[q.similarity].insert(q.id);
     auto [it, inserted] = questions_.emplace(q.id, std::move(q));
     publish_visible(it->second, out, true);
     if (target->status == question_status::pending) publish_visible(*target, out, false);
@@ -121,6 +126,7 @@ outcome question_board::ask(const std::string& viewer, std::string_view raw_text
   q.status = premoderated_ ? question_status::pending : question_status::open;
   ack["question"] = q.id;
   ack["status"] = to_string(q.status);
+  by_similarity_[q.similarity].insert(q.id);
   auto [it, inserted] = questions_.emplace(q.id, std::move(q));
   publish_visible(it->second, out, true);
   return outcome::success();
@@ -218,7 +224,12 @@ outcome question_board::edit(const std::string& id, std::string_view raw_text, p
   std::string text;
   if (auto checked = validate(raw_text, text); !checked.ok()) return checked;
   q->text = std::move(text);
+  if (auto old = by_similarity_.find(q->similarity); old != by_similarity_.end()) {
+    old->second.erase(q->id);
+    if (old->second.empty()) by_similarity_.erase(old);
+  }
   q->similarity = similarity_key(q->text);
+  by_similarity_[q->similarity].insert(q->id);
   publish_visible(*q, out, false);
   return outcome::success();
 }

@@ -95,6 +95,8 @@ class question_board {
   question_limits limits_;
   std::uint64_t next_id_ = 1;
   std::map<std::string, question> questions_;
+  // Question ids by similarity key (in the order of questions_), for merge_target.
+  std::map<std::string, std::set<std::string>> by_similarity_;
   std::set<std::string> dirty_votes_;
 };
 
