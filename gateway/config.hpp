@@ -110,6 +110,9 @@ struct server_config {
   // Questions one event takes, whatever their status; the next ask is `conflict`. A real
   // Q&A gets a few thousand; this keeps anonymous input from growing the state forever.
   std::size_t max_questions = 20'000;
+  // Posts one event keeps, in every state. A busy hashtag brings tens of thousands a day;
+  // past this the oldest settled, then hidden approved, then held posts are forgotten.
+  std::size_t max_posts = 100'000;
   // Audit exports replay the whole journal on one thread; more requests than this waiting
   // are answered 503 rather than queued without end.
   std::size_t max_pending_exports = 4;

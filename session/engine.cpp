@@ -107,7 +107,7 @@ struct event_engine::state final : publisher {
         limits(l),
         run(definition.segments),
         questions(definition.questions_premoderated),
-        wall(wall_limits{l.wall_size, wall_limits{}.max_posts, l.max_audit}),
+        wall(wall_limits{l.wall_size, l.max_posts, l.max_audit}),
         moderation(definition.moderation) {
     for (const auto& tag : definition.hashtags) tag_totals[tag] = 0;
     // The state shows only published stats, so that it always equals what followers hold.
@@ -467,6 +467,10 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
 engine_reply event_engine::ingest(const social_post& post, const moderation_decision& decision, millis now) {
   engine_reply reply;
   state_->reply = &reply;
+  // What is on screen stays however many posts arrive after it.
+  const auto* screen = state_->on_screen.if_object();
+  state_->wall.set_on_screen(
+      screen && string_field(*screen, "kind") == "highlight" ? string_field(*screen, "id") : std::string());
   reply.result = state_->wall.ingest(post, decision, now, *state_);
   if (reply.result.ok()) {
     for (const auto& tag : post.tags) {

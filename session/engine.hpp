@@ -72,6 +72,8 @@ struct engine_limits {
   // Questions an event takes (all statuses); the next ask is `conflict`. A real Q&A gets a
   // few thousand; the cap keeps anonymous input from growing the state without end.
   std::size_t max_questions = 20'000;
+  // Posts kept in every state (post_wall's wall_limits::max_posts says what goes first).
+  std::size_t max_posts = 100'000;
   // Segments a rundown may grow to with live edits: a long conference day is ~40, and
   // every agenda change carries the whole list to every phone.
   std::size_t max_segments = 100;

@@ -48,8 +48,13 @@ void post_wall::publish_highlight(wall_entry& entry, publisher& out) {
   // on top and the oldest beyond wall_size drops off (a later removal does not bring it back).
   if (std::find(wall_.begin(), wall_.end(), entry.post.id) == wall_.end()) {
     wall_.push_front(entry.post.id);
-    if (wall_.size() > limits_.wall_size) wall_.pop_back();
+    if (wall_.size() > limits_.wall_size) {
+      std::string left = std::move(wall_.back());
+      wall_.pop_back();
+      reindex(left);
+    }
   }
+  reindex(entry);
   out.change("highlight.added", to_highlight_json(entry));
 }
 
@@ -87,6 +92,7 @@ outcome post_wall::ingest(const social_post& post, const moderation_decision& de
                           publisher& out) {
   if (posts_.contains(post.id)) return outcome::failure(error_code::conflict, "post already known");
   wall_entry entry{post, decision, post_state::pending, false, now};
+  entry.arrival = next_arrival_++;
   std::pair<std::string, std::string> author{post.source, post.author_handle};
   // Moderators' lists made at runtime outrank the event file's rules.
   if (blocked_.contains(author)) {
@@ -97,7 +103,7 @@ outcome post_wall::ingest(const social_post& post, const moderation_decision& de
     entry.by_author_list = true;
   }
   auto [it, inserted] = posts_.emplace(post.id, std::move(entry));
-  arrival_order_.push_back(post.id);
+  arrival_order_.emplace(it->second.arrival, post.id);
   wall_entry& stored = it->second;
   switch (stored.decision.verdict) {
     case post_verdict::rejected:
@@ -114,7 +120,8 @@ outcome post_wall::ingest(const social_post& post, const moderation_decision& de
       out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(stored)}});
       break;
   }
-  trim();
+  reindex(stored);
+  trim(now, out);
   return outcome::success();
 }
 
@@ -151,6 +158,7 @@ outcome post_wall::reject(const std::string& id, const std::string& who, millis 
   entry->by_author_list = false;
   record(now, who, "rejected", *entry);
   out.staff(queue_removed(id));
+  reindex(*entry);
   return outcome::success();
 }
 
@@ -196,6 +204,7 @@ outcome post_wall::remove(const std::string& id, const std::string& who, millis 
   entry->featured = false;
   entry->by_author_list = false;
   take_down(id);
+  reindex(*entry);
   record(now, who, "removed", *entry);
   out.change("highlight.removed", boost::json::object{{"id", id}});
   return outcome::success();
@@ -208,6 +217,7 @@ void post_wall::requeue(wall_entry& entry, const std::string& who, millis now, p
   // A queued post is judged as it is now; an edit that waited on the shown version goes with it.
   if (entry.edit) entry.post = entry.edit->post;
   entry.edit.reset();
+  reindex(entry);
   record(now, who, "restored", entry);
   out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_queue_json(entry)}});
 }
@@ -278,8 +288,9 @@ outcome post_wall::retract(const std::string& id, millis now, publisher& out) {
   entry->state = post_state::deleted;
   record(now, "source", "deleted", *entry);
   if (before == post_state::pending) out.staff(queue_removed(id));
+  if (before == post_state::approved) take_down(id);
+  reindex(*entry);
   if (before == post_state::approved) {
-    take_down(id);
     out.change("highlight.removed", boost::json::object{{"id", id}});
   }
   return outcome::success();
@@ -300,6 +311,7 @@ outcome post_wall::block_author(const std::string& source, const std::string& ha
     entry.state = post_state::rejected;
     entry.decision = {post_verdict::rejected, "blocked_author", "author blocked by " + who};
     entry.by_author_list = true;
+    reindex(entry);
     record(now, who, "rejected", entry);
     out.staff(queue_removed(id));
   }
@@ -335,7 +347,7 @@ outcome post_wall::unblock_author(const std::string& source, const std::string& 
   if (blocked_.erase(author_key{source, handle}) == 0)
     return outcome::failure(error_code::not_found, "the author is not blocked");
   // Arrival order, so the posts come back to the queue where they were.
-  for (const auto& id : arrival_order_) {
+  for (const auto& [arrival, id] : arrival_order_) {
     wall_entry* entry = find_mutable(id);
     if (!entry || !entry->by_author_list || entry->state != post_state::rejected ||
         entry->post.source != source || entry->post.author_handle != handle)
@@ -351,7 +363,7 @@ outcome post_wall::untrust_author(const std::string& source, const std::string& 
                                   const std::string& who, millis now, publisher& out) {
   if (trusted_.erase(author_key{source, handle}) == 0)
     return outcome::failure(error_code::not_found, "the author is not trusted");
-  for (const auto& id : arrival_order_) {
+  for (const auto& [arrival, id] : arrival_order_) {
     wall_entry* entry = find_mutable(id);
     if (!entry || !entry->by_author_list || entry->state != post_state::approved ||
         entry->post.source != source || entry->post.author_handle != handle)
@@ -421,7 +433,7 @@ boost::json::array post_wall::highlights() const {
 boost::json::array post_wall::queued_posts() const {
   // Posts held on arrival and edits of live posts, each by when it reached the queue.
   std::vector<std::pair<millis, boost::json::object>> queued;
-  for (const auto& id : arrival_order_) {
+  for (const auto& [arrival, id] : arrival_order_) {
     const wall_entry* entry = find(id);
     if (entry && entry->state == post_state::pending)
       queued.emplace_back(entry->received_at, to_queue_json(*entry));
@@ -467,24 +479,65 @@ boost::json::object post_wall::to_edit_queue_json(const wall_entry& entry) {
   return json;
 }
 
-void post_wall::trim() {
-  if (posts_.size() <= limits_.max_posts) return;
-  // Settled posts (not pending, not on the wall) are the ones safe to forget, oldest
-  // first; the others keep their places so the queue stays oldest first.
-  std::size_t excess = posts_.size() - limits_.max_posts;
-  std::deque<std::string> kept;
-  for (auto& id : arrival_order_) {
-    auto it = posts_.find(id);
-    if (it == posts_.end()) continue;
-    bool settled = it->second.state != post_state::pending && it->second.state != post_state::approved;
-    if (settled && excess > 0) {
-      posts_.erase(it);
-      --excess;
-      continue;
-    }
-    kept.push_back(std::move(id));
+void post_wall::set_on_screen(std::string id) {
+  if (id == on_screen_) return;
+  std::string before = std::exchange(on_screen_, std::move(id));
+  reindex(before);
+  reindex(on_screen_);
+}
+
+int post_wall::tier_of(const wall_entry& entry) const {
+  // What a viewer or the overlay holds is never forgotten.
+  if (entry.featured || entry.post.id == on_screen_ || on_wall(entry.post.id)) return -1;
+  switch (entry.state) {
+    case post_state::rejected:
+    case post_state::removed:
+    case post_state::deleted:
+      return 0;
+    case post_state::approved:
+      return 1;
+    case post_state::pending:
+      return 2;
   }
-  arrival_order_ = std::move(kept);
+  return -1;
+}
+
+void post_wall::reindex(wall_entry& entry) {
+  int tier = tier_of(entry);
+  if (tier == entry.evict_tier) return;
+  if (entry.evict_tier >= 0) evictable_[static_cast<std::size_t>(entry.evict_tier)].erase(entry.arrival);
+  if (tier >= 0) evictable_[static_cast<std::size_t>(tier)].emplace(entry.arrival, entry.post.id);
+  entry.evict_tier = tier;
+}
+
+void post_wall::reindex(const std::string& id) {
+  if (wall_entry* entry = find_mutable(id)) reindex(*entry);
+}
+
+void post_wall::trim(millis now, publisher& out) {
+  while (posts_.size() > limits_.max_posts) {
+    auto list = std::find_if(evictable_.begin(), evictable_.end(), [](const auto& l) { return !l.empty(); });
+    // Only what viewers hold is left: the wall, featured posts and the one on screen.
+    if (list == evictable_.end()) return;
+    auto tier = static_cast<std::size_t>(list - evictable_.begin());
+    auto oldest = list->begin();
+    auto it = posts_.find(oldest->second);
+    list->erase(oldest);
+    if (it == posts_.end()) continue;
+    wall_entry& entry = it->second;
+    entry.evict_tier = -1;
+    if (tier == 1 && entry.edit) out.staff(queue_removed(entry.post.id));  // its edit leaves the queue
+    if (tier == 2) {
+      // Staff drop it from their queue, and the audit says why it went undecided.
+      out.staff(queue_removed(entry.post.id));
+      audit_.push_back({now, "auto", "evicted", entry.post.id, entry.post.author_handle, "max_posts",
+                        "the event keeps at most " + std::to_string(limits_.max_posts) + " posts"});
+      if (audit_.size() > limits_.max_audit) audit_.pop_front();
+    }
+    ++(tier == 0 ? evicted_.settled : tier == 1 ? evicted_.approved : evicted_.held);
+    arrival_order_.erase(entry.arrival);
+    posts_.erase(it);
+  }
 }
 
 }  // namespace companion::session

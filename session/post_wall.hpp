@@ -2,8 +2,10 @@
 // ones, author block/trust lists and the audit trail of every decision.
 #pragma once
 
+#include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
@@ -39,6 +41,8 @@ struct wall_entry {
   // Decided by a moderator's author list (block or trust), not by a look at the post:
   // lifting the list (unblock, untrust) takes such decisions back.
   bool by_author_list = false;
+  std::uint64_t arrival = 0;  // the wall's arrival number: eviction and the queue go oldest first
+  int evict_tier = -1;        // the eviction list it is on (post_wall::evict_tier), -1: none
 };
 
 // A moderator's entry on the blocked or trusted list: who put the author there, and when.
@@ -62,9 +66,19 @@ struct audit_entry {
 };
 
 struct wall_limits {
-  std::size_t wall_size = 50;       // newest highlights in the public state
-  std::size_t max_posts = 100'000;  // posts kept for moderation and audit; the oldest settled ones go first
+  std::size_t wall_size = 50;  // newest highlights in the public state
+  // Posts kept, in every state. A busy hashtag brings tens of thousands in a day; past
+  // this the oldest settled posts go first, then approved ones no viewer holds, then the
+  // oldest held ones (staff are told). The wall, featured posts and the one on screen stay.
+  std::size_t max_posts = 100'000;
   std::size_t max_audit = 200'000;  // audit entries kept in memory
+};
+
+// Posts forgotten at max_posts, by what they were.
+struct eviction_counts {
+  std::uint64_t settled = 0;   // rejected, removed or deleted
+  std::uint64_t approved = 0;  // approved but off the wall, not featured and not on screen
+  std::uint64_t held = 0;      // waiting for a moderator: staff get queue.removed
 };
 
 class post_wall {
@@ -115,6 +129,11 @@ class post_wall {
   std::size_t queue_depth() const;
   // Every post id held, for sources to skip what the wall already has after a restart.
   std::vector<std::string> post_ids() const;
+  std::size_t size() const { return posts_.size(); }
+  // The highlight on screen, which max_posts never forgets (empty: none). The engine says
+  // so before each ingest, as the screen is its state.
+  void set_on_screen(std::string id);
+  const eviction_counts& evicted() const { return evicted_; }
 
   boost::json::array highlights() const;    // newest first, at most wall_size
   boost::json::array queued_posts() const;  // oldest first
@@ -134,13 +153,24 @@ class post_wall {
   void accept_edit(wall_entry& entry, const std::string& who, std::string action, millis now, publisher& out,
                    bool republish = true);
   void drop_edit(wall_entry& entry, const std::string& who, std::string action, millis now, publisher& out);
-  void trim();
+  // Forgets the posts past max_posts, each in O(log n).
+  void trim(millis now, publisher& out);
+  // The eviction list a post belongs on now, or -1 when it is kept whatever happens.
+  int tier_of(const wall_entry& entry) const;
+  // Moves the post to the eviction list its state calls for.
+  void reindex(wall_entry& entry);
+  void reindex(const std::string& id);
   void requeue(wall_entry& entry, const std::string& who, millis now, publisher& out);
   void publish_authors(publisher& out) const;
 
   wall_limits limits_;
   std::map<std::string, wall_entry> posts_;
-  std::deque<std::string> arrival_order_;
+  std::uint64_t next_arrival_ = 1;
+  std::map<std::uint64_t, std::string> arrival_order_;  // every post, by arrival
+  // Eviction lists by arrival, one per tier: settled, approved off the wall, held.
+  std::array<std::map<std::uint64_t, std::string>, 3> evictable_;
+  std::string on_screen_;
+  eviction_counts evicted_;
   // Ids on the public wall, newest first, exactly as a viewer applying the changes holds it.
   std::deque<std::string> wall_;
   std::map<author_key, author_mark> blocked_;

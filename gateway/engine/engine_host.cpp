@@ -87,6 +87,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     engines_.push_back(std::move(engine));
     queue_depths_.emplace_back(0);
     questions_refused_.emplace_back(0);
+    posts_evicted_.emplace_back();
     templates_.push_back(std::move(replica));
   }
   return true;
@@ -119,6 +120,10 @@ void engine_host::schedule_tick() {
       for (auto& s : owner_.shards()) viewers += s->joined_count(event);
       queue_depths_[event].store(engines_[event]->queue_depth(), std::memory_order_relaxed);
       questions_refused_[event].store(engines_[event]->questions_refused_full(), std::memory_order_relaxed);
+      const session::eviction_counts& evicted = engines_[event]->wall().evicted();
+      posts_evicted_[event][0].store(evicted.settled, std::memory_order_relaxed);
+      posts_evicted_[event][1].store(evicted.approved, std::memory_order_relaxed);
+      posts_evicted_[event][2].store(evicted.held, std::memory_order_relaxed);
       session::engine_reply reply = engines_[event]->tick(now, viewers);
       if (reply.journal) finish(event, std::move(reply), reply_target{});
     }
@@ -258,6 +263,7 @@ void engine_host::finish(std::size_t event, session::engine_reply reply, reply_t
 session::engine_limits engine_host::engine_limits() const {
   session::engine_limits limits;
   limits.max_questions = owner_.config().max_questions;
+  limits.max_posts = owner_.config().max_posts;
   return limits;
 }
 

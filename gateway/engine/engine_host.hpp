@@ -2,6 +2,7 @@
 // posted work; replies and changes leave only after the store has committed them.
 #pragma once
 
+#include <array>
 #include <boost/json/value.hpp>
 #include <deque>
 #include <memory>
@@ -74,6 +75,10 @@ class engine_host {
   std::uint64_t questions_refused(std::size_t event) const {
     return questions_refused_[event].load(std::memory_order_relaxed);
   }
+  // Posts forgotten at --max-posts, as of the last tick: settled, approved, held; thread-safe.
+  std::uint64_t posts_evicted(std::size_t event, std::size_t kind) const {
+    return posts_evicted_[event][kind].load(std::memory_order_relaxed);
+  }
 
  private:
   void schedule_tick();
@@ -104,6 +109,7 @@ class engine_host {
   std::vector<std::unique_ptr<session::event_replica>> templates_;  // as of load()
   std::deque<std::atomic<std::uint64_t>> queue_depths_;             // a deque: atomics never move
   std::deque<std::atomic<std::uint64_t>> questions_refused_;
+  std::deque<std::array<std::atomic<std::uint64_t>, 3>> posts_evicted_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 };

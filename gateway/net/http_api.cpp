@@ -265,6 +265,15 @@ std::string metrics_text(server& owner) {
     out += "companion_questions_refused_full_total{event=\"" + owner.event_id(event) + "\"} " +
            std::to_string(owner.engines().questions_refused(event)) + "\n";
   out +=
+      "# HELP companion_posts_evicted_total Posts forgotten because the event reached --max-posts, by "
+      "what they were.\n# TYPE companion_posts_evicted_total counter\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event) {
+    const char* states[] = {"settled", "approved", "held"};
+    for (std::size_t kind = 0; kind < 3; ++kind)
+      out += "companion_posts_evicted_total{event=\"" + owner.event_id(event) + "\",state=\"" + states[kind] +
+             "\"} " + std::to_string(owner.engines().posts_evicted(event, kind)) + "\n";
+  }
+  out +=
       "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
     std::uint64_t joined = 0;

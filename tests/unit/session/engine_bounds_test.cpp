@@ -1,15 +1,20 @@
 // The bounds on what anonymous input grows: an event takes at most max_questions
 // questions (every status counts), the next ask is `conflict` and counted, and a
-// journal written under a larger cap replays whole.
+// journal written under a larger cap replays whole. The wall keeps max_posts posts,
+// forgetting each in O(log n), never one a viewer or the overlay holds.
 #include "session/engine.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <chrono>
+#include <iostream>
 #include <string>
 
 #include "engine_fixture.hpp"
+#include "session/post_wall.hpp"
 #include "session/question_board.hpp"
 
 namespace companion::session {
@@ -91,6 +96,102 @@ TEST(EngineQuestionCapTest, AJournalFromALargerCapReplaysWhole) {
   // Live input meets the cap that is in force now.
   EXPECT_EQ(rebuilt.apply(frame(R"({"type":"question.ask","text":"Sixth?"})"), viewer("v2"), t0).result.code,
             error_code::conflict);
+}
+
+TEST(EnginePostCapTest, DefaultCapIsAHundredThousand) {
+  EXPECT_EQ(engine_limits{}.max_posts, 100'000u);
+}
+
+// A day of a busy hashtag at the default cap: 150,000 posts, most rejected by the rules,
+// some approved and a steady share held for moderators.
+TEST(EnginePostCapTest, AHundredAndFiftyThousandPostsKeepTheNewestHundredThousandInConstantTime) {
+  engine_driver driver(nato_event);
+  const std::size_t cap = engine_limits{}.max_posts, total = 150'000, half = 50'000;
+  auto decision_of = [](std::size_t n) {
+    if (n % 10 == 0) return approved;
+    if (n % 10 < 4) return held;
+    return rejected;
+  };
+  auto post_id = [](std::size_t n) { return "p" + std::to_string(n); };
+  using clock = std::chrono::steady_clock;
+  std::vector<double> seconds;
+  auto started = clock::now();
+  for (std::size_t n = 0; n < total; ++n) {
+    ASSERT_TRUE(
+        driver.ingest(make_post(post_id(n)), decision_of(n), t0 + static_cast<millis>(n)).result.ok());
+    if (n == 0) {
+      // The first post goes on screen and stays there; the second one approved is featured.
+      ASSERT_TRUE(
+          driver.run(R"({"type":"on_screen.set","kind":"highlight","item":"p0"})", producer()).result.ok());
+    }
+    if (n == 10) {
+      ASSERT_TRUE(driver.run(R"({"type":"post.feature","post":"p10"})", moderator()).result.ok());
+    }
+    if ((n + 1) % half == 0) {
+      auto now = clock::now();
+      seconds.push_back(std::chrono::duration<double>(now - started).count());
+      started = now;
+    }
+  }
+  const post_wall& wall = driver.engine().wall();
+  EXPECT_EQ(wall.size(), cap);
+  const eviction_counts& evicted = wall.evicted();
+  EXPECT_EQ(evicted.settled + evicted.approved + evicted.held, total - cap);
+  // Rejected posts go first: 90,000 arrived, the oldest 50,000 went.
+  EXPECT_EQ(evicted.settled, total - cap);
+  EXPECT_TRUE(wall.is_highlight("p0"));
+  EXPECT_TRUE(wall.is_highlight("p10"));
+  EXPECT_EQ(driver.engine().public_state().at("on_screen").at("id"), "p0");
+  // Past the cap each post costs what it cost before it: no scan of what is kept.
+  std::cout << "[ figures  ] 50,000 posts each: " << seconds[0] << " s, " << seconds[1] << " s, "
+            << seconds[2] << " s (past the cap)\n";
+  EXPECT_LT(seconds[2], 5 * std::max(seconds[0], seconds[1]));
+
+  // Held posts go once nothing settled or hidden is left, oldest first, and staff hear of it.
+  // 40,000 rejected and ~15,000 approved posts are left to go first.
+  for (std::size_t n = total; n < total + 60'000; ++n)
+    ASSERT_TRUE(driver.ingest(make_post(post_id(n)), held, t0 + static_cast<millis>(n)).result.ok());
+  EXPECT_EQ(wall.size(), cap);
+  EXPECT_GT(wall.evicted().held, 0u);
+  EXPECT_GT(wall.evicted().approved, 0u);
+  EXPECT_TRUE(wall.is_highlight("p0"));
+  EXPECT_TRUE(wall.is_highlight("p10"));
+  EXPECT_GT(count_kind(driver.messages(), "queue.removed"), 0u);
+  const boost::json::array queued = driver.engine().queue_snapshot().at("posts").as_array();
+  ASSERT_FALSE(queued.empty());
+  // The oldest held post left is newer than every evicted one.
+  EXPECT_EQ(wall.find(post_id(1)), nullptr);
+}
+
+TEST(EnginePostCapTest, AJournalPastTheCapReplaysToTheSameState) {
+  engine_limits limits;
+  limits.max_posts = 1'000;
+  engine_driver driver(nato_event, limits);
+  for (std::size_t n = 0; n < 3'000; ++n) {
+    const moderation_decision& decision = n % 3 == 0 ? approved : n % 3 == 1 ? held : rejected;
+    ASSERT_TRUE(
+        driver.ingest(make_post("p" + std::to_string(n)), decision, t0 + static_cast<millis>(n)).result.ok());
+    if (n == 3) {
+      ASSERT_TRUE(
+          driver.run(R"({"type":"on_screen.set","kind":"highlight","item":"p3"})", producer()).result.ok());
+    }
+    if (n == 1'500) {
+      ASSERT_TRUE(driver.run(R"({"type":"post.approve","post":"p1498"})", moderator()).result.ok());
+    }
+  }
+  event_engine rebuilt(load_event(nato_event), "epoch-1", limits);
+  for (const auto& record : driver.journal()) {
+    engine_reply reply;
+    boost::json::value stored = boost::json::parse(boost::json::serialize(record));
+    ASSERT_TRUE(rebuilt.replay(stored.as_object(), reply));
+  }
+  EXPECT_EQ(rebuilt.seq(), driver.engine().seq());
+  EXPECT_EQ(rebuilt.wall().size(), driver.engine().wall().size());
+  EXPECT_EQ(boost::json::serialize(rebuilt.public_state()),
+            boost::json::serialize(driver.engine().public_state()));
+  EXPECT_EQ(boost::json::serialize(rebuilt.queue_snapshot()),
+            boost::json::serialize(driver.engine().queue_snapshot()));
+  EXPECT_EQ(rebuilt.wall().evicted().held, driver.engine().wall().evicted().held);
 }
 
 }  // namespace

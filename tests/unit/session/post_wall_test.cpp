@@ -324,6 +324,78 @@ TEST_F(SmallPostWallTest, ForgettingSettledPostsKeepsTheQueueOldestFirst) {
   EXPECT_EQ(ids_of(wall_.queued_posts()), (std::vector<std::string>{"p1", "p3", "p5", "p6", "p7"}));
 }
 
+TEST_F(SmallPostWallTest, ApprovedPostsNoViewerHoldsGoBeforeHeldOnes) {
+  for (auto id : {"p1", "p2", "p3", "p4"}) ingest(id, trusted);  // p1 left the wall of 3
+  ingest("p5", held);
+  ingest("p6", held);
+  EXPECT_EQ(wall_.find("p1"), nullptr);
+  EXPECT_EQ(wall_.size(), 5u);
+  EXPECT_EQ(ids_of(wall_.highlights()), (std::vector<std::string>{"p4", "p3", "p2"}));
+  EXPECT_EQ(ids_of(wall_.queued_posts()), (std::vector<std::string>{"p5", "p6"}));
+  EXPECT_EQ(wall_.evicted().approved, 1u);
+  EXPECT_EQ(wall_.evicted().held, 0u);
+}
+
+TEST_F(SmallPostWallTest, HeldPostsGoLastOldestFirstAndStaffAreTold) {
+  for (auto id : {"p1", "p2", "p3", "p4", "p5"}) ingest(id, held);
+  out_.clear();
+  ingest("p6", held);
+  EXPECT_EQ(ids_of(wall_.queued_posts()), (std::vector<std::string>{"p2", "p3", "p4", "p5", "p6"}));
+  ASSERT_EQ(out_.kinds(), (std::vector<std::string>{"queue.post", "queue.removed"}));
+  EXPECT_EQ(out_.last().data.at("id"), "p1");
+  EXPECT_EQ(last_audit_action(), "evicted");
+  EXPECT_EQ(wall_.audit().back().post_id, "p1");
+  EXPECT_EQ(wall_.evicted().held, 1u);
+  EXPECT_EQ(wall_.approve("p1", "mod-ana", t0, out_).code, error_code::not_found);
+}
+
+TEST_F(SmallPostWallTest, TheWallFeaturedPostsAndTheOneOnScreenAreKept) {
+  ingest("p1", trusted);
+  ASSERT_TRUE(wall_.feature("p1", "mod-ana", t0, out_).ok());
+  ingest("p2", trusted);
+  wall_.set_on_screen("p2");
+  for (auto id : {"p3", "p4", "p5", "p6", "p7", "p8", "p9"}) ingest(id, trusted);
+  // Five kept: the wall of three, the featured p1 and p2 on screen, both off the wall.
+  EXPECT_EQ(wall_.size(), 5u);
+  EXPECT_TRUE(wall_.is_highlight("p1"));
+  EXPECT_TRUE(wall_.is_highlight("p2"));
+  EXPECT_EQ(ids_of(wall_.highlights()), (std::vector<std::string>{"p9", "p8", "p7"}));
+  // Off the screen, p2 is the oldest approved post no one holds: the next arrival pushes it out.
+  wall_.set_on_screen("");
+  ingest("p10", trusted);
+  EXPECT_FALSE(wall_.is_highlight("p2"));
+  EXPECT_TRUE(wall_.is_highlight("p1"));
+}
+
+TEST_F(SmallPostWallTest, WhatViewersHoldIsNeverForgottenEvenPastTheCap) {
+  for (auto id : {"p1", "p2", "p3", "p4", "p5", "p6"}) {
+    ingest(id, trusted);
+    ASSERT_TRUE(wall_.feature(id, "mod-ana", t0, out_).ok());
+  }
+  EXPECT_EQ(wall_.size(), 6u);
+  // Only the newcomer can go: staff see it arrive and leave.
+  out_.clear();
+  ingest("p7", held);
+  EXPECT_EQ(wall_.size(), 6u);
+  EXPECT_EQ(wall_.find("p7"), nullptr);
+  EXPECT_EQ(out_.kinds(), (std::vector<std::string>{"queue.post", "queue.removed"}));
+  EXPECT_EQ(wall_.evicted().held, 1u);
+  EXPECT_EQ(ids_of(wall_.highlights()), (std::vector<std::string>{"p6", "p5", "p4"}));
+}
+
+TEST_F(SmallPostWallTest, ARestoredPostIsHeldAgainAndCanBeForgottenAsHeld) {
+  ingest("p1", blocked);
+  ASSERT_TRUE(wall_.restore("p1", "mod-ana", t0, out_).ok());
+  for (auto id : {"p2", "p3", "p4", "p5"}) ingest(id, held);
+  ingest("p6", blocked);  // settled goes first, even when newer
+  EXPECT_EQ(wall_.find("p6"), nullptr);
+  EXPECT_NE(wall_.find("p1"), nullptr);
+  ingest("p7", held);
+  EXPECT_EQ(wall_.find("p1"), nullptr);
+  EXPECT_EQ(wall_.evicted().settled, 1u);
+  EXPECT_EQ(wall_.evicted().held, 1u);
+}
+
 TEST_F(PostWallTest, AuditIsBounded) {
   post_wall small(wall_limits{50, 100, 3});
   for (auto id : {"p1", "p2", "p3", "p4", "p5"})
