@@ -49,6 +49,7 @@ const char* const serve_help =
     "  --max-questions N           questions one event takes; the next ask is conflict (default 20000)\n"
     "  --page-scan-limit N         items one filtered or searched queue.page looks at (default 5000)\n"
     "  --max-posts N               posts one event keeps; the oldest settled go first (default 100000)\n"
+    "  --max-vote-changes N        votes and unvotes of one viewer on one question (default 4)\n"
     "  --new-viewers-per-minute N  new viewer ids per address after a burst of 1000 (default 300)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
     "  --questions-per-minute N    questions one connection may ask a minute (default 3)\n"
@@ -242,6 +243,10 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.max_posts) || out.config.max_posts == 0)
         return "--max-posts wants a positive number";
+    } else if (flag == "--max-vote-changes") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!parse_count(value, out.config.max_vote_changes) || out.config.max_vote_changes == 0)
+        return "--max-vote-changes wants a positive number";
     } else if (flag == "--new-viewers-per-minute") {
       if (!cursor.take(value)) return cursor.error;
       std::size_t rate = 0;

@@ -113,6 +113,9 @@ struct server_config {
   // Posts one event keeps, in every state. A busy hashtag brings tens of thousands a day;
   // past this the oldest settled, then hidden approved, then held posts are forgotten.
   std::size_t max_posts = 100'000;
+  // Times one viewer may vote on one question or take it back: vote, take back, vote again,
+  // take back is a change of mind; past it each toggle would be one more journal record.
+  std::size_t max_vote_changes = 4;
   // Audit exports replay the whole journal on one thread; more requests than this waiting
   // are answered 503 rather than queued without end.
   std::size_t max_pending_exports = 4;

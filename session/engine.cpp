@@ -140,6 +140,7 @@ struct event_engine::state final : publisher {
   int rules_version = journal_version;
   bool replaying = false;  // inside replay(): limits on new input do not apply
   std::uint64_t questions_refused_full = 0;
+  std::uint64_t votes_refused_changes = 0;
 
   void change(std::string_view kind, boost::json::value data) override {
     auto message = std::make_shared<published_message>();
@@ -377,6 +378,12 @@ struct event_engine::state final : publisher {
     }
     if (type == "question.ask")
       return questions.ask(who.viewer, *cmd.text, cmd.name, current_segment(), now, *this, ack);
+    if ((type == "question.vote" || type == "question.unvote") && !replaying &&
+        questions.vote_changes(cmd.question, who.viewer) >= limits.max_vote_changes) {
+      ++votes_refused_changes;
+      return outcome::failure(error_code::conflict, "this vote has been changed too often (at most " +
+                                                        std::to_string(limits.max_vote_changes) + " times)");
+    }
     if (type == "question.vote") return questions.vote(cmd.question, who.viewer, true, *this);
     if (type == "question.unvote") return questions.vote(cmd.question, who.viewer, false, *this);
     if (type == "question.approve") return questions.approve(cmd.question, *this);
@@ -457,6 +464,14 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
   }
   // Every accepted command is journaled, also those that publish nothing: a vote, or
   // an author block with no queued posts, changes state that a replay must rebuild.
+  // Votes are the bulk of a busy event's journal: they get a compact record of their own.
+  if ((cmd.type == "question.vote" || cmd.type == "question.unvote") && state_->rules_version >= 4) {
+    reply.journal = boost::json::object{{"v", state_->rules_version},
+                                        {"kind", cmd.type == "question.vote" ? "vote" : "unvote"},
+                                        {"w", who.viewer},
+                                        {"q", cmd.question}};
+    return reply;
+  }
   reply.journal =
       boost::json::object{{"v", state_->rules_version}, {"kind", "command"},    {"at", now},
                           {"role", to_string(who.who)}, {"viewer", who.viewer}, {"subject", who.subject},
@@ -579,6 +594,14 @@ bool event_engine::replay_record(const boost::json::object& record, engine_reply
     reply = apply(cmd, who, at);
     return true;
   }
+  if (kind == "vote" || kind == "unvote") {
+    command cmd;
+    boost::json::object json{{"type", kind == "vote" ? "question.vote" : "question.unvote"},
+                             {"question", string_field(record, "q")}};
+    if (!command_from_json(json, cmd)) return false;
+    reply = apply(cmd, actor{role::viewer, string_field(record, "w"), {}}, at);
+    return true;
+  }
   if (kind == "post") {
     auto it = record.find("post");
     if (it == record.end() || !it->value().is_object()) return false;
@@ -642,6 +665,9 @@ const question_board& event_engine::questions() const {
 
 std::uint64_t event_engine::questions_refused_full() const {
   return state_->questions_refused_full;
+}
+std::uint64_t event_engine::votes_refused_changes() const {
+  return state_->votes_refused_changes;
 }
 const post_wall& event_engine::wall() const {
   return state_->wall;

@@ -39,7 +39,9 @@ using message_ptr = std::shared_ptr<const published_message>;
 //   2: agenda.end also closes Q&A and clears the overlay.
 //   3: an edit of an approved post waits for a moderator; edit records carry the
 //      rules' verdict on the new version.
-constexpr int journal_version = 3;
+//   4: votes are compact records of their own, {"kind":"vote"|"unvote","w","q"}, less
+//      than half a command record; vote commands of older records still replay.
+constexpr int journal_version = 4;
 // The format of one journal record: its "v", or 1 when it has none.
 int journal_record_version(const boost::json::object& record);
 
@@ -72,6 +74,9 @@ struct engine_limits {
   // Questions an event takes (all statuses); the next ask is `conflict`. A real Q&A gets a
   // few thousand; the cap keeps anonymous input from growing the state without end.
   std::size_t max_questions = 20'000;
+  // Times one viewer may vote on one question or take the vote back (vote, take back, vote
+  // again, take back): a change of mind is kept, a vote flood from one id is not journaled.
+  std::uint32_t max_vote_changes = 4;
   // Posts kept in every state (post_wall's wall_limits::max_posts says what goes first).
   std::size_t max_posts = 100'000;
   // Segments a rundown may grow to with live edits: a long conference day is ~40, and
@@ -117,6 +122,8 @@ class event_engine {
   const question_board& questions() const;
   // Asks refused because the event reached max_questions.
   std::uint64_t questions_refused_full() const;
+  // Votes and unvotes refused because the viewer reached max_vote_changes on the question.
+  std::uint64_t votes_refused_changes() const;
   const post_wall& wall() const;
 
  private:

@@ -144,8 +144,16 @@ outcome question_board::vote(const std::string& id, const std::string& viewer, b
   } else {
     if (q->voters.erase(viewer) == 0) return outcome::failure(error_code::conflict, "no vote to take back");
   }
+  ++q->vote_changes[viewer];
   dirty_votes_.insert(id);
   return outcome::success();
+}
+
+std::uint32_t question_board::vote_changes(const std::string& id, const std::string& viewer) const {
+  const question* q = find(id);
+  if (!q) return 0;
+  auto it = q->vote_changes.find(viewer);
+  return it == q->vote_changes.end() ? 0 : it->second;
 }
 
 outcome question_board::approve(const std::string& id, publisher& out) {

@@ -4,6 +4,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -38,6 +39,8 @@ struct question {
   std::optional<millis> answered_at;
   std::string segment;  // the agenda segment live when it was asked, may be empty
   std::set<std::string> voters;
+  // How often each viewer voted or took a vote back here, for engine_limits::max_vote_changes.
+  std::map<std::string, std::uint32_t> vote_changes;
   question_status rejected_from = question_status::pending;  // where question.restore puts it back
   std::string merged_into;                                   // for merged questions
   bool merge_added_vote = false;                             // the merge gave the target the asker's vote
@@ -53,6 +56,8 @@ class question_board {
   outcome ask(const std::string& viewer, std::string_view text, const std::optional<std::string>& name,
               const std::string& segment, millis now, publisher& out, boost::json::object& ack);
   outcome vote(const std::string& id, const std::string& viewer, bool up, publisher& out);
+  // How many times the viewer voted on the question or took the vote back (0: never).
+  std::uint32_t vote_changes(const std::string& id, const std::string& viewer) const;
   outcome approve(const std::string& id, publisher& out);
   outcome reject(const std::string& id, publisher& out);
   outcome mark_answered(const std::string& id, millis now, publisher& out);

@@ -75,6 +75,10 @@ class engine_host {
   std::uint64_t questions_refused(std::size_t event) const {
     return questions_refused_[event].load(std::memory_order_relaxed);
   }
+  // Votes refused at --max-vote-changes, as of the last tick; thread-safe.
+  std::uint64_t votes_refused(std::size_t event) const {
+    return votes_refused_[event].load(std::memory_order_relaxed);
+  }
   // Posts forgotten at --max-posts, as of the last tick: settled, approved, held; thread-safe.
   std::uint64_t posts_evicted(std::size_t event, std::size_t kind) const {
     return posts_evicted_[event][kind].load(std::memory_order_relaxed);
@@ -110,6 +114,7 @@ class engine_host {
   std::deque<std::atomic<std::uint64_t>> queue_depths_;             // a deque: atomics never move
   std::deque<std::atomic<std::uint64_t>> questions_refused_;
   std::deque<std::array<std::atomic<std::uint64_t>, 3>> posts_evicted_;
+  std::deque<std::atomic<std::uint64_t>> votes_refused_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 };

@@ -265,6 +265,12 @@ std::string metrics_text(server& owner) {
     out += "companion_questions_refused_full_total{event=\"" + owner.event_id(event) + "\"} " +
            std::to_string(owner.engines().questions_refused(event)) + "\n";
   out +=
+      "# HELP companion_votes_refused_changes_total Votes and unvotes refused because the viewer "
+      "reached --max-vote-changes on the question.\n# TYPE companion_votes_refused_changes_total counter\n";
+  for (std::size_t event = 0; event < owner.event_count(); ++event)
+    out += "companion_votes_refused_changes_total{event=\"" + owner.event_id(event) + "\"} " +
+           std::to_string(owner.engines().votes_refused(event)) + "\n";
+  out +=
       "# HELP companion_posts_evicted_total Posts forgotten because the event reached --max-posts, by "
       "what they were.\n# TYPE companion_posts_evicted_total counter\n";
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
