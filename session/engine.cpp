@@ -672,6 +672,9 @@ std::uint64_t event_engine::votes_refused_changes() const {
 const post_wall& event_engine::wall() const {
   return state_->wall;
 }
+std::deque<audit_entry> event_engine::take_audit() {
+  return state_->wall.take_audit();
+}
 
 boost::json::object event_engine::public_state() const {
   const state& s = *state_;

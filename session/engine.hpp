@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@ namespace companion::session {
 
 class question_board;
 class post_wall;
+struct audit_entry;
 
 // One frame for clients: a numbered public change, or a staff-only queue frame.
 struct published_message {
@@ -125,6 +127,8 @@ class event_engine {
   // Votes and unvotes refused because the viewer reached max_vote_changes on the question.
   std::uint64_t votes_refused_changes() const;
   const post_wall& wall() const;
+  // The moderation decisions recorded since the last call, oldest first (audit export).
+  std::deque<audit_entry> take_audit();
 
  private:
   bool replay_record(const boost::json::object& record, engine_reply& reply);

@@ -124,6 +124,9 @@ class post_wall {
   // {"blocked":[{"source","handle","by","at"}],"trusted":[...]}, for staff.
   boost::json::object authors_json() const;
   const std::deque<audit_entry>& audit() const { return audit_; }
+  // Hands over the audit entries recorded so far and forgets them: the export streams
+  // them out record by record instead of holding a whole event's decisions.
+  std::deque<audit_entry> take_audit() { return std::exchange(audit_, {}); }
   const wall_entry* find(const std::string& id) const;
   bool is_highlight(const std::string& id) const;
   std::size_t queue_depth() const;

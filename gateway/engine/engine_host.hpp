@@ -58,10 +58,13 @@ class engine_host {
   boost::json::object moderation_rules(std::size_t event) const;
   // Thread-safe: runs `work` with the engine on the engine thread (exports).
   void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
-  // Any thread but the engine's (it takes as long as the journal is long): the event rebuilt
-  // from its committed journal with every audit entry kept, for the audit export. Null with
-  // `error` when the journal cannot be read.
-  std::unique_ptr<session::event_engine> replay_for_audit(std::size_t event, std::string& error) const;
+  // Any thread but the engine's (it takes as long as the journal is long): rebuilds the event
+  // from its committed journal, one record at a time, and hands every moderation decision to
+  // `row` as it is made: memory holds the journal's text (each record's freed once replayed)
+  // and the event's bounded state, never the whole audit. False with `error` when the
+  // journal cannot be read.
+  bool export_audit(std::size_t event, const std::function<void(const session::audit_entry&)>& row,
+                    std::string& error) const;
   // On the engine thread: commits the reply's journal record, then publishes and answers.
   void finish(std::size_t event, session::engine_reply reply, reply_target target);
 

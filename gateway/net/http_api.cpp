@@ -333,13 +333,9 @@ std::string questions_csv(const session::event_engine& engine) {
   return csv;
 }
 
-std::string audit_csv(const session::event_engine& engine) {
-  std::string csv;
-  append_csv_row(csv, {"at", "who", "action", "post", "author", "rule", "reason"});
-  for (const auto& entry : engine.wall().audit())
-    append_csv_row(csv, {iso_time(entry.at), entry.who, entry.action, entry.post_id, entry.author, entry.rule,
-                         entry.reason});
-  return csv;
+void append_audit_row(std::string& csv, const session::audit_entry& entry) {
+  append_csv_row(csv, {iso_time(entry.at), entry.who, entry.action, entry.post_id, entry.author, entry.rule,
+                       entry.reason});
 }
 
 // 405 names the methods the resource takes, in the Allow header and in the message.
@@ -543,11 +539,13 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
                                 "an export is being prepared; retry in a few seconds"));
       }
       net::post(owner.exports(), [&owner, event, answer = std::move(answer)] {
-        std::string why;
-        auto engine = owner.engines().replay_for_audit(event, why);
-        if (!engine) log_event("export_failed", {{"event", owner.event_id(event)}, {"why", why}});
-        std::string body = engine ? audit_csv(*engine) : std::string();
-        engine.reset();
+        std::string why, body;
+        append_csv_row(body, {"at", "who", "action", "post", "author", "rule", "reason"});
+        if (!owner.engines().export_audit(
+                event, [&body](const session::audit_entry& entry) { append_audit_row(body, entry); }, why)) {
+          log_event("export_failed", {{"event", owner.event_id(event)}, {"why", why}});
+          body.clear();
+        }
         owner.finish_export();
         answer(std::move(body));
       });

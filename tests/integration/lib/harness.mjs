@@ -37,8 +37,10 @@ export function sanitizerReport(stderr) {
 export class CompanionServer {
   // stallStderr: nobody reads the server's stderr until readStderr(), so the pipe fills
   // as a stalled journald or an unread pipe would.
-  constructor({ dataDir = tempDataDir(), args = [], env = {}, stallStderr = false } = {}) {
+  // startTimeout: how long start() waits for "listening on" (a big journal replays first).
+  constructor({ dataDir = tempDataDir(), args = [], env = {}, stallStderr = false, startTimeout = 15000 } = {}) {
     this.dataDir = dataDir;
+    this.startTimeout = startTimeout;
     this.stallStderr = stallStderr;
     this.args = args;
     this.env = env;
@@ -56,7 +58,7 @@ export class CompanionServer {
     this.proc.stdout.on('data', (chunk) => (this.output += chunk));
     if (!this.stallStderr) this.readStderr();
     const match = await waitFor(() => /listening on (https?:\/\/[^\s]+)/.exec(this.output), {
-      timeout: 15000,
+      timeout: this.startTimeout,
       what: `companion to listen (stderr: ${this.errors})`,
     });
     this.url = match[1];
