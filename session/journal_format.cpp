@@ -10,7 +10,8 @@ namespace companion::session {
 namespace {
 
 // The record kinds event_engine::replay has rules for.
-constexpr std::array<std::string_view, 5> known_kinds{"command", "post", "edit", "retract", "tick"};
+constexpr std::array<std::string_view, 7> known_kinds{"command", "post", "edit",  "retract",
+                                                      "tick",    "vote", "unvote"};
 
 std::string kind_problem(const boost::json::object& record) {
   auto kind = record.find("kind");

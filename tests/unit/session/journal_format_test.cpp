@@ -21,6 +21,8 @@ TEST(JournalFormatTest, RecordsOfEveryKnownFormatAreReadable) {
     EXPECT_EQ(journal_record_problem(record(R"({"v":)" + std::to_string(v) + R"(,"kind":"tick","at":1})")),
               "");
   EXPECT_EQ(journal_record_problem(record(R"({"v":2,"kind":"retract","at":1,"id":"p"})")), "");
+  EXPECT_EQ(journal_record_problem(record(R"({"v":4,"kind":"vote","w":"v1","q":"q1"})")), "");
+  EXPECT_EQ(journal_record_problem(record(R"({"v":4,"kind":"unvote","w":"v1","q":"q1"})")), "");
 }
 
 TEST(JournalFormatTest, ANewerFormatNamesItsVersion) {
