@@ -52,13 +52,13 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   await first.stop();
   const dataDir = first.dataDir;
 
-  // What a later build could have added: an announcement in format 4, then a kind this
-  // build has no rules for, then a command it does not know.
+  // What a later build could have added: an announcement in format 5 (one past this
+  // build's 4), then a kind this build has no rules for, then a command it does not know.
   const at = Date.now();
   const written = appendRows(dataDir, [
-    { v: 4, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'announce', text: 'From a newer build' } },
-    { v: 4, kind: 'reaction', at, emoji: 'clap', count: 12 },
-    { v: 4, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'poll.open', question: 'Tea?' } },
+    { v: 5, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'announce', text: 'From a newer build' } },
+    { v: 5, kind: 'reaction', at, emoji: 'clap', count: 12 },
+    { v: 5, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'poll.open', question: 'Tea?' } },
   ]);
   // Two announcements, and the ticks that published stats while viewers were there.
   assert.ok(written >= 2, `records journaled by this build: ${written}`);
@@ -66,7 +66,7 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   const refused = refusedStart(dataDir);
   assert.equal(refused.status, 1, refused.stderr);
   assert.ok(
-    refused.stderr.includes(`journal of event ${defaultEvent} cannot be replayed by this build: record ${written + 1} has format version 4`),
+    refused.stderr.includes(`journal of event ${defaultEvent} cannot be replayed by this build: record ${written + 1} has format version 5`),
     refused.stderr,
   );
   assert.match(refused.stderr, /replays format versions 1 to \d+/);
@@ -86,7 +86,7 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
     upgrade.stdout.includes(`${written} records kept as they were, 1 of a newer format now read by this build's rules, 2 left out`),
     upgrade.stdout,
   );
-  assert.ok(upgrade.stdout.includes(`record ${written + 1} has format version 4`), upgrade.stdout);
+  assert.ok(upgrade.stdout.includes(`record ${written + 1} has format version 5`), upgrade.stdout);
   // Nothing is lost: the old epoch's five rows are kept under their epoch.
   assert.equal(Number(sql(dataDir, `SELECT count(*) FROM journal_archive WHERE epoch = ${quote(epoch)};`)), written + 3);
 
