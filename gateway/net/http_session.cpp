@@ -1,7 +1,10 @@
 #include "gateway/net/http_session.hpp"
 
 #include <boost/asio/read.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
 
 #include "gateway/net/http_api.hpp"
 #include "gateway/net/shard.hpp"
@@ -297,6 +300,25 @@ std::optional<upgrade_refusal> check_upgrade_request(const http_request& request
   return std::nullopt;
 }
 
+std::string switching_protocols_reply(std::string_view sec_websocket_key, bool tls) {
+  http::response<http::empty_body> reply{http::status::switching_protocols, 11};
+  reply.set(http::field::upgrade, "websocket");
+  reply.set(http::field::connection, "Upgrade");
+  reply.set(http::field::sec_websocket_accept, websocket_accept_key(sec_websocket_key));
+  if (tls) reply.set(http::field::strict_transport_security, hsts_value);
+  // The connection writes it as its first queued frame, so it is serialized here.
+  http::response_serializer<http::empty_body> serializer{reply};
+  std::string bytes;
+  boost::system::error_code ec;
+  while (!ec && !serializer.is_done()) {
+    serializer.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+      bytes += beast::buffers_to_string(buffers);
+      serializer.consume(beast::buffer_bytes(buffers));
+    });
+  }
+  return bytes;
+}
+
 void http_session::upgrade(const http_request& request) {
   shard_services& owner = home_.owner();
   auto refuse = [&](http::status status, std::string_view code, std::string_view message) {
@@ -330,22 +352,15 @@ void http_session::upgrade(const http_request& request) {
   expires_never();
   handed_over_ = true;
   std::shared_ptr<ws_connection> connection;
-  std::string accept =
-      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Accept: " +
-      websocket_accept_key(key) + "\r\n";
+  std::string accept = switching_protocols_reply(key, std::holds_alternative<tls_stream>(stream_));
   if (auto* plain = std::get_if<beast::tcp_stream>(&stream_)) {
     connection =
         std::make_shared<ws_connection>(home_, plain->release_socket(), std::move(early_bytes), client);
   } else {
-    accept += "Strict-Transport-Security: ";
-    accept += hsts_value;
-    accept += "\r\n";
     connection = std::make_shared<ws_connection>(
         home_, std::make_unique<tls_stream>(std::move(std::get<tls_stream>(stream_))), std::move(early_bytes),
         client);
   }
-  accept += "\r\n";
   connection->send(std::make_shared<const std::string>(std::move(accept)));
   connection->hold_unauthenticated_slot();
   bool within_cap = owner.connection_limits().try_acquire(client.address);

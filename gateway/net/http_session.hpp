@@ -29,6 +29,10 @@ struct upgrade_refusal {
 };
 std::optional<upgrade_refusal> check_upgrade_request(const http_request& request);
 
+// The 101 Switching Protocols reply to a valid upgrade, as the bytes sent ahead of the
+// first WebSocket frame. A TLS connection's reply carries HSTS like every other answer.
+std::string switching_protocols_reply(std::string_view sec_websocket_key, bool tls);
+
 class http_session : public std::enable_shared_from_this<http_session> {
  public:
   // Speaks TLS when the server has a TLS context.

@@ -3,6 +3,8 @@
 // nothing an attacker wrote is interpreted before it is known to be ours.
 #include "gateway/protocol/jwt.hpp"
 
+#include "gateway/protocol/base64.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -17,20 +19,8 @@ namespace companion::gateway {
 
 namespace {
 
-constexpr std::string_view base64url_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 // 9999-12-31T23:59:59Z; later `exp` values would overflow when turned into milliseconds.
 constexpr std::int64_t max_exp_seconds = 253402300799;
-
-int base64url_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
 
 token_verdict reject(std::string why) {
   token_verdict verdict;
@@ -53,7 +43,8 @@ std::string unsupported_alg(const boost::json::value& alg) {
   const auto* text = alg.if_string();
   if (text == nullptr || text->empty() || text->size() > 16) return "unsupported alg";
   for (char c : *text)
-    if (base64url_value(c) < 0) return "unsupported alg";
+    if (!(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-' && c != '_')
+      return "unsupported alg";
   return "unsupported alg " + std::string(*text);
 }
 
@@ -96,56 +87,6 @@ std::optional<hmac_sha256_digest> hmac_sha256(std::string_view key, std::string_
       size != digest.size())
     return std::nullopt;
   return digest;
-}
-
-std::string base64url_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  std::size_t i = 0;
-  const auto byte = [&](std::size_t at) {
-    return static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[at]));
-  };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t group = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out.push_back(base64url_alphabet[(group >> 18) & 63]);
-    out.push_back(base64url_alphabet[(group >> 12) & 63]);
-    out.push_back(base64url_alphabet[(group >> 6) & 63]);
-    out.push_back(base64url_alphabet[group & 63]);
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const std::uint32_t group = byte(i) << 16;
-    out.push_back(base64url_alphabet[(group >> 18) & 63]);
-    out.push_back(base64url_alphabet[(group >> 12) & 63]);
-  } else if (rest == 2) {
-    const std::uint32_t group = (byte(i) << 16) | (byte(i + 1) << 8);
-    out.push_back(base64url_alphabet[(group >> 18) & 63]);
-    out.push_back(base64url_alphabet[(group >> 12) & 63]);
-    out.push_back(base64url_alphabet[(group >> 6) & 63]);
-  }
-  return out;
-}
-
-std::optional<std::string> base64url_decode(std::string_view text) {
-  // A lone trailing character cannot encode a whole byte.
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : text) {
-    const int value = base64url_value(c);
-    if (value < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out.push_back(static_cast<char>((bits >> bit_count) & 0xFF));
-    }
-  }
-  // Spare bits of the last character must be zero, or two texts would decode alike.
-  if ((bits & ((1u << bit_count) - 1)) != 0) return std::nullopt;
-  return out;
 }
 
 std::string sign_token(const token_claims& claims, std::string_view secret) {

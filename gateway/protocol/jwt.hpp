@@ -65,10 +65,5 @@ std::string generate_secret();
 using hmac_sha256_digest = std::array<std::uint8_t, 32>;
 // Empty only if OpenSSL fails.
 std::optional<hmac_sha256_digest> hmac_sha256(std::string_view key, std::string_view data);
-// base64url without padding (RFC 4648 section 5).
-std::string base64url_encode(std::string_view bytes);
-// Strict: rejects padding, characters outside the alphabet and non-zero spare bits,
-// so every byte string has exactly one accepted encoding.
-std::optional<std::string> base64url_decode(std::string_view text);
 
 }  // namespace companion::gateway

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 
+#include "gateway/protocol/base64.hpp"
 #include "gateway/protocol/jwt.hpp"
 
 namespace companion::gateway {

@@ -5,15 +5,13 @@
 
 #include <array>
 
+#include "gateway/protocol/base64.hpp"
+
 namespace companion::gateway {
 
 namespace {
 
 constexpr std::string_view websocket_guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-bool is_base64_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
 
 }  // namespace
 
@@ -27,20 +25,14 @@ std::string websocket_accept_key(std::string_view sec_websocket_key) {
   if (EVP_Digest(input.data(), input.size(), digest.data(), &digest_size, EVP_sha1(), nullptr) != 1)
     return {};
 
-  // 20 digest bytes become 28 base64 characters plus the terminating NUL EVP_EncodeBlock writes.
-  std::array<unsigned char, 32> encoded{};
-  const int encoded_size = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(digest_size));
-  return std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(encoded_size));
+  return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest_size));
 }
 
 bool is_valid_websocket_key(std::string_view key) {
-  // 16 bytes encode as 22 significant characters and "==".
-  if (key.size() != 24 || key.substr(22) != "==") return false;
-  for (std::size_t i = 0; i < 22; ++i)
-    if (!is_base64_char(key[i])) return false;
-  // The last character carries 2 data bits and 4 zero bits: only A, Q, g or w.
-  const char last = key[21];
-  return last == 'A' || last == 'Q' || last == 'g' || last == 'w';
+  // 16 bytes encode as 22 significant characters and "=="; the decoder refuses any
+  // other spelling of them.
+  const auto bytes = base64_decode(key);
+  return bytes && bytes->size() == 16;
 }
 
 }  // namespace companion::gateway

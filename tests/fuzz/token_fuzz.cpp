@@ -1,7 +1,8 @@
 // Token and viewer id fuzzer. Input: [mode][bytes...]. Even mode verifies the bytes as a
 // token and as a viewer id. Odd mode treats the bytes as "header.payload", signs them
 // with the fuzzer's secret and verifies, so the claim checks behind the signature are
-// reached too. Accepted tokens must satisfy every rule; base64url must be canonical.
+// reached too. Accepted tokens must satisfy every rule; base64 and base64url must be
+// canonical.
 // Every input is also read as a revocation's not-before line.
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "gateway/protocol/base64.hpp"
 #include "gateway/protocol/jwt.hpp"
 #include "gateway/protocol/viewer_id.hpp"
 
@@ -67,6 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (const auto decoded = base64url_decode(input)) {
     if (base64url_encode(*decoded) != input) std::abort();
+  }
+  if (const auto decoded = base64_decode(input)) {
+    if (base64_encode(*decoded) != input) std::abort();
   }
   return 0;
 }
