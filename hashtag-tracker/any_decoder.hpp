@@ -27,7 +27,7 @@ class format_sniffer {
 
  private:
   simdjson::ondemand::parser parser_;
-  padded_buffer buffer_;
+  common::padded_buffer buffer_;
 };
 
 class any_decoder final : public decoder {

@@ -1,5 +1,5 @@
 // The one interface every source format sits behind, plus the small pieces all
-// simdjson-based decoders share (padded input buffer, error mapping).
+// simdjson-based decoders share (error mapping, root object).
 #pragma once
 
 #include <simdjson.h>
@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/padded_buffer.hpp"
 #include "decode_result.hpp"
 #include "hashtag_matcher.hpp"
 
@@ -34,20 +35,6 @@ class decoder {
   }
 
   const hashtag_matcher* prefilter_ = nullptr;
-};
-
-// A reused buffer that gives simdjson the padding it needs without allocating per frame.
-class padded_buffer {
- public:
-  simdjson::padded_string_view load(std::string_view bytes) {
-    if (bytes_.size() < bytes.size() + simdjson::SIMDJSON_PADDING)
-      bytes_.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
-    if (!bytes.empty()) std::memcpy(bytes_.data(), bytes.data(), bytes.size());
-    return simdjson::padded_string_view(bytes_.data(), bytes.size(), bytes_.size());
-  }
-
- private:
-  std::vector<char> bytes_;
 };
 
 // Type errors are the sender's schema problem; everything else means the bytes are not JSON.

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "iso_time.hpp"
+#include "common/iso_time.hpp"
 #include "unicode_text.hpp"
 
 namespace companion::tracker {
@@ -30,7 +30,7 @@ error_code read_time(ondemand::value value, session::millis& out, bool& valid) {
   }
   std::string_view text;
   if (auto error = value.get_string().get(text)) return error;
-  auto parsed = parse_iso8601_ms(text);
+  auto parsed = common::parse_iso8601_ms(text, common::iso8601_form::feed);
   valid = parsed.has_value();
   if (parsed) out = *parsed;
   return simdjson::SUCCESS;

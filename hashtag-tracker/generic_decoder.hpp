@@ -19,7 +19,7 @@ class generic_decoder final : public decoder {
   simdjson::error_code read_author(simdjson::ondemand::object author);
 
   simdjson::ondemand::parser parser_;
-  padded_buffer buffer_;
+  common::padded_buffer buffer_;
   std::vector<std::string_view> tags_;
   std::string_view author_id_, handle_, display_name_;
 };

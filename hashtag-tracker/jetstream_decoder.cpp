@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "iso_time.hpp"
+#include "common/iso_time.hpp"
 #include "unicode_text.hpp"
 
 namespace companion::tracker {
@@ -237,7 +237,7 @@ decode_result jetstream_decoder::build_post(std::string_view did, std::string_vi
   post.text = text_;
   post.lang = lang_;
   post.is_reply = is_reply_;
-  if (auto created = parse_iso8601_ms(created_at_))
+  if (auto created = common::parse_iso8601_ms(created_at_, common::iso8601_form::feed))
     post.created_at = *created;
   else
     post.created_at = time_us / 1000;

@@ -31,7 +31,7 @@ class jetstream_decoder final : public decoder {
   decode_result build_post(std::string_view did, std::string_view rkey, std::int64_t time_us, bool is_edit);
 
   simdjson::ondemand::parser parser_;
-  padded_buffer buffer_;
+  common::padded_buffer buffer_;
   did_handle_cache handles_;
   std::int64_t cursor_ = 0;
 

@@ -2,8 +2,8 @@
 
 #include <utility>
 
+#include "common/iso_time.hpp"
 #include "html_text.hpp"
-#include "iso_time.hpp"
 #include "unicode_text.hpp"
 
 namespace companion::tracker {
@@ -109,7 +109,8 @@ decode_result mastodon_decoder::decode_status(std::string_view payload, bool is_
   post.is_reply = shown.is_reply;
   post.is_repost = is_repost;
   post.link_count = body.link_count;
-  if (auto created = parse_iso8601_ms(shown.created_at)) post.created_at = *created;
+  if (auto created = common::parse_iso8601_ms(shown.created_at, common::iso8601_form::feed))
+    post.created_at = *created;
   if (is_repost) out.repost_of = "mastodon:" + std::string(reblog_.uri);
   out.hashtags = unique_strings(candidates);
   post_ids_.put(std::string(status_.id), post.id);

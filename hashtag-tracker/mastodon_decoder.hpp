@@ -33,8 +33,8 @@ class mastodon_decoder final : public decoder {
 
   simdjson::ondemand::parser frame_parser_;
   simdjson::ondemand::parser status_parser_;  // the payload is a second document
-  padded_buffer frame_buffer_;
-  padded_buffer status_buffer_;
+  common::padded_buffer frame_buffer_;
+  common::padded_buffer status_buffer_;
   bounded_map<std::string, std::string> post_ids_;  // instance-local status id -> post id
   status_view status_, reblog_;
 };

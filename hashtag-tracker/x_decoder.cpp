@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-#include "iso_time.hpp"
+#include "common/iso_time.hpp"
 #include "unicode_text.hpp"
 
 namespace companion::tracker {
@@ -73,7 +73,8 @@ decode_result x_decoder::decode(std::string_view frame) {
   post.is_reply = is_reply_;
   post.is_repost = is_repost_;
   post.link_count = std::max(url_entities_, count_urls(text_));
-  if (auto created = parse_iso8601_ms(created_at_)) post.created_at = *created;
+  if (auto created = common::parse_iso8601_ms(created_at_, common::iso8601_form::feed))
+    post.created_at = *created;
   if (is_repost_ && !reposted_id_.empty()) out.repost_of = "x:" + std::string(reposted_id_);
   out.hashtags = unique_strings(tags_);
   return out;

@@ -25,7 +25,7 @@ class x_decoder final : public decoder {
   simdjson::error_code read_includes(simdjson::ondemand::object includes);
 
   simdjson::ondemand::parser parser_;
-  padded_buffer buffer_;
+  common::padded_buffer buffer_;
   // Per-frame scratch; views die at the next iterate.
   std::string_view id_, text_, author_id_, lang_, created_at_, reposted_id_;
   bool is_reply_ = false, is_repost_ = false;

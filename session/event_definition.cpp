@@ -2,13 +2,14 @@
 // JSON path of the offending field, so an operator can fix the file without guessing.
 #include "event_definition.hpp"
 
+#include "common/iso_time.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <boost/json/value.hpp>
 #include <cctype>
-#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -185,62 +186,6 @@ problem check_web_url(const std::string& url, const std::string& path) {
   return fail(path, "must be empty or an http:// or https:// URL");
 }
 
-bool is_ascii_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// Reads exactly `count` digits at `pos`; nothing else is accepted.
-std::optional<int> digits_at(std::string_view text, std::size_t pos, std::size_t count) {
-  if (pos + count > text.size()) return std::nullopt;
-  int value = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (!is_ascii_digit(text[i])) return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
-// "YYYY-MM-DD" as days since the epoch, checking that the day exists.
-std::optional<std::chrono::sys_days> parse_date(std::string_view text) {
-  const auto year = digits_at(text, 0, 4);
-  const auto month = digits_at(text, 5, 2);
-  const auto day = digits_at(text, 8, 2);
-  if (!year || !month || !day || text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const std::chrono::year_month_day date{std::chrono::year{*year},
-                                         std::chrono::month{static_cast<unsigned>(*month)},
-                                         std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok()) return std::nullopt;
-  return std::chrono::sys_days{date};
-}
-
-// "YYYY-MM-DDTHH:MM:SS[.fraction]Z". Calendar arithmetic only: the local time zone
-// of the machine must never change when an event starts.
-std::optional<millis> parse_utc_time(std::string_view text) {
-  const auto date = parse_date(text);
-  if (!date || text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
-  const auto hour = digits_at(text, 11, 2);
-  const auto minute = digits_at(text, 14, 2);
-  const auto second = digits_at(text, 17, 2);
-  if (!hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 59) return std::nullopt;
-  std::size_t pos = 19;
-  int fraction_ms = 0;
-  if (text[pos] == '.') {
-    const std::size_t first = ++pos;
-    while (pos < text.size() && is_ascii_digit(text[pos])) {
-      // Digits past milliseconds are read but do not change the value.
-      if (pos - first < 3) fraction_ms = fraction_ms * 10 + (text[pos] - '0');
-      ++pos;
-    }
-    if (pos == first) return std::nullopt;
-    for (std::size_t n = std::min<std::size_t>(pos - first, 3); n < 3; ++n) fraction_ms *= 10;
-  }
-  if (pos + 1 != text.size() || text[pos] != 'Z') return std::nullopt;
-  using namespace std::chrono;
-  const auto at = date->time_since_epoch() + hours{*hour} + minutes{*minute} + seconds{*second} +
-                  milliseconds{fraction_ms};
-  return duration_cast<milliseconds>(at).count();
-}
-
 problem read_hashtags(const json::object& root, std::vector<std::string>& out) {
   const json::value* value = root.if_contains("hashtags");
   if (value == nullptr) return fail("hashtags", "missing");
@@ -356,7 +301,7 @@ problem read_link(const json::value& value, const std::string& path, event_link&
   if (auto p = check_web_url(out.url, member_path(path, "url"))) return p;
   if (auto p = read_optional_string(*object, path, "kind", out.kind)) return p;
   if (auto p = read_optional_string(*object, path, "published", out.published)) return p;
-  if (!out.published.empty() && (out.published.size() != 10 || !parse_date(out.published))) {
+  if (!out.published.empty() && (out.published.size() != 10 || !common::parse_iso8601_date(out.published))) {
     return fail(member_path(path, "published"), "not an ISO 8601 date (expected e.g. 2024-04-22)");
   }
   return read_optional_string(*object, path, "summary", out.summary);
@@ -429,7 +374,7 @@ problem read_event(const json::object& root, event_definition& out) {
   if (auto p = read_hashtags(root, out.hashtags)) return p;
   std::string starts_at;
   if (auto p = read_required_string(root, "", "starts_at", starts_at)) return p;
-  const auto start = parse_utc_time(starts_at);
+  const auto start = common::parse_iso8601_ms(starts_at, common::iso8601_form::utc);
   if (!start) {
     return fail("starts_at", "not an ISO 8601 UTC time (expected e.g. 2024-04-22T14:00:00Z, got " +
                                  quoted(starts_at) + ")");

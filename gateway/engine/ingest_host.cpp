@@ -3,9 +3,12 @@
 #include <map>
 #include "gateway/process/clock.hpp"
 
+#include <array>
 #include <cstdlib>
 #include <future>
+#include <span>
 
+#include "common/prometheus_text.hpp"
 #include "gateway/process/log.hpp"
 #include "gateway/server.hpp"
 #include "gateway/sources/cursor_file.hpp"
@@ -295,23 +298,26 @@ std::string_view ingest_family_help(std::string_view name) {
 }  // namespace
 
 void ingest_host::publish_metrics() {
-  // Samples grouped by family, so each family is one block under its # HELP and # TYPE.
-  std::map<std::string, std::string> families;
-  auto line = [&families](const std::string& name, const std::string& labels, std::uint64_t value) {
-    families[name] += name + "{" + labels + "} " + std::to_string(value) + "\n";
+  // The writer groups samples by family, so each family is one block under its HELP and TYPE.
+  common::prometheus_text text;
+  auto line = [&text](const std::string& name, std::span<const common::metric_label> labels,
+                      std::uint64_t value) {
+    text.family(name, name.ends_with("_total") ? common::metric_type::counter : common::metric_type::gauge,
+                ingest_family_help(name));
+    text.sample(name, value, labels);
   };
   std::vector<boost::json::array> statuses(pipelines_.size());
   for (std::size_t event = 0; event < pipelines_.size(); ++event) {
-    std::string event_label = "event=\"" + owner_.event_id(event) + "\"";
+    const std::string& event_id = owner_.event_id(event);
     for (const auto& sample : pipelines_[event]->counters().samples()) {
-      std::string labels = event_label;
-      if (!sample.label.empty()) labels += "," + sample.label + "=\"" + sample.label_value + "\"";
+      std::vector<common::metric_label> labels{{"event", event_id}};
+      if (!sample.label.empty()) labels.emplace_back(sample.label, sample.label_value);
       line("companion_" + sample.name, labels, sample.value);
     }
     for (const auto& source : sources_[event]) {
       boost::json::object status = source->status();
       std::string kind(status.at("kind").as_string());
-      std::string labels = event_label + ",source=\"" + kind + "\"";
+      const std::array<common::metric_label, 2> labels{{{"event", event_id}, {"source", kind}}};
       if (auto it = status.find("accepted"); it != status.end() && it->value().is_uint64())
         line("companion_source_accepted_total", labels, it->value().get_uint64());
       if (auto it = status.find("frames"); it != status.end() && it->value().is_uint64())
@@ -323,9 +329,10 @@ void ingest_host::publish_metrics() {
              static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->value().get_int64())));
       // One series per known state, 1 for the current one, so dashboards can plot transitions.
       if (auto it = status.find("state"); it != status.end() && it->value().is_string() && kind != "replay")
-        for (std::string_view state : {"connecting", "connected", "backoff", "stopped"})
-          line("companion_source_state", labels + ",state=\"" + std::string(state) + "\"",
-               it->value().get_string() == state ? 1 : 0);
+        for (std::string_view state : {"connecting", "connected", "backoff", "stopped"}) {
+          const std::array<common::metric_label, 3> with_state{{labels[0], labels[1], {"state", state}}};
+          line("companion_source_state", with_state, it->value().get_string() == state ? 1 : 0);
+        }
       if (auto it = status.find("lag_ms"); it != status.end() && it->value().is_int64())
         line("companion_source_lag_ms", labels,
              static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->value().get_int64())));
@@ -335,15 +342,9 @@ void ingest_host::publish_metrics() {
       statuses[event].push_back(std::move(status));
     }
   }
-  std::string text;
-  for (const auto& [name, samples] : families) {
-    bool counter = name.ends_with("_total");
-    text += "# HELP " + name + " " + std::string(ingest_family_help(name)) + "\n# TYPE " + name +
-            (counter ? " counter\n" : " gauge\n") + samples;
-  }
   {
     std::lock_guard lock(metrics_mutex_);
-    metrics_text_ = std::move(text);
+    metrics_text_ = text.str();
     sources_status_ = std::move(statuses);
   }
   metrics_timer_.expires_after(metrics_interval);

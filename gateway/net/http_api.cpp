@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 
+#include "common/iso_time.hpp"
+#include "common/prometheus_text.hpp"
 #include "gateway/engine/csv.hpp"
 #include "gateway/net/shard.hpp"
 #include "gateway/process/log.hpp"
@@ -101,23 +103,25 @@ std::string chapters_vtt(const boost::json::object& state) {
 }
 
 std::string metrics_text(server& owner) {
+  using common::metric_type;
   server_metrics& m = owner.metrics();
-  std::string out;
-  auto gauge = [&out](std::string_view name, std::string_view help, std::string_view type,
-                      std::uint64_t value, std::string_view labels = {}) {
-    out += "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " + std::string(name) + " " +
-           std::string(type) + "\n" + std::string(name) + std::string(labels) + " " + std::to_string(value) +
-           "\n";
+  common::prometheus_text out;
+  auto load = [](const server_metrics::counter& c) -> std::uint64_t {
+    return c.load(std::memory_order_relaxed);
   };
-  auto load = [](const server_metrics::counter& c) { return c.load(std::memory_order_relaxed); };
-  out +=
-      "# HELP companion_connections Open WebSocket connections by role.\n# TYPE companion_connections "
-      "gauge\n";
-  out += "companion_connections{role=\"viewer\"} " + std::to_string(load(m.connections_viewer)) + "\n";
-  out += "companion_connections{role=\"moderator\"} " + std::to_string(load(m.connections_moderator)) + "\n";
-  out += "companion_connections{role=\"producer\"} " + std::to_string(load(m.connections_producer)) + "\n";
-  out += "companion_connections{role=\"unauthenticated\"} " +
-         std::to_string(load(m.connections_unauthenticated)) + "\n";
+  // A family of one unlabelled sample.
+  auto single = [&out](std::string_view name, metric_type type, std::string_view help, std::uint64_t value) {
+    out.family(name, type, help);
+    out.sample(name, value);
+  };
+  constexpr auto counter = metric_type::counter;
+  constexpr auto gauge = metric_type::gauge;
+
+  out.family("companion_connections", gauge, "Open WebSocket connections by role.");
+  out.sample("companion_connections", load(m.connections_viewer), {{"role", "viewer"}});
+  out.sample("companion_connections", load(m.connections_moderator), {{"role", "moderator"}});
+  out.sample("companion_connections", load(m.connections_producer), {{"role", "producer"}});
+  out.sample("companion_connections", load(m.connections_unauthenticated), {{"role", "unauthenticated"}});
   std::uint64_t frames_in = 0, bytes_in = 0, frames_out = 0, bytes_out = 0;
   for (auto& s : owner.shards()) {
     frames_in += s->counters().frames_in.load(std::memory_order_relaxed);
@@ -125,169 +129,142 @@ std::string metrics_text(server& owner) {
     frames_out += s->counters().frames_out.load(std::memory_order_relaxed);
     bytes_out += s->counters().bytes_out.load(std::memory_order_relaxed);
   }
-  gauge("companion_frames_in_total", "WebSocket data frames received.", "counter", frames_in);
-  gauge("companion_bytes_in_total", "Bytes received on WebSockets.", "counter", bytes_in);
-  gauge("companion_frames_out_total", "Frames sent on WebSockets.", "counter", frames_out);
-  gauge("companion_bytes_out_total", "Bytes sent on WebSockets.", "counter", bytes_out);
-  gauge("companion_slow_consumer_closes_total", "Connections closed with 4008.", "counter",
-        load(m.slow_consumer_closes));
-  gauge("companion_outbound_dropped_frames_total", "Queued frames dropped when closing slow consumers.",
-        "counter", load(m.queue_drops));
-  gauge("companion_catch_up_frames_total",
-        "Frames sent at join or resume (welcome, snapshot, missed changes), exempt from the 4008 limits.",
-        "counter", load(m.catch_up_frames));
-  out +=
-      "# HELP companion_resumes_total Resumes by outcome: the missed changes, or a snapshot when the ring no "
-      "longer holds them.\n# TYPE companion_resumes_total counter\n";
-  out += "companion_resumes_total{result=\"recovered\"} " + std::to_string(load(m.resumes_recovered)) + "\n";
-  out += "companion_resumes_total{result=\"snapshot\"} " + std::to_string(load(m.resumes_snapshot)) + "\n";
-  out +=
-      "# HELP companion_token_ends_total Staff connections closed with 4001 as their token expired or was "
-      "revoked, and token.refresh refused at the end of its chain.\n# TYPE companion_token_ends_total "
-      "counter\n";
-  out += "companion_token_ends_total{why=\"expired\"} " + std::to_string(load(m.token_closes_expired)) + "\n";
-  out += "companion_token_ends_total{why=\"revoked\"} " + std::to_string(load(m.token_closes_revoked)) + "\n";
-  out += "companion_token_ends_total{why=\"refresh_limit\"} " +
-         std::to_string(load(m.token_refresh_refused)) + "\n";
-  gauge("companion_rate_limited_total", "Commands refused with rate_limited.", "counter",
-        load(m.rate_limited));
-  gauge("companion_bad_requests_total", "Commands refused with bad_request.", "counter",
-        load(m.bad_requests));
-  gauge("companion_protocol_closes_total", "Connections closed for WebSocket protocol errors.", "counter",
-        load(m.protocol_closes));
-  gauge("companion_address_cap_refusals_total", "Connections refused with 4029.", "counter",
-        load(m.per_ip_refusals));
-  gauge("companion_proxy_header_refusals_total",
-        "Trusted proxies' connections closed for a bad PROXY header.", "counter",
-        load(m.proxy_header_refusals));
-  gauge("companion_metrics_refusals_total", "Scrapes of /metrics refused by --metrics-allow.", "counter",
-        load(m.metrics_refusals));
-  out +=
-      "# HELP companion_http_connection_refusals_total HTTP connections closed at a cap.\n"
-      "# TYPE companion_http_connection_refusals_total counter\n";
-  out += "companion_http_connection_refusals_total{cap=\"total\"} " +
-         std::to_string(load(m.http_refusals_total)) + "\n";
-  out += "companion_http_connection_refusals_total{cap=\"address\"} " +
-         std::to_string(load(m.http_refusals_address)) + "\n";
-  gauge("companion_http_connections", "Open HTTP connections (before any upgrade).", "gauge",
-        owner.http_total().count());
-  out +=
-      "# HELP companion_unauthenticated_refusals_total Upgrades refused: too many connections waiting for "
-      "hello.\n# TYPE companion_unauthenticated_refusals_total counter\n";
-  out += "companion_unauthenticated_refusals_total{cap=\"total\"} " +
-         std::to_string(load(m.unauthenticated_refusals)) + "\n";
-  out += "companion_unauthenticated_refusals_total{cap=\"address\"} " +
-         std::to_string(load(m.unauthenticated_refusals_address)) + "\n";
-  gauge("companion_export_refusals_total", "Audit exports refused while others were being prepared.",
-        "counter", load(m.export_refusals));
-  gauge("companion_new_viewer_refusals_total", "Hellos refused: too many new viewer ids from one address.",
-        "counter", load(m.new_viewer_refusals));
-  out +=
-      "# HELP companion_address_table_evictions_total Addresses forgotten by a full per-address rate "
-      "table.\n# TYPE companion_address_table_evictions_total counter\n";
-  out += "companion_address_table_evictions_total{table=\"questions\"} " +
-         std::to_string(owner.address_questions().evictions()) + "\n";
-  out += "companion_address_table_evictions_total{table=\"votes\"} " +
-         std::to_string(owner.address_votes().evictions()) + "\n";
-  out += "companion_address_table_evictions_total{table=\"new_viewers\"} " +
-         std::to_string(owner.address_new_viewers().evictions()) + "\n";
-  gauge("companion_http_requests_total", "HTTP requests answered.", "counter", load(m.http_requests));
-  gauge("companion_commands_total", "WebSocket commands received.", "counter", load(m.commands));
+  single("companion_frames_in_total", counter, "WebSocket data frames received.", frames_in);
+  single("companion_bytes_in_total", counter, "Bytes received on WebSockets.", bytes_in);
+  single("companion_frames_out_total", counter, "Frames sent on WebSockets.", frames_out);
+  single("companion_bytes_out_total", counter, "Bytes sent on WebSockets.", bytes_out);
+  single("companion_slow_consumer_closes_total", counter, "Connections closed with 4008.",
+         load(m.slow_consumer_closes));
+  single("companion_outbound_dropped_frames_total", counter,
+         "Queued frames dropped when closing slow consumers.", load(m.queue_drops));
+  single("companion_catch_up_frames_total", counter,
+         "Frames sent at join or resume (welcome, snapshot, missed changes), exempt from the 4008 limits.",
+         load(m.catch_up_frames));
+  out.family("companion_resumes_total", counter,
+             "Resumes by outcome: the missed changes, or a snapshot when the ring no longer holds them.");
+  out.sample("companion_resumes_total", load(m.resumes_recovered), {{"result", "recovered"}});
+  out.sample("companion_resumes_total", load(m.resumes_snapshot), {{"result", "snapshot"}});
+  out.family("companion_token_ends_total", counter,
+             "Staff connections closed with 4001 as their token expired or was revoked, and token.refresh "
+             "refused at the end of its chain.");
+  out.sample("companion_token_ends_total", load(m.token_closes_expired), {{"why", "expired"}});
+  out.sample("companion_token_ends_total", load(m.token_closes_revoked), {{"why", "revoked"}});
+  out.sample("companion_token_ends_total", load(m.token_refresh_refused), {{"why", "refresh_limit"}});
+  single("companion_rate_limited_total", counter, "Commands refused with rate_limited.",
+         load(m.rate_limited));
+  single("companion_bad_requests_total", counter, "Commands refused with bad_request.", load(m.bad_requests));
+  single("companion_protocol_closes_total", counter, "Connections closed for WebSocket protocol errors.",
+         load(m.protocol_closes));
+  single("companion_address_cap_refusals_total", counter, "Connections refused with 4029.",
+         load(m.per_ip_refusals));
+  single("companion_proxy_header_refusals_total", counter,
+         "Trusted proxies' connections closed for a bad PROXY header.", load(m.proxy_header_refusals));
+  single("companion_metrics_refusals_total", counter, "Scrapes of /metrics refused by --metrics-allow.",
+         load(m.metrics_refusals));
+  out.family("companion_http_connection_refusals_total", counter, "HTTP connections closed at a cap.");
+  out.sample("companion_http_connection_refusals_total", load(m.http_refusals_total), {{"cap", "total"}});
+  out.sample("companion_http_connection_refusals_total", load(m.http_refusals_address), {{"cap", "address"}});
+  single("companion_http_connections", gauge, "Open HTTP connections (before any upgrade).",
+         owner.http_total().count());
+  out.family("companion_unauthenticated_refusals_total", counter,
+             "Upgrades refused: too many connections waiting for hello.");
+  out.sample("companion_unauthenticated_refusals_total", load(m.unauthenticated_refusals),
+             {{"cap", "total"}});
+  out.sample("companion_unauthenticated_refusals_total", load(m.unauthenticated_refusals_address),
+             {{"cap", "address"}});
+  single("companion_export_refusals_total", counter,
+         "Audit exports refused while others were being prepared.", load(m.export_refusals));
+  single("companion_new_viewer_refusals_total", counter,
+         "Hellos refused: too many new viewer ids from one address.", load(m.new_viewer_refusals));
+  out.family("companion_address_table_evictions_total", counter,
+             "Addresses forgotten by a full per-address rate table.");
+  out.sample("companion_address_table_evictions_total", owner.address_questions().evictions(),
+             {{"table", "questions"}});
+  out.sample("companion_address_table_evictions_total", owner.address_votes().evictions(),
+             {{"table", "votes"}});
+  out.sample("companion_address_table_evictions_total", owner.address_new_viewers().evictions(),
+             {{"table", "new_viewers"}});
+  single("companion_http_requests_total", counter, "HTTP requests answered.", load(m.http_requests));
+  single("companion_commands_total", counter, "WebSocket commands received.", load(m.commands));
   const log_counters& logged = log_stats();
-  out +=
-      "# HELP companion_log_lines_total Log lines by outcome: written to stderr, dropped because the log "
-      "queue was full (stderr slower than the server), or left out by sampling at --log-level info.\n"
-      "# TYPE companion_log_lines_total counter\n";
-  out += "companion_log_lines_total{outcome=\"written\"} " + std::to_string(logged.written.load()) + "\n";
-  out += "companion_log_lines_total{outcome=\"dropped\"} " + std::to_string(logged.dropped.load()) + "\n";
-  out += "companion_log_lines_total{outcome=\"sampled\"} " + std::to_string(logged.sampled.load()) + "\n";
-  gauge("companion_pages_total", "questions.page and queue.page commands answered.", "counter",
-        load(m.pages));
-  gauge("companion_page_scan_limited_total",
-        "Filtered queue.page answers that stopped at --page-scan-limit items looked at, with a cursor to go "
-        "on.",
-        "counter", load(m.pages_scan_limited));
-  gauge("companion_windowed_snapshots_total",
-        "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
-        "counter", load(m.windowed_snapshots));
+  out.family("companion_log_lines_total", counter,
+             "Log lines by outcome: written to stderr, dropped because the log queue was full (stderr slower "
+             "than the server), or left out by sampling at --log-level info.");
+  out.sample("companion_log_lines_total", logged.written.load(), {{"outcome", "written"}});
+  out.sample("companion_log_lines_total", logged.dropped.load(), {{"outcome", "dropped"}});
+  out.sample("companion_log_lines_total", logged.sampled.load(), {{"outcome", "sampled"}});
+  single("companion_pages_total", counter, "questions.page and queue.page commands answered.", load(m.pages));
+  single("companion_page_scan_limited_total", counter,
+         "Filtered queue.page answers that stopped at --page-scan-limit items looked at, with a cursor to go "
+         "on.",
+         load(m.pages_scan_limited));
+  single("companion_windowed_snapshots_total", counter,
+         "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
+         load(m.windowed_snapshots));
   const session::store_stats store = owner.store().stats();
-  gauge("companion_store_commits_total", "Group commits.", "counter", store.commits);
-  gauge("companion_store_records_total", "Journal records committed.", "counter", store.records);
-  gauge("companion_store_failures_total", "Failed commits.", "counter", store.failures);
-  gauge("companion_store_fenced_total",
-        "Appends refused because another writer had already written at their position.", "counter",
-        store.fenced);
-  gauge("companion_store_memory_bytes", "Heap held by the journal database (page cache, statements).",
-        "gauge", store.memory_bytes);
-  out +=
-      "# HELP companion_store_commit_seconds Group commit latency.\n# TYPE companion_store_commit_seconds "
-      "histogram\n";
-  std::uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < session::store_stats::bounds_us.size(); ++i) {
-    cumulative += store.latency_buckets[i];
+  single("companion_store_commits_total", counter, "Group commits.", store.commits);
+  single("companion_store_records_total", counter, "Journal records committed.", store.records);
+  single("companion_store_failures_total", counter, "Failed commits.", store.failures);
+  single("companion_store_fenced_total", counter,
+         "Appends refused because another writer had already written at their position.", store.fenced);
+  single("companion_store_memory_bytes", gauge, "Heap held by the journal database (page cache, statements).",
+         static_cast<std::uint64_t>(store.memory_bytes));
+
+  std::vector<std::string> bounds;
+  std::vector<std::uint64_t> counts;
+  for (auto bound : session::store_stats::bounds_us) {
     char le[32];
-    std::snprintf(le, sizeof le, "%g", static_cast<double>(session::store_stats::bounds_us[i]) / 1e6);
-    out += "companion_store_commit_seconds_bucket{le=\"" + std::string(le) + "\"} " +
-           std::to_string(cumulative) + "\n";
+    std::snprintf(le, sizeof le, "%g", static_cast<double>(bound) / 1e6);
+    bounds.emplace_back(le);
   }
-  cumulative += store.latency_buckets.back();
-  out += "companion_store_commit_seconds_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
-  char sum[32];
-  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(store.latency_sum_us) / 1e6);
-  out += "companion_store_commit_seconds_sum " + std::string(sum) + "\n";
-  out += "companion_store_commit_seconds_count " + std::to_string(cumulative) + "\n";
-  out +=
-      "# HELP companion_moderation_queue_depth Posts and questions waiting for a moderator.\n"
-      "# TYPE companion_moderation_queue_depth gauge\n";
+  for (const auto& bucket : store.latency_buckets) counts.push_back(bucket);
+  out.family("companion_store_commit_seconds", metric_type::histogram, "Group commit latency.");
+  out.histogram("companion_store_commit_seconds", bounds, counts,
+                static_cast<double>(store.latency_sum_us) / 1e6);
+
+  out.family("companion_moderation_queue_depth", gauge, "Posts and questions waiting for a moderator.");
   for (std::size_t event = 0; event < owner.event_count(); ++event)
-    out += "companion_moderation_queue_depth{event=\"" + owner.event_id(event) + "\"} " +
-           std::to_string(owner.engines().queue_depth(event)) + "\n";
-  out +=
-      "# HELP companion_moderation_decision_seconds How long queued items waited for a moderator.\n"
-      "# TYPE companion_moderation_decision_seconds histogram\n";
-  std::uint64_t decided = 0;
-  for (std::size_t i = 0; i < server_metrics::decision_bounds_ms.size(); ++i) {
-    decided += m.decision_buckets[i].load(std::memory_order_relaxed);
-    out += "companion_moderation_decision_seconds_bucket{le=\"" +
-           std::to_string(server_metrics::decision_bounds_ms[i] / 1000) + "\"} " + std::to_string(decided) +
-           "\n";
-  }
-  decided += m.decision_buckets.back().load(std::memory_order_relaxed);
-  out += "companion_moderation_decision_seconds_bucket{le=\"+Inf\"} " + std::to_string(decided) + "\n";
-  out += "companion_moderation_decision_seconds_sum " +
-         std::to_string(static_cast<double>(m.decision_sum_ms.load(std::memory_order_relaxed)) / 1000.0) +
-         "\n";
-  out += "companion_moderation_decision_seconds_count " + std::to_string(decided) + "\n";
-  out +=
-      "# HELP companion_questions_refused_full_total Questions refused because the event reached "
-      "--max-questions.\n# TYPE companion_questions_refused_full_total counter\n";
+    out.sample("companion_moderation_queue_depth",
+               static_cast<std::uint64_t>(owner.engines().queue_depth(event)),
+               {{"event", owner.event_id(event)}});
+
+  bounds.clear();
+  counts.clear();
+  for (auto bound : server_metrics::decision_bounds_ms) bounds.push_back(std::to_string(bound / 1000));
+  for (const auto& bucket : m.decision_buckets) counts.push_back(bucket.load(std::memory_order_relaxed));
+  out.family("companion_moderation_decision_seconds", metric_type::histogram,
+             "How long queued items waited for a moderator.");
+  out.histogram("companion_moderation_decision_seconds", bounds, counts,
+                static_cast<double>(m.decision_sum_ms.load(std::memory_order_relaxed)) / 1000.0);
+
+  out.family("companion_questions_refused_full_total", counter,
+             "Questions refused because the event reached --max-questions.");
   for (std::size_t event = 0; event < owner.event_count(); ++event)
-    out += "companion_questions_refused_full_total{event=\"" + owner.event_id(event) + "\"} " +
-           std::to_string(owner.engines().questions_refused(event)) + "\n";
-  out +=
-      "# HELP companion_votes_refused_changes_total Votes and unvotes refused because the viewer "
-      "reached --max-vote-changes on the question.\n# TYPE companion_votes_refused_changes_total counter\n";
+    out.sample("companion_questions_refused_full_total",
+               static_cast<std::uint64_t>(owner.engines().questions_refused(event)),
+               {{"event", owner.event_id(event)}});
+  out.family("companion_votes_refused_changes_total", counter,
+             "Votes and unvotes refused because the viewer reached --max-vote-changes on the question.");
   for (std::size_t event = 0; event < owner.event_count(); ++event)
-    out += "companion_votes_refused_changes_total{event=\"" + owner.event_id(event) + "\"} " +
-           std::to_string(owner.engines().votes_refused(event)) + "\n";
-  out +=
-      "# HELP companion_posts_evicted_total Posts forgotten because the event reached --max-posts, by "
-      "what they were.\n# TYPE companion_posts_evicted_total counter\n";
+    out.sample("companion_votes_refused_changes_total",
+               static_cast<std::uint64_t>(owner.engines().votes_refused(event)),
+               {{"event", owner.event_id(event)}});
+  out.family("companion_posts_evicted_total", counter,
+             "Posts forgotten because the event reached --max-posts, by what they were.");
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
     const char* states[] = {"settled", "approved", "held"};
     for (std::size_t kind = 0; kind < 3; ++kind)
-      out += "companion_posts_evicted_total{event=\"" + owner.event_id(event) + "\",state=\"" + states[kind] +
-             "\"} " + std::to_string(owner.engines().posts_evicted(event, kind)) + "\n";
+      out.sample("companion_posts_evicted_total",
+                 static_cast<std::uint64_t>(owner.engines().posts_evicted(event, kind)),
+                 {{"event", owner.event_id(event)}, {"state", states[kind]}});
   }
-  out +=
-      "# HELP companion_event_viewers Joined connections per event.\n# TYPE companion_event_viewers gauge\n";
+  out.family("companion_event_viewers", gauge, "Joined connections per event.");
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
     std::uint64_t joined = 0;
     for (auto& s : owner.shards()) joined += s->joined_count(event);
-    out +=
-        "companion_event_viewers{event=\"" + owner.event_id(event) + "\"} " + std::to_string(joined) + "\n";
+    out.sample("companion_event_viewers", joined, {{"event", owner.event_id(event)}});
   }
-  return out;
+  return out.str();
 }
 
 // Staff bearer token for exports; sets `error` when refused.
@@ -312,14 +289,9 @@ bool staff_authorized(shard_services& owner, const http_request& request, const 
   return true;
 }
 
+// Empty for "never" (an unanswered question).
 std::string iso_time(session::millis ms) {
-  if (ms <= 0) return {};
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  return ms > 0 ? common::format_iso8601(ms) : std::string();
 }
 
 std::string questions_csv(const session::event_engine& engine) {

@@ -3,7 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <fstream>
 
-#include "hashtag-tracker/iso_time.hpp"
+#include "common/iso_time.hpp"
 
 namespace companion::gateway {
 namespace {
@@ -14,7 +14,8 @@ constexpr session::millis max_gap_ms = 60'000;
 session::millis time_of(const boost::json::value& value) {
   if (value.is_int64()) return value.get_int64();
   if (value.is_uint64()) return static_cast<session::millis>(value.get_uint64());
-  if (value.is_string()) return tracker::parse_iso8601_ms(value.get_string()).value_or(0);
+  if (value.is_string())
+    return common::parse_iso8601_ms(value.get_string(), common::iso8601_form::feed).value_or(0);
   return 0;
 }
 

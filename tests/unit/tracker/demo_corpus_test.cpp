@@ -8,8 +8,8 @@
 #include <map>
 #include <memory>
 
+#include "common/iso_time.hpp"
 #include "hashtag-tracker/ingest_pipeline.hpp"
-#include "hashtag-tracker/iso_time.hpp"
 
 namespace companion::tracker {
 namespace {
@@ -19,10 +19,11 @@ session::millis line_time(const std::string& line, session::millis previous) {
   auto value = boost::json::parse(line).as_object();
   if (auto* us = value.if_contains("time_us")) return us->to_number<std::int64_t>() / 1000;
   if (auto* created = value.if_contains("created_at"))
-    return parse_iso8601_ms(created->as_string()).value_or(previous);
+    return common::parse_iso8601_ms(created->as_string(), common::iso8601_form::feed).value_or(previous);
   if (auto* payload = value.if_contains("payload"); payload && value.at("event").as_string() != "delete") {
     auto status = boost::json::parse(payload->as_string()).as_object();
-    return parse_iso8601_ms(status.at("created_at").as_string()).value_or(previous);
+    return common::parse_iso8601_ms(status.at("created_at").as_string(), common::iso8601_form::feed)
+        .value_or(previous);
   }
   return previous;
 }

@@ -1,7 +1,6 @@
-// Case folding, hashtag and URL scanning, whole-word search and timestamp parsing.
+// Case folding, hashtag and URL scanning and whole-word search.
 #include <gtest/gtest.h>
 
-#include "hashtag-tracker/iso_time.hpp"
 #include "hashtag-tracker/unicode_text.hpp"
 
 namespace companion::tracker {
@@ -90,22 +89,6 @@ TEST(UnicodeTextTest, WholeWordsNeedBoundaries) {
 
 TEST(UnicodeTextTest, NormalizeCollapsesWhiteSpace) {
   EXPECT_EQ(normalize_for_comparison("  Hello\n\n  WORLD  "), "hello world");
-}
-
-TEST(IsoTimeTest, ParsesUtcWithMilliseconds) {
-  EXPECT_EQ(parse_iso8601_ms("2024-04-22T14:00:02.220Z"), 1713794402220);
-}
-
-TEST(IsoTimeTest, ParsesOffsetAndLongFraction) {
-  EXPECT_EQ(parse_iso8601_ms("2024-04-22T16:00:02.220999+02:00"), 1713794402220);
-  EXPECT_EQ(parse_iso8601_ms("2024-04-22T14:00:00"), 1713794400000);
-}
-
-TEST(IsoTimeTest, RejectsMalformedTimes) {
-  EXPECT_FALSE(parse_iso8601_ms("2024-13-22T14:00:00Z"));
-  EXPECT_FALSE(parse_iso8601_ms("yesterday"));
-  EXPECT_FALSE(parse_iso8601_ms("2024-04-22T14:00:00Zjunk"));
-  EXPECT_FALSE(parse_iso8601_ms(""));
 }
 
 }  // namespace
