@@ -7,6 +7,7 @@
 #include "common/iso_time.hpp"
 #include "common/prometheus_text.hpp"
 #include "gateway/engine/csv.hpp"
+#include "gateway/net/connection_errors.hpp"
 #include "gateway/net/shard.hpp"
 #include "gateway/process/log.hpp"
 #include "gateway/protocol/jwt.hpp"
@@ -155,6 +156,12 @@ std::string metrics_text(server& owner) {
   single("companion_bad_requests_total", counter, "Commands refused with bad_request.", load(m.bad_requests));
   single("companion_protocol_closes_total", counter, "Connections closed for WebSocket protocol errors.",
          load(m.protocol_closes));
+  out.family("companion_connection_errors_total", counter,
+             "Connections ended by an error, by side (http, websocket, source: the server's own outbound "
+             "connections) and the step that failed.");
+  for (std::size_t i = 0; i < connection_steps.size(); ++i)
+    out.sample("companion_connection_errors_total", connection_error_count(i),
+               {{"side", to_string(connection_steps[i].side)}, {"step", connection_steps[i].step}});
   single("companion_address_cap_refusals_total", counter, "Connections refused with 4029.",
          load(m.per_ip_refusals));
   single("companion_proxy_header_refusals_total", counter,

@@ -6,6 +6,7 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/serializer.hpp>
 
+#include "gateway/net/connection_errors.hpp"
 #include "gateway/net/http_api.hpp"
 #include "gateway/net/shard.hpp"
 #include "gateway/net/shard_services.hpp"
@@ -125,7 +126,7 @@ void http_session::read_proxy_header(std::size_t total) {
 }
 
 void http_session::on_proxy_bytes(const boost::system::error_code& ec) {
-  if (ec) return;
+  if (ec) return fail(ec, "proxy_header");
   shard_services& owner = home_.owner();
   proxy_result result = parse_proxy_v2(proxy_bytes_, owner.config().max_proxy_header_bytes);
   switch (result.status) {
@@ -170,11 +171,21 @@ std::string http_session::client_address(const http_request& request) const {
 void http_session::on_handshake(const boost::system::error_code& ec) {
   proxy_bytes_ = std::string();
   if (ec) {
+    fail(ec, "tls_handshake");
     boost::system::error_code ignored;
     socket().close(ignored);
     return;
   }
   read_request();
+}
+
+void http_session::fail(const boost::system::error_code& ec, std::string_view step) {
+  // A client that hangs up between requests, or before its first, has not failed: it is
+  // done. Our own cancellations (shutdown) are not the client's failures either.
+  if (ec == http::error::end_of_stream || ec == net::error::operation_aborted) return;
+  // Nor has a kept-alive connection that sends no next request before the deadline.
+  if (ec == beast::error::timeout && served_ && buffer_.size() == 0) return;
+  connection_failed(connection_side::http, step, ec, {{"addr", address_}});
 }
 
 void http_session::read_request() {
@@ -203,7 +214,8 @@ void http_session::on_header(const boost::system::error_code& ec) {
   }
   // A declared Content-Length over the limit is refused as soon as the header says so.
   if (ec == http::error::body_limit) return on_body(ec);
-  if (ec) return;  // closed, timed out or garbage: nothing useful to answer
+  // Closed, timed out or garbage: nothing useful to answer.
+  if (ec) return fail(ec, "read_header");
   const http_request& request = parser_->get();
   if (beast::iequals(request[http::field::upgrade], "websocket")) return upgrade(request);
   if (parser_->is_done()) return on_body({});
@@ -226,8 +238,9 @@ void http_session::on_body(const boost::system::error_code& ec) {
     response.keep_alive(false);
     return send(std::move(response));
   }
-  if (ec) return;
+  if (ec) return fail(ec, "read_body");
   expires_never();
+  served_ = true;
   server_metrics::add(home_.owner().metrics().http_requests);
   http_request request = parser_->release();
   handle_http(home_, request, client_address(request),
@@ -252,7 +265,7 @@ void http_session::send(http_response response) {
 }
 
 void http_session::on_write(const boost::system::error_code& ec, bool keep_alive) {
-  if (ec) return;
+  if (ec) return fail(ec, "write");
   if (!keep_alive) {
     boost::system::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_send, ignored);

@@ -51,6 +51,8 @@ class http_session : public std::enable_shared_from_this<http_session> {
   void on_body(const boost::system::error_code& ec);
   void send(http_response response);
   void on_write(const boost::system::error_code& ec, bool keep_alive);
+  // Counts and logs an error that ends the connection at `step` (connection_errors.hpp).
+  void fail(const boost::system::error_code& ec, std::string_view step);
   void drain();
   // Takes this connection's places under the HTTP caps; false (and closes) when full.
   bool admit();
@@ -75,6 +77,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
   std::string address_;
   std::string proxy_bytes_;  // read while looking for a PROXY header; what follows it
   bool handed_over_ = false;
+  bool served_ = false;  // a request was answered: an idle wait for the next may time out
   // The HTTP connection caps this connection counts toward, given back when it closes or
   // becomes a WebSocket (which has caps of its own).
   bool holds_total_slot_ = false;

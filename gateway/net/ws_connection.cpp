@@ -5,6 +5,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "gateway/engine/engine_host.hpp"
+#include "gateway/net/connection_errors.hpp"
 #include "gateway/net/shard.hpp"
 #include "gateway/net/shard_services.hpp"
 #include "gateway/process/log.hpp"
@@ -108,6 +109,7 @@ void ws_connection::read_tls() {
 }
 
 void ws_connection::on_tls_read(const boost::system::error_code& ec, std::size_t n) {
+  if (ec) fail(ec, "read");
   if (ec || terminated_) return terminate();
   last_read_ = steady_clock::now();
   home_.count_in(n);
@@ -124,6 +126,7 @@ void ws_connection::wait_readable() {
 }
 
 void ws_connection::on_readable(const boost::system::error_code& ec) {
+  if (ec) fail(ec, "read");
   if (ec || terminated_) return terminate();
   char* buffer = home_.read_buffer();
   const std::size_t capacity = home_.read_buffer_size();
@@ -132,7 +135,10 @@ void ws_connection::on_readable(const boost::system::error_code& ec) {
     boost::system::error_code read_ec;
     std::size_t n = socket_.read_some(net::buffer(buffer, capacity), read_ec);
     if (read_ec == net::error::would_block || read_ec == net::error::try_again) break;
-    if (read_ec) return terminate();
+    if (read_ec) {
+      fail(read_ec, "read");
+      return terminate();
+    }
     last_read_ = steady_clock::now();
     home_.count_in(n);
     if (!closing_) consume(std::string_view(buffer, n));
@@ -148,6 +154,9 @@ void ws_connection::consume(std::string_view input) {
     auto result = parser_.parse(input, message_);
     if (result == ws_frame_parser::result::error) {
       server_metrics::add(home_.owner().metrics().protocol_closes);
+      if (!terminated_)
+        connection_failed(connection_side::websocket, "frame", parser_.error_reason(),
+                          {{"conn", std::to_string(id)}, {"addr", client_.address}});
       close(parser_.error_close_code(), parser_.error_reason());
       return;
     }
@@ -438,7 +447,10 @@ void ws_connection::deliver(const std::vector<std::shared_ptr<const delivery>>& 
   home_.count_out(buffers.size(), bytes);
   boost::system::error_code ec;
   std::size_t written = socket_.write_some(buffers, ec);
-  if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
+  if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+    fail(ec, "write");
+    return terminate();
+  }
   if (written == bytes) return;
   for (const auto& batch : batches)
     for (std::size_t i = 0; i < batch->messages.size(); ++i) {
@@ -519,7 +531,10 @@ void ws_connection::flush(bool count) {
     // Most writes fit in the socket's send buffer: try at once, without an async operation.
     boost::system::error_code ec;
     std::size_t written = socket_.write_some(buffers_, ec);
-    if (ec && ec != net::error::would_block && ec != net::error::try_again) return terminate();
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+      fail(ec, "write");
+      return terminate();
+    }
     if (written == bytes) {
       out_.clear();
       if (closes) return half_close();
@@ -570,7 +585,10 @@ void ws_connection::half_close() {
 void ws_connection::on_write(const boost::system::error_code& ec, std::size_t) {
   writing_ = false;
   out_.clear();
-  if (ec) return terminate();
+  if (ec) {
+    fail(ec, "write");
+    return terminate();
+  }
   if (close_in_flight_) return half_close();
   flush();
 }
@@ -631,6 +649,14 @@ bool ws_connection::token_still_good() {
   log_event("token_ended", {{"conn", std::to_string(id)}, {"sub", subject_}, {"why", why}});
   close(4001, std::string("token ") + why);
   return false;
+}
+
+void ws_connection::fail(const boost::system::error_code& ec, std::string_view step) {
+  // After our close frame the peer's end of the stream is how a close finishes, and after
+  // terminate() the aborted operations are our own doing.
+  if (terminated_ || closing_ || ec == net::error::operation_aborted) return;
+  connection_failed(connection_side::websocket, step, ec,
+                    {{"conn", std::to_string(id)}, {"addr", client_.address}});
 }
 
 void ws_connection::terminate() {

@@ -92,6 +92,9 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   // False (after closing with 4001) once a staff token has expired or been revoked.
   bool token_still_good();
   void half_close();
+  // Counts and logs an I/O error that ends the connection at `step`, unless the
+  // connection was already closing (connection_errors.hpp).
+  void fail(const boost::system::error_code& ec, std::string_view step);
   void terminate();
 
   shard& home_;

@@ -41,7 +41,7 @@ bool needs_quotes(std::string_view value) {
   return false;
 }
 
-std::string format_line(std::string_view event, std::initializer_list<log_field> fields,
+std::string format_line(std::string_view event, std::span<const log_field> fields,
                         std::optional<log_field> extra = std::nullopt) {
   auto now = now_ms();
   std::string line;
@@ -104,7 +104,8 @@ void set_log_quiet(bool quiet) {
 void start_log_writer(std::size_t capacity_bytes) {
   if (writer_.load() || stopped_.load()) return;
   writer_.store(new log_writer(STDERR_FILENO, capacity_bytes, counters_, [](std::uint64_t lines) {
-    return format_line("log_lines_dropped", {{"lines", std::to_string(lines)}});
+    const log_field field{"lines", std::to_string(lines)};
+    return format_line("log_lines_dropped", std::span<const log_field>(&field, 1));
   }));
 }
 
@@ -123,10 +124,14 @@ const log_counters& log_stats() {
 
 void log_event(std::string_view event, std::initializer_list<log_field> fields) {
   if (quiet_.load(std::memory_order_relaxed)) return;
-  emit(format_line(event, fields));
+  emit(format_line(event, std::span<const log_field>(fields.begin(), fields.size())));
 }
 
 void log_connection_event(std::string_view event, std::initializer_list<log_field> fields) {
+  log_connection_event(event, std::span<const log_field>(fields.begin(), fields.size()));
+}
+
+void log_connection_event(std::string_view event, std::span<const log_field> fields) {
   if (quiet_.load(std::memory_order_relaxed)) return;
   if (level_.load(std::memory_order_relaxed) == log_level::debug) {
     emit(format_line(event, fields));
@@ -151,6 +156,12 @@ void log_connection_event(std::string_view event, std::initializer_list<log_fiel
   } else {
     emit(format_line(event, fields, log_field{"left_out", std::to_string(left_out)}));
   }
+}
+
+void log_debug_event(std::string_view event, std::span<const log_field> fields) {
+  if (quiet_.load(std::memory_order_relaxed) || level_.load(std::memory_order_relaxed) != log_level::debug)
+    return;
+  emit(format_line(event, fields));
 }
 
 }  // namespace companion::gateway

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,5 +38,9 @@ void log_event(std::string_view event, std::initializer_list<log_field> fields);
 // One connection's events (hello, refusals, slow consumers): all of them at debug;
 // at info the first of each kind in a second, carrying how many were left out before it.
 void log_connection_event(std::string_view event, std::initializer_list<log_field> fields);
+// The same, for fields put together at run time.
+void log_connection_event(std::string_view event, std::span<const log_field> fields);
+// Detail only --log-level debug asks for (the step a connection failed at): nothing at info.
+void log_debug_event(std::string_view event, std::span<const log_field> fields);
 
 }  // namespace companion::gateway

@@ -6,6 +6,8 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <utility>
 
+#include "gateway/net/connection_errors.hpp"
+
 namespace companion::gateway {
 
 std::shared_ptr<http_fetch> http_fetch::get(net::io_context& context, std::shared_ptr<ssl::context> tls,
@@ -106,6 +108,8 @@ void http_fetch::on_read(boost::system::error_code ec, std::size_t) {
 }
 
 void http_fetch::finish(boost::system::error_code ec, std::string_view step) {
+  if (ec && !cancelled_ && ec != net::error::operation_aborted)
+    connection_failed(connection_side::source, step, ec, {{"url", endpoint_.display(false)}});
   boost::system::error_code ignored;
   lowest().socket().close(ignored);
   if (!done_) return;

@@ -1,5 +1,7 @@
 #include "gateway/sources/ws_client.hpp"
 
+#include "gateway/net/connection_errors.hpp"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -237,6 +239,9 @@ void ws_client::on_close(boost::system::error_code ec) {
 void ws_client::finish(boost::system::error_code ec, std::string_view what) {
   if (finished_) return;
   finished_ = true;
+  // A close we asked for, or the peer's clean close frame, is an end but not a failure.
+  if (ec && !closing_ && ec != net::error::operation_aborted && ec != websocket::error::closed)
+    connection_failed(connection_side::source, what, ec, {{"url", endpoint_.display()}});
   open_ = false;
   with_stream([](auto& ws) {
     boost::system::error_code ignored;
