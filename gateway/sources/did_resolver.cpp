@@ -76,8 +76,7 @@ void did_resolver::next() {
   if (stopped_ || in_flight_ || waiting_ || queue_.empty()) return;
   std::string did = queue_.front();
   remote_endpoint profile = *endpoint_;
-  profile.target += profile.target.find('?') == std::string::npos ? '?' : '&';
-  profile.target += "actor=" + url_encode(did);
+  profile.target = with_query(profile.target, {{"actor", did}});
   http_fetch_options fetch_options;
   fetch_options.timeout = options_.timeout;
   fetch_options.max_body_bytes = options_.max_body_bytes;

@@ -51,25 +51,11 @@ jetstream_source::jetstream_source(ingest_host& host, std::size_t event, remote_
       retry_timer_(host.context()) {}
 
 std::string jetstream_source::subscribe_target(std::string_view configured_target, std::int64_t cursor_us) {
-  auto question = configured_target.find('?');
-  std::string target(configured_target.substr(0, question));
-  if (target.empty()) target = "/";
-  std::string query;
   // Parameters of the configured URL stay, except the two this source sets itself.
-  if (question != std::string_view::npos) {
-    std::string_view rest = configured_target.substr(question + 1);
-    while (!rest.empty()) {
-      auto amp = rest.find('&');
-      std::string_view param = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
-      std::string_view name = param.substr(0, param.find('='));
-      if (param.empty() || name == "cursor" || name == "wantedCollections") continue;
-      query.append(param).append("&");
-    }
-  }
-  query.append("wantedCollections=").append(url_encode(wanted_collection));
-  if (cursor_us > 0) query.append("&cursor=").append(std::to_string(cursor_us));
-  return target + "?" + query;
+  const std::string cursor = std::to_string(cursor_us);
+  return with_query(configured_target,
+                    {{"wantedCollections", wanted_collection},
+                     {"cursor", cursor_us > 0 ? std::optional<std::string_view>(cursor) : std::nullopt}});
 }
 
 void jetstream_source::start() {

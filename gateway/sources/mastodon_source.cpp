@@ -22,6 +22,12 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// The token goes in the query only when asked (otherwise it is a header).
+std::optional<std::string_view> token_param(std::string_view query_token) {
+  if (query_token.empty()) return std::nullopt;
+  return query_token;
+}
+
 // A status id as Mastodon writes it: decimal digits, without leading zeros.
 bool valid_id(std::string_view id) {
   if (id.empty() || id.size() > 30 || (id.size() > 1 && id.front() == '0')) return false;
@@ -42,7 +48,7 @@ const char* state_name(int value) {
 }  // namespace
 
 remote_endpoint mastodon_source::streaming_endpoint(remote_endpoint server) {
-  std::string path = server.target.substr(0, server.target.find('?'));
+  std::string path = target_path(server.target);
   while (!path.empty() && path.back() == '/') path.pop_back();
   // A URL that already names the streaming endpoint is used as it is.
   if (path.size() < streaming_path.size() ||
@@ -54,21 +60,17 @@ remote_endpoint mastodon_source::streaming_endpoint(remote_endpoint server) {
 
 std::string mastodon_source::stream_target(std::string_view streaming_target, std::string_view tag,
                                            std::string_view query_token) {
-  std::string target(streaming_target);
-  // Mastodon names hashtag streams in lower case.
-  target.append("?stream=hashtag&tag=").append(url_encode(lower(tag)));
-  if (!query_token.empty()) target.append("&access_token=").append(url_encode(query_token));
-  return target;
+  const std::string lower_tag = lower(tag);  // Mastodon names hashtag streams in lower case
+  return with_query(streaming_target,
+                    {{"stream", "hashtag"}, {"tag", lower_tag}, {"access_token", token_param(query_token)}});
 }
 
 std::string mastodon_source::timeline_target(std::string_view api_base, std::string_view tag,
                                              std::string_view min_id, std::string_view query_token) {
-  std::string target(api_base);
-  target.append("/api/v1/timelines/tag/").append(url_encode(lower(tag)));
-  target.append("?min_id=").append(url_encode(min_id));
-  target.append("&limit=").append(std::to_string(timeline_page));
-  if (!query_token.empty()) target.append("&access_token=").append(url_encode(query_token));
-  return target;
+  std::string path(api_base);
+  path.append("/api/v1/timelines/tag/").append(url_encode(lower(tag)));
+  const std::string limit = std::to_string(timeline_page);
+  return with_query(path, {{"min_id", min_id}, {"limit", limit}, {"access_token", token_param(query_token)}});
 }
 
 bool mastodon_source::newer_id(std::string_view a, std::string_view b) {

@@ -8,77 +8,63 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
 
 namespace companion::gateway {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-}  // namespace
+namespace urls = boost::urls;
 
 std::optional<remote_endpoint> parse_endpoint(std::string_view url, std::string& error) {
-  remote_endpoint out;
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) {
+  auto parsed = urls::parse_uri(url);
+  if (!parsed) {
     error = "not a URL (want ws://, wss://, http:// or https://)";
     return std::nullopt;
   }
-  std::string_view scheme = url.substr(0, scheme_end);
-  if (iequals(scheme, "wss") || iequals(scheme, "https")) {
-    out.tls = true;
-  } else if (!iequals(scheme, "ws") && !iequals(scheme, "http")) {
-    error = "unsupported scheme '" + std::string(scheme) + "' (want ws, wss, http or https)";
+  const urls::url_view& u = *parsed;
+  // After the authority the path is empty or starts with '/'; Boost.URL 1.81 lets
+  // "host:80x/" through as port 80 and path "x/".
+  if (!u.encoded_path().empty() && !u.encoded_path().starts_with("/")) {
+    error = "bad port or junk after the host";
     return std::nullopt;
   }
-  std::string_view rest = url.substr(scheme_end + 3);
-  auto authority_end = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, authority_end);
-  std::string_view target = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
-  if (auto fragment = target.find('#'); fragment != std::string_view::npos)
-    target = target.substr(0, fragment);
-  if (authority.find('@') != std::string_view::npos) {
+  remote_endpoint out;
+  switch (u.scheme_id()) {
+    case urls::scheme::wss:
+    case urls::scheme::https:
+      out.tls = true;
+      break;
+    case urls::scheme::ws:
+    case urls::scheme::http:
+      break;
+    default:
+      error = "unsupported scheme '" + std::string(u.scheme()) + "' (want ws, wss, http or https)";
+      return std::nullopt;
+  }
+  if (u.has_userinfo()) {
     error = "credentials in the URL are not supported; use a token setting";
     return std::nullopt;
   }
-  std::string_view host = authority, port;
-  if (!authority.empty() && authority.front() == '[') {
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      error = "unterminated IPv6 address";
-      return std::nullopt;
-    }
-    host = authority.substr(1, close - 1);
-    std::string_view after = authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        error = "junk after the IPv6 address";
-        return std::nullopt;
-      }
-      port = after.substr(1);
-    }
-  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
+  switch (u.host_type()) {
+    case urls::host_type::ipv6:
+      out.host = u.host_ipv6_address().to_string();
+      break;
+    case urls::host_type::ipv4:
+    case urls::host_type::name:
+      out.host = u.host();
+      break;
+    default:
+      break;
   }
-  if (host.empty()) {
+  if (out.host.empty()) {
     error = "no host in the URL";
     return std::nullopt;
   }
-  for (char c : port)
-    if (c < '0' || c > '9') {
-      error = "bad port '" + std::string(port) + "'";
-      return std::nullopt;
-    }
-  out.host = host;
-  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
-  out.target = target.empty() ? "/" : std::string(target);
-  if (out.target.front() == '?') out.target.insert(0, "/");
+  out.port = u.port().empty() ? (out.tls ? "443" : "80") : std::string(u.port());
+  // The fragment never leaves the client; path and query are the request target.
+  out.target = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
+  if (u.has_query()) out.target.append("?").append(u.encoded_query());
   return out;
 }
 
@@ -91,21 +77,43 @@ std::string remote_endpoint::host_header() const {
 
 std::string remote_endpoint::display(bool websocket) const {
   std::string scheme = websocket ? (tls ? "wss" : "ws") : (tls ? "https" : "http");
-  return scheme + "://" + host_header() + target.substr(0, target.find('?'));
+  return scheme + "://" + host_header() + target_path(target);
 }
 
 std::string url_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
+  return urls::encode(text, urls::unreserved_chars);
+}
+
+std::string target_path(std::string_view target) {
+  auto parsed = urls::parse_origin_form(target);
+  if (parsed) return std::string(parsed->encoded_path());
+  // Not a target we built (sources only ever hold parsed ones): up to the query, as sent.
+  return std::string(target.substr(0, target.find('?')));
+}
+
+std::string with_query(std::string_view target, std::initializer_list<query_param> set) {
+  urls::url u;
+  if (auto parsed = urls::parse_origin_form(target))
+    u = *parsed;
+  else
+    u.set_encoded_path(target_path(target));
+  auto params = u.encoded_params();
+  for (const auto& [name, value] : set) {
+    params.erase(urls::pct_string_view(url_encode(name)));
+    if (value) {
+      const std::string key = url_encode(name), encoded = url_encode(*value);
+      params.append(urls::param_pct_view(urls::pct_string_view(key), urls::pct_string_view(encoded)));
     }
   }
+  // Empty parameters ("a=1&&b=2") say nothing; they are dropped.
+  for (auto it = params.begin(); it != params.end();) {
+    if ((*it).key.empty() && !(*it).has_value)
+      it = params.erase(it);
+    else
+      ++it;
+  }
+  std::string out(u.encoded_path().empty() ? "/" : std::string(u.encoded_path()));
+  if (!params.empty()) out.append("?").append(u.encoded_query());
   return out;
 }
 

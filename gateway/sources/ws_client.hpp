@@ -43,6 +43,15 @@ std::optional<remote_endpoint> parse_endpoint(std::string_view url, std::string&
 // Percent-encodes everything but RFC 3986's unreserved characters, for query values.
 std::string url_encode(std::string_view text);
 
+// The path of a request target ("/a/b?x=1" gives "/a/b").
+std::string target_path(std::string_view target);
+
+// A query parameter to set (name and unencoded value), or with no value to remove.
+using query_param = std::pair<std::string_view, std::optional<std::string_view>>;
+// `target` with each named parameter replaced by the given value (appended after the
+// parameters it keeps, in the order given) or removed; other parameters stay as they are.
+std::string with_query(std::string_view target, std::initializer_list<query_param> set);
+
 // A TLS client context that checks peers against the system's trusted certificates.
 std::shared_ptr<ssl::context> make_client_tls_context();
 

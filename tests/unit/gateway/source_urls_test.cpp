@@ -1,5 +1,6 @@
 // The URLs the sources connect to: scheme decides TLS, Jetstream asks for posts and
-// resumes with cursor=, Mastodon names each hashtag and keeps tokens out of display.
+// resumes with cursor=, Mastodon names each hashtag and keeps tokens out of display; the
+// query editing under them (Boost.URL).
 #include <gtest/gtest.h>
 
 #include "gateway/sources/jetstream_source.hpp"
@@ -60,6 +61,39 @@ TEST(RemoteEndpointTest, RefusesOtherSchemesAndCredentials) {
   EXPECT_FALSE(parse_endpoint("ws://host:80x/", error));
 }
 
+TEST(RemoteEndpointTest, SchemeIsCaseInsensitiveAndTheFragmentStaysHome) {
+  auto endpoint = parse("WSS://Example.org:8443/a/b?x=1#frag");
+  EXPECT_TRUE(endpoint.tls);
+  EXPECT_EQ(endpoint.port, "8443");
+  EXPECT_EQ(endpoint.target, "/a/b?x=1");
+  EXPECT_EQ(parse("http://example.org?x=1").target, "/?x=1");
+}
+
+TEST(RemoteEndpointTest, RefusesWhatIsNotAUrl) {
+  std::string error;
+  for (const char* bad : {"", "://x", "ws://", "ws:///path", "ws://[::1/x", "ws://[::1]x/", "ws://a b/",
+                          "wss://h/%zz", "ws://h:-1/", "mailto:someone@example.org"}) {
+    error.clear();
+    EXPECT_FALSE(parse_endpoint(bad, error)) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+TEST(QueryTest, TargetPathDropsTheQuery) {
+  EXPECT_EQ(target_path("/a/b?x=1&y=2"), "/a/b");
+  EXPECT_EQ(target_path("/a"), "/a");
+  EXPECT_EQ(target_path("/a%20b?q"), "/a%20b");
+}
+
+TEST(QueryTest, WithQuerySetsReplacesAndRemoves) {
+  EXPECT_EQ(with_query("/x", {{"a", "1"}}), "/x?a=1");
+  EXPECT_EQ(with_query("/x?a=0&b=2", {{"a", "1"}}), "/x?b=2&a=1");
+  EXPECT_EQ(with_query("/x?a=0&b=2", {{"a", std::nullopt}}), "/x?b=2");
+  EXPECT_EQ(with_query("/x?a=0", {{"a", std::nullopt}}), "/x");
+  EXPECT_EQ(with_query("/x?b=2&&c", {{"a", "did:plc:a b"}}), "/x?b=2&c&a=did%3Aplc%3Aa%20b");
+  EXPECT_EQ(with_query("", {{"a", ""}}), "/?a=");
+}
+
 TEST(UrlEncodeTest, EncodesAllButUnreserved) {
   EXPECT_EQ(url_encode("did:plc:abc"), "did%3Aplc%3Aabc");
   EXPECT_EQ(url_encode("a-b_c.d~e"), "a-b_c.d~e");
@@ -95,6 +129,15 @@ TEST(MastodonTargetTest, StreamingUrlIsKept) {
 TEST(MastodonTargetTest, NamesTheHashtagInLowerCase) {
   EXPECT_EQ(mastodon_source::stream_target("/api/v1/streaming", "Road2NATO", ""),
             "/api/v1/streaming?stream=hashtag&tag=road2nato");
+}
+
+TEST(MastodonTargetTest, TimelinePagesFromAnId) {
+  EXPECT_EQ(
+      mastodon_source::timeline_target("", "Road2NATO", "1234", ""),
+      "/api/v1/timelines/tag/road2nato?min_id=1234&limit=" + std::to_string(mastodon_source::timeline_page));
+  EXPECT_EQ(mastodon_source::timeline_target("/base", "a/b", "", "t 0"),
+            "/base/api/v1/timelines/tag/a%2Fb?min_id=&limit=" +
+                std::to_string(mastodon_source::timeline_page) + "&access_token=t%200");
 }
 
 TEST(MastodonTargetTest, TokenInQueryOnlyWhenAsked) {
