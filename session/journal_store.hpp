@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,10 +69,14 @@ class journal_store {
   // The event's epoch, created (and stored) on first use. Empty with `error` on failure.
   virtual std::string epoch_for(const std::string& event, std::int64_t now_ms, std::string& error) = 0;
 
+  // No limit on a read: as many records as SQLite can count.
+  static constexpr std::size_t all_records =
+      static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   // Thread-safe, and may block: the records of the event's journal from `from` (a
-  // position, 1 for all) to the last durable one, in order.
+  // position, 1 for all) to the last durable one, in order, at most `limit` of them (a
+  // reader that goes through a long journal page by page never holds all of it).
   virtual bool read(const std::string& event, std::uint64_t from, std::vector<stored_record>& out,
-                    std::string& error) = 0;
+                    std::string& error, std::size_t limit = all_records) = 0;
 
   // Thread-safe, never blocks on storage: stores `records` at positions `position`,
   // `position + 1`, ... all or none, then runs `done`. The writer names the position it

@@ -299,22 +299,26 @@ std::size_t engine_host::replay(session::event_engine& engine, std::vector<sessi
 
 bool engine_host::export_audit(std::size_t event, const std::function<void(const session::audit_entry&)>& row,
                                std::string& error) const {
-  std::vector<session::stored_record> records;
-  if (!store_.read(loaded_[event].first.id, 1, records, error)) return false;
   session::engine_limits limits = engine_limits();
   // The entries are taken after every record; one record (an author block over every post
   // kept, each with a waiting edit) makes at most two per post.
   limits.max_audit = 2 * limits.max_posts + 16;
   session::event_engine engine(loaded_[event].first, loaded_[event].second, limits);
-  for (auto& stored : records) {
-    boost::system::error_code ec;
-    auto record = boost::json::parse(stored.text, ec);
-    std::string().swap(stored.text);  // the text is done with: memory shrinks as the export goes
-    session::engine_reply reply;
-    if (!ec && record.is_object()) engine.replay(record.get_object(), reply);
-    for (const auto& entry : engine.take_audit()) row(entry);
+  // A page at a time: memory holds one page of the journal's text, never all of it.
+  constexpr std::size_t page = 4096;
+  std::vector<session::stored_record> records;
+  for (std::uint64_t from = 1;; from += page) {
+    records.clear();
+    if (!store_.read(loaded_[event].first.id, from, records, error, page)) return false;
+    for (const auto& stored : records) {
+      boost::system::error_code ec;
+      auto record = boost::json::parse(stored.text, ec);
+      session::engine_reply reply;
+      if (!ec && record.is_object()) engine.replay(record.get_object(), reply);
+      for (const auto& entry : engine.take_audit()) row(entry);
+    }
+    if (records.size() < page) return true;
   }
-  return true;
 }
 
 void engine_host::rebuild(std::size_t event) {

@@ -60,9 +60,9 @@ class engine_host {
   void with_engine(std::size_t event, std::function<void(session::event_engine&)> work);
   // Any thread but the engine's (it takes as long as the journal is long): rebuilds the event
   // from its committed journal, one record at a time, and hands every moderation decision to
-  // `row` as it is made: memory holds the journal's text (each record's freed once replayed)
-  // and the event's bounded state, never the whole audit. False with `error` when the
-  // journal cannot be read.
+  // `row` as it is made: memory holds a page of the journal's text and the event's bounded
+  // state, never the whole journal or audit. False with `error` when the journal cannot be
+  // read.
   bool export_audit(std::size_t event, const std::function<void(const session::audit_entry&)>& row,
                     std::string& error) const;
   // On the engine thread: commits the reply's journal record, then publishes and answers.

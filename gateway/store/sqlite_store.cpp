@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -187,19 +188,21 @@ std::string sqlite_store::epoch_for(const std::string& event, std::int64_t now_m
 }
 
 bool sqlite_store::read(const std::string& event, std::uint64_t from,
-                        std::vector<session::stored_record>& out, std::string& error) {
+                        std::vector<session::stored_record>& out, std::string& error, std::size_t limit) {
   // Its own connection, so that any thread may read while the writer writes.
   connection reader;
   if (!open_connection(reader.handle, false, error)) return false;
   statement select;
-  if (sqlite3_prepare_v2(reader.handle,
-                         "SELECT n, format, record FROM journal WHERE event = ? AND n >= ? ORDER BY n", -1,
-                         &select.handle, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(
+          reader.handle,
+          "SELECT n, format, record FROM journal WHERE event = ? AND n >= ? ORDER BY n LIMIT ?", -1,
+          &select.handle, nullptr) != SQLITE_OK) {
     error = sqlite3_errmsg(reader.handle);
     return false;
   }
   bind_text(select.handle, 1, event);
   sqlite3_bind_int64(select.handle, 2, static_cast<sqlite3_int64>(from));
+  sqlite3_bind_int64(select.handle, 3, static_cast<sqlite3_int64>(std::min<std::size_t>(limit, all_records)));
   int rc;
   while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW)
     out.push_back({static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),

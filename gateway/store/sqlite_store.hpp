@@ -33,7 +33,7 @@ class sqlite_store final : public session::journal_store {
 
   std::string epoch_for(const std::string& event, std::int64_t now_ms, std::string& error) override;
   bool read(const std::string& event, std::uint64_t from, std::vector<session::stored_record>& out,
-            std::string& error) override;
+            std::string& error, std::size_t limit = all_records) override;
   void append(const std::string& event, std::uint64_t position, std::vector<session::journal_entry> records,
               session::append_done done) override;
   void resume(const std::string& event) override;

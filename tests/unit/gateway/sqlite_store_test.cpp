@@ -147,6 +147,24 @@ TEST(SqliteStoreTest, ReadsFromAPoint) {
   EXPECT_TRUE(read_all(*store, "never").empty());
 }
 
+TEST(SqliteStoreTest, ReadsAPageAtATime) {
+  temp_folder folder;
+  auto store = open_store(folder.path());
+  store->start();
+  ASSERT_EQ(append_and_wait(*store, "e", 1, records_of({"a", "b", "c", "d", "e"})).status,
+            append_status::durable);
+  std::vector<std::string> texts;
+  std::string error;
+  for (std::uint64_t from = 1;; from += 2) {
+    std::vector<stored_record> page;
+    ASSERT_TRUE(store->read("e", from, page, error, 2)) << error;
+    ASSERT_LE(page.size(), 2u);
+    for (const auto& record : page) texts.push_back(record.text);
+    if (page.size() < 2) break;
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+}
+
 TEST(SqliteStoreTest, SnapshotsAreKeptOnlyForDurablePositions) {
   temp_folder folder;
   auto store = open_store(folder.path());
