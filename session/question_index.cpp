@@ -1,23 +1,8 @@
 #include "question_index.hpp"
 
+#include "json_fields.hpp"
+
 namespace companion::session {
-namespace {
-
-std::int64_t number_at(const boost::json::object& object, std::string_view key) {
-  auto it = object.find(key);
-  if (it == object.end()) return 0;
-  if (it->value().is_int64()) return it->value().get_int64();
-  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().get_uint64());
-  return 0;
-}
-
-std::string string_at(const boost::json::object& object, std::string_view key) {
-  auto it = object.find(key);
-  return it != object.end() && it->value().is_string() ? std::string(it->value().get_string())
-                                                       : std::string();
-}
-
-}  // namespace
 
 bool question_index::most_votes_first::operator()(const ranked& a, const ranked& b) const {
   if (a.order != b.order) return a.order > b.order;

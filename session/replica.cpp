@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "frames.hpp"
+#include "json_fields.hpp"
 #include "question_board.hpp"
 
 namespace companion::session {
@@ -16,18 +17,7 @@ boost::json::array& array_at(boost::json::object& state, std::string_view key) {
 }
 
 std::string id_of(const boost::json::value& value) {
-  if (!value.is_object()) return {};
-  auto it = value.get_object().find("id");
-  return it != value.get_object().end() && it->value().is_string() ? std::string(it->value().get_string())
-                                                                   : std::string();
-}
-
-std::int64_t number_at(const boost::json::object& object, std::string_view key) {
-  auto it = object.find(key);
-  if (it == object.end()) return 0;
-  if (it->value().is_int64()) return it->value().get_int64();
-  if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().get_uint64());
-  return 0;
+  return value.is_object() ? string_at(value.get_object(), "id") : std::string();
 }
 
 // Queued questions are listed by age, as the engine lists them.
