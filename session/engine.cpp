@@ -357,6 +357,77 @@ struct event_engine::state final : publisher {
     }
   }
 
+  // The audit row of an accepted command whose decision the wall does not record itself
+  // (posts are recorded there, one row per post): questions, authors, the overlay, the
+  // show and the rules. Each names the item, its text as decided on, and who decided.
+  void audit_decision(const command& cmd, const actor& who, millis now, const boost::json::object& ack) {
+    const std::string& type = cmd.type;
+    const std::string by = who.subject.empty() ? std::string(to_string(who.who)) : who.subject;
+    auto note = [&](std::string kind, std::string action, std::string item, std::string text,
+                    std::string author = {}, std::string reason = {}, std::string name = {}) {
+      wall.note({now,
+                 name.empty() ? by : name,
+                 std::move(action),
+                 std::move(item),
+                 std::move(author),
+                 {},
+                 std::move(reason),
+                 std::move(kind),
+                 std::move(text)});
+    };
+    auto after_dot = [&type] { return type.substr(type.find('.') + 1); };
+    if (type == "question.ask") {
+      // Asking is no decision; a merge into an earlier question is, made by the rules. The
+      // new question is `asked` when merged into a public one, else `question`.
+      std::string id = string_field(ack, ack.contains("asked") ? "asked" : "question");
+      const question* q = questions.find(id);
+      if (q && q->status == question_status::merged)
+        note("question", "merged", id, q->text, q->author.value_or(""), "same as " + q->merged_into, "auto");
+      return;
+    }
+    if (type.starts_with("question.") && type != "question.vote" && type != "question.unvote") {
+      static const std::map<std::string, std::string, std::less<>> done{
+          {"question.approve", "approved"},  {"question.reject", "rejected"},
+          {"question.answered", "answered"}, {"question.reopen", "reopened"},
+          {"question.edit", "edited"},       {"question.unmerge", "unmerged"},
+          {"question.restore", "restored"}};
+      auto action = done.find(type);
+      const question* q = questions.find(cmd.question);
+      if (action != done.end() && q) note("question", action->second, q->id, q->text, q->author.value_or(""));
+      return;
+    }
+    if (type.starts_with("author.")) {
+      note("author", after_dot() + "ed", cmd.source + ":" + cmd.handle, {},
+           cmd.handle);  // blocked, trusted, ...
+      return;
+    }
+    if (type == "on_screen.set") {
+      if (!cmd.kind) return note("on_screen", "cleared", {}, {});
+      std::string text;
+      if (*cmd.kind == "question") {
+        if (const question* q = questions.find(*cmd.item)) text = q->text;
+      } else if (const wall_entry* post = wall.find(*cmd.item)) {
+        text = post->post.text;
+      }
+      return note("on_screen", "on_air", *cmd.kind + ":" + *cmd.item, text);
+    }
+    if (type.starts_with("agenda.") || type.starts_with("segment.")) {
+      // The segment the command names, else the one current after it.
+      std::string id = cmd.segment.empty() ? current_segment() : cmd.segment;
+      std::string title;
+      for (const auto& segment : run.segments())
+        if (segment.definition.id == id) title = segment.definition.title;
+      return note(type.starts_with("agenda.") ? "agenda" : "segment", after_dot(), id, title);
+    }
+    if (type == "announce" || type == "stage.message") {
+      const boost::json::value& now_shown = type == "announce" ? announcement : stage;
+      std::string text = now_shown.is_object() ? string_field(now_shown.get_object(), "text") : std::string();
+      return note(type == "announce" ? "announcement" : "stage", text.empty() ? "cleared" : "set", {}, text);
+    }
+    if (type == "qa.set") return note("qa", cmd.kind == "open" ? "opened" : "closed", {}, {});
+    if (type == "moderation.set") return note("rules", "set", {}, boost::json::serialize(moderation));
+  }
+
   std::string current_segment() const {
     auto index = run.current_index();
     return index ? run.segments()[*index].definition.id : std::string();
@@ -454,6 +525,7 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
   state_->reply = &reply;
   reply.result = state_->dispatch(cmd, who, now, reply.ack);
   if (reply.result.ok()) state_->clear_screen_if_gone();
+  if (reply.result.ok()) state_->audit_decision(cmd, who, now, reply.ack);
   if (reply.result.ok() && queued_since) reply.decision_wait = std::max<millis>(0, now - *queued_since);
   state_->reply = nullptr;
   if (!reply.result.ok()) {

@@ -38,8 +38,12 @@ std::string_view to_string(post_state s) {
 post_wall::post_wall(wall_limits limits) : limits_(limits) {}
 
 void post_wall::record(millis at, const std::string& who, std::string action, const wall_entry& entry) {
-  audit_.push_back({at, who, std::move(action), entry.post.id, entry.post.author_handle, entry.decision.rule,
-                    entry.decision.reason});
+  note({at, who, std::move(action), entry.post.id, entry.post.author_handle, entry.decision.rule,
+        entry.decision.reason, "post", entry.post.text});
+}
+
+void post_wall::note(audit_entry entry) {
+  audit_.push_back(std::move(entry));
   if (audit_.size() > limits_.max_audit) audit_.pop_front();
 }
 
@@ -67,9 +71,8 @@ void post_wall::accept_edit(wall_entry& entry, const std::string& who, std::stri
   moderation_decision approved_as = entry.edit->decision;
   entry.post = std::move(entry.edit->post);
   entry.edit.reset();
-  audit_.push_back({now, who, std::move(action), entry.post.id, entry.post.author_handle, approved_as.rule,
-                    approved_as.reason});
-  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+  note({now, who, std::move(action), entry.post.id, entry.post.author_handle, approved_as.rule,
+        approved_as.reason, "post", entry.post.text});
   out.staff(queue_removed(entry.post.id));
   // Replaced in place where viewers hold it; one that left the wall stays off it.
   if (republish && on_wall(entry.post.id)) out.change("highlight.added", to_highlight_json(entry));
@@ -77,9 +80,8 @@ void post_wall::accept_edit(wall_entry& entry, const std::string& who, std::stri
 
 void post_wall::drop_edit(wall_entry& entry, const std::string& who, std::string action, millis now,
                           publisher& out) {
-  audit_.push_back({now, who, std::move(action), entry.post.id, entry.edit->post.author_handle,
-                    entry.edit->decision.rule, entry.edit->decision.reason});
-  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+  note({now, who, std::move(action), entry.post.id, entry.edit->post.author_handle, entry.edit->decision.rule,
+        entry.edit->decision.reason, "post", entry.edit->post.text});
   entry.edit.reset();
   out.staff(queue_removed(entry.post.id));
 }
@@ -259,8 +261,7 @@ outcome post_wall::edit(const social_post& post, const moderation_decision& deci
   // A second edit before a decision replaces the first in the queue, in its place.
   millis since = entry->edit ? entry->edit->received_at : now;
   entry->edit = pending_edit{post, held, since};
-  audit_.push_back({now, "source", "edit_held", post.id, post.author_handle, held.rule, held.reason});
-  if (audit_.size() > limits_.max_audit) audit_.pop_front();
+  note({now, "source", "edit_held", post.id, post.author_handle, held.rule, held.reason, "post", post.text});
   out.staff(boost::json::object{{"type", "queue.post"}, {"post", to_edit_queue_json(*entry)}});
   return outcome::success();
 }

@@ -53,16 +53,20 @@ struct author_mark {
 };
 using author_key = std::pair<std::string, std::string>;  // source, handle
 
-// One moderation decision, automatic or by a person.
+// One decision, automatic or by a person: on a post, and (recorded by the engine) on a
+// question, an author, the overlay or the show.
 struct audit_entry {
   millis at = 0;
-  std::string who;  // "auto" or the staff token's subject
+  std::string who;  // "auto", "source" or the staff token's subject
   std::string
       action;  // auto_approved, auto_rejected, held, approved, rejected, featured, removed, deleted, ...
-  std::string post_id;
+  std::string post_id;  // the item's id, whatever its kind
   std::string author;
   std::string rule;
   std::string reason;
+  std::string kind =
+      "post";        // post, question, author, on_screen, agenda, segment, announcement, stage, qa, rules
+  std::string text;  // the item's text as decided on
 };
 
 struct wall_limits {
@@ -127,6 +131,9 @@ class post_wall {
   // Hands over the audit entries recorded so far and forgets them: the export streams
   // them out record by record instead of holding a whole event's decisions.
   std::deque<audit_entry> take_audit() { return std::exchange(audit_, {}); }
+  // Decisions on the rest of the event (questions, authors, the show) join the same
+  // trail, so the audit reads in the order things were decided.
+  void note(audit_entry entry);
   const wall_entry* find(const std::string& id) const;
   bool is_highlight(const std::string& id) const;
   std::size_t queue_depth() const;

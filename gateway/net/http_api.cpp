@@ -312,9 +312,11 @@ std::string questions_csv(const session::event_engine& engine) {
   return csv;
 }
 
+// One decision: posts, questions, authors, the overlay and the show alike; texts are
+// people's input, so append_csv_row defuses what a spreadsheet would run.
 void append_audit_row(std::string& csv, const session::audit_entry& entry) {
-  append_csv_row(csv, {iso_time(entry.at), entry.who, entry.action, entry.post_id, entry.author, entry.rule,
-                       entry.reason});
+  append_csv_row(csv, {iso_time(entry.at), entry.who, entry.action, entry.kind, entry.post_id, entry.author,
+                       entry.text, entry.rule, entry.reason});
 }
 
 // 405 names the methods the resource takes, in the Allow header and in the message.
@@ -519,7 +521,7 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
       }
       net::post(owner.exports(), [&owner, event, answer = std::move(answer)] {
         std::string why, body;
-        append_csv_row(body, {"at", "who", "action", "post", "author", "rule", "reason"});
+        append_csv_row(body, {"at", "who", "action", "kind", "item", "author", "text", "rule", "reason"});
         if (!owner.engines().export_audit(
                 event, [&body](const session::audit_entry& entry) { append_audit_row(body, entry); }, why)) {
           log_event("export_failed", {{"event", owner.event_id(event)}, {"why", why}});
