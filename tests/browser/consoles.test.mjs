@@ -249,8 +249,8 @@ test('CSV downloads carry the staff token; the token is refreshed before it expi
   const [audit] = await Promise.all([moderator.waitForEvent('download'), moderator.getByTestId('download-audit').click()]);
   assert.equal(audit.suggestedFilename(), `${defaultEvent}-audit.csv`);
   const auditCsv = await readFile(await audit.path(), 'utf8');
-  assert.match(auditCsv, /^at,who,action,post,author,rule,reason\r?\n/);
-  assert.match(auditCsv, /rejected,webhook:csv-1,csv_author/);
+  assert.match(auditCsv, /^at,who,action,kind,item,author,text,rule,reason\r?\n/);
+  assert.match(auditCsv, /rejected,post,webhook:csv-1,csv_author,For the audit #Road2NATO,/);
   // No CSP violation, no console error from fetching or saving.
   assert.deepEqual(stage.problems, []);
 });

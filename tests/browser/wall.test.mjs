@@ -230,8 +230,8 @@ test('blocking and trusting an author decides their later posts', { timeout: 600
   const audit = await (
     await fetch(`${server.url}/api/events/${defaultEvent}/audit.csv`, { headers: { Authorization: `Bearer ${server.token('moderator')}` } })
   ).text();
-  assert.match(audit, new RegExp(`auto_rejected,webhook:${spam2.id},spam_bot,blocked_author`));
-  assert.match(audit, new RegExp(`auto_approved,webhook:${fan2.id},policy_fan,trusted_author`));
+  assert.match(audit, new RegExp(`auto_rejected,post,webhook:${spam2.id},spam_bot,[^\n]*,blocked_author,`));
+  assert.match(audit, new RegExp(`auto_approved,post,webhook:${fan2.id},policy_fan,Campbell on AUKUS pillar two #Road2NATO,trusted_author,`));
   assert.deepEqual(stage.problems, []);
 });
 
