@@ -110,7 +110,7 @@ try {
   const figures = {
     decisions, journal_records: seeded.records, seed_ms: seeded.ms, load_ms: loadMs,
     export_ms: Math.round(exportMs), csv_bytes: Buffer.byteLength(csv.text), csv_rows: lines.length - 1,
-    moderator_rows: byModerators, first_approval_kept: lines.some((line) => line.includes(',approved,webhook:ph0,')),
+    moderator_rows: byModerators, first_approval_kept: lines.some((line) => line.includes(',approved,post,webhook:ph0,')),
     peak_rss_kib_before: before, peak_rss_kib_after: after, state_reads: stateMs.length,
     state_ms_median: Number(stateMs.sort((a, b) => a - b)[Math.floor(stateMs.length / 2)].toFixed(1)),
     state_ms_slowest: Number(slowest.toFixed(1)),
