@@ -68,9 +68,10 @@ struct server_config {
   std::size_t snapshot_answered_questions = 50;  // the recently answered ones viewers look back at
   std::size_t queue_snapshot_items = 100;        // per kind: more than a moderator decides in minutes
   // A filtered or searched queue.page looks at no more than this many items, then answers
-  // with what it found and a cursor to go on from: about 3 ms of a shard's time on a
-  // 2 GHz core (docs/benchmarks.md), so a search of a 20,000-post queue never stalls
-  // the viewers on the same shard; the console asks again until its page is full.
+  // with what it found and a cursor to go on from: about 7 ms of a shard's time even on
+  // the unoptimised build (docs/benchmarks.md, "Queue search"), so a search of a
+  // 20,000-post queue never stalls the viewers on the same shard; the console asks
+  // again until its page is full.
   std::size_t max_page_scan = 5000;
 
   // HTTP limits.
