@@ -86,9 +86,13 @@ test('the producer closes and reopens Q&A; the viewer ask box follows', { timeou
   await producer.getByTestId('qa-toggle').click(); // close; this viewer does not know yet
   await waitText(producer, 'last-command', 'close Q&A: acknowledged');
   await other.getByTestId('qa-closed').waitFor({ state: 'visible', timeout: 5000 });
-  assert.equal(held.length, 1);
+  // The `qa` change is the first held; a `stats` change published just after it (the
+  // viewer count of a moment before, once a second) may already be held behind it.
+  assert.ok(held.length >= 1);
+  assert.equal(JSON.parse(held[0]).kind, 'qa');
   // Another viewer joins, so a `stats` change follows the held `qa` one: it must
   // wait behind it, not open a gap.
+  const heldBefore = held.length;
   const counted = await textOf(producer, 'viewer-count');
   const late = await stage.viewer(server, { name: 'late-viewer' });
   await waitConnected(late);
@@ -97,7 +101,7 @@ test('the producer closes and reopens Q&A; the viewer ask box follows', { timeou
     counted,
     { timeout: 5000 },
   );
-  await waitFor(() => held.length >= 2, { what: 'a change held behind qa' });
+  await waitFor(() => held.length > heldBefore, { what: 'a change held behind qa' });
   assert.equal(await viewer.getByTestId('ask-text').isDisabled(), false);
   await viewer.getByTestId('ask-text').fill('Will Japan join the summit declaration?');
   await viewer.getByTestId('ask-submit').click();
