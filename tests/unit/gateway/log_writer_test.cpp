@@ -83,11 +83,11 @@ TEST_F(LogWriterTest, StalledOutputDropsAndCountsInsteadOfBlockingProducers) {
   std::uint64_t told = 0;
   std::vector<std::string> lines;
   std::istringstream in(seen);
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("dropped "))
-      told += std::stoull(line.substr(8));
+  for (std::string text; std::getline(in, text);) {
+    if (text.starts_with("dropped "))
+      told += std::stoull(text.substr(8));
     else
-      lines.push_back(line);
+      lines.push_back(text);
   }
   EXPECT_EQ(told, 4096u - accepted);
   ASSERT_EQ(lines.size(), accepted + 1);
