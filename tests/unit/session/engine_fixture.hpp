@@ -108,6 +108,9 @@ class engine_driver {
   engine_reply ingest(const social_post& post, const moderation_decision& decision, millis at = t0) {
     return keep(engine_->ingest(post, decision, at));
   }
+  engine_reply edit(const social_post& post, const moderation_decision& decision, millis at = t0) {
+    return keep(engine_->edit(post, decision, at));
+  }
   engine_reply retract(const std::string& id, millis at = t0) { return keep(engine_->retract(id, at)); }
   engine_reply tick(millis at, std::uint64_t viewers = 0) { return keep(engine_->tick(at, viewers)); }
 
