@@ -109,9 +109,7 @@ bool server::prepare(std::vector<session::event_definition> events, const source
   if (!ingest_->configure(definitions, config_.event_files, sources, error)) return false;
   for (std::size_t event = 0; event < event_ids_.size(); ++event) {
     ingest_->remember(event, engines_->known_posts(event));
-    for (bool trusted : {false, true})
-      for (auto& [source, handle] : engines_->authors(event, trusted))
-        ingest_->set_author(event, source, handle, trusted);
+    ingest_->set_authors(event, engines_->authors(event));
   }
 
   unsigned threads =

@@ -134,8 +134,11 @@ rules_result moderation_rules::parse(const boost::json::object& moderation) {
   if (auto error = read_int(moderation, "per_author_per_minute", 1, 10'000, rules.per_author_per_minute_))
     return *error;
   for (const auto& term : terms) rules.add_blocked_term(term);
-  for (const auto& author : blocked) rules.block_author("", author);
-  for (const auto& author : trusted) rules.trust_author("", author);
+  for (const auto& author : blocked) rules.rules_blocked_.insert(author_key("", author));
+  // An author on both lists of the rules is trusted: the trusted list is read last.
+  for (const auto& author : trusted) rules.rules_trusted_.insert(author_key("", author));
+  for (const auto& key : rules.rules_trusted_) rules.rules_blocked_.erase(key);
+  rules.merge_author_lists();
   rules.set_languages(std::move(languages));
   return rules;
 }
@@ -158,24 +161,21 @@ std::string moderation_rules::author_key(std::string_view source, std::string_vi
   return key;
 }
 
-void moderation_rules::block_author(std::string_view source, std::string_view handle) {
-  std::string key = author_key(source, handle);
-  trusted_authors_.erase(key);
-  blocked_authors_.insert(std::move(key));
+void moderation_rules::set_moderator_authors(const session::author_lists& authors) {
+  moderators_blocked_.clear();
+  moderators_trusted_.clear();
+  for (const auto& [source, handle] : authors.blocked) moderators_blocked_.insert(author_key(source, handle));
+  for (const auto& [source, handle] : authors.trusted) moderators_trusted_.insert(author_key(source, handle));
+  merge_author_lists();
 }
 
-void moderation_rules::unblock_author(std::string_view source, std::string_view handle) {
-  blocked_authors_.erase(author_key(source, handle));
-}
-
-void moderation_rules::trust_author(std::string_view source, std::string_view handle) {
-  std::string key = author_key(source, handle);
-  blocked_authors_.erase(key);
-  trusted_authors_.insert(std::move(key));
-}
-
-void moderation_rules::untrust_author(std::string_view source, std::string_view handle) {
-  trusted_authors_.erase(author_key(source, handle));
+void moderation_rules::merge_author_lists() {
+  blocked_authors_ = moderators_blocked_;
+  trusted_authors_ = moderators_trusted_;
+  for (const auto& key : rules_blocked_)
+    if (!moderators_trusted_.contains(key)) blocked_authors_.insert(key);
+  for (const auto& key : rules_trusted_)
+    if (!moderators_blocked_.contains(key)) trusted_authors_.insert(key);
 }
 
 void moderation_rules::add_blocked_term(std::string_view term) {

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "session/author_lists.hpp"
 #include "session/social_post.hpp"
 
 namespace companion::tracker {
@@ -62,11 +63,10 @@ class moderation_rules {
   session::moderation_decision evaluate(const session::social_post& post, session::millis now,
                                         bool likely_spam = false);
 
-  // Runtime changes (moderator commands). An empty source means every network.
-  void block_author(std::string_view source, std::string_view handle);
-  void unblock_author(std::string_view source, std::string_view handle);
-  void trust_author(std::string_view source, std::string_view handle);
-  void untrust_author(std::string_view source, std::string_view handle);
+  // The moderators' author lists, a read-only copy of the engine's taken whenever they
+  // change. They stand on top of the rules' own lists: a moderator's block or trust of
+  // an author wins over the opposite entry for the same author in the rules.
+  void set_moderator_authors(const session::author_lists& authors);
   void add_blocked_term(std::string_view term);
   void remove_blocked_term(std::string_view term);
   void set_max_links(std::optional<int> limit) { max_links_ = limit; }
@@ -79,14 +79,21 @@ class moderation_rules {
   bool is_trusted(std::string_view source, std::string_view handle) const;
 
  private:
+  // An empty source means every network.
   static std::string author_key(std::string_view source, std::string_view handle);
+  // The lists evaluate() reads: the rules' own, with the moderators' on top.
+  void merge_author_lists();
   // `any_network`: entries without a source count too.
   bool listed(const std::unordered_set<std::string>& set, const session::social_post& post,
               bool any_network = true) const;
   bool over_rate(const session::social_post& post, session::millis now);
 
-  std::vector<std::string> blocked_terms_;           // folded
-  std::unordered_set<std::string> blocked_authors_;  // author_key()
+  std::vector<std::string> blocked_terms_;         // folded
+  std::unordered_set<std::string> rules_blocked_;  // author_key(), from the rules
+  std::unordered_set<std::string> rules_trusted_;
+  std::unordered_set<std::string> moderators_blocked_;  // author_key(), from the engine's lists
+  std::unordered_set<std::string> moderators_trusted_;
+  std::unordered_set<std::string> blocked_authors_;  // merged, as evaluate() reads them
   std::unordered_set<std::string> trusted_authors_;
   std::optional<int> max_links_;
   std::vector<std::string> languages_;  // lower-case primary subtags; empty allows all

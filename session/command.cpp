@@ -1,337 +1,527 @@
 #include "command.hpp"
 
-#include "paging.hpp"
-
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 
 #include <algorithm>
 #include <array>
-#include <boost/json/array.hpp>
-#include <boost/json/string.hpp>
+#include <type_traits>
+
+#include "frame_fields.hpp"
+#include "paging.hpp"
 
 namespace companion::session {
 namespace {
 
 namespace od = simdjson::ondemand;
+using namespace frame_fields;
 
-// Field requirements per command type. Unknown types are bad_request.
-struct command_rule {
-  std::string_view type;
-  role required;
-  bool needs_text = false;
-  bool needs_question = false;
-  bool needs_post = false;
-  bool needs_highlight = false;
-  bool needs_segment = false;
-  bool needs_author = false;
-  bool needs_open = false;
-  bool needs_rules = false;
-  bool needs_segment_fields = false;  // kind, title and planned_minutes (a new segment)
-  bool needs_after = false;           // present, a segment id or null
+// Every field a session command may carry, as read from a frame or a journal record,
+// before the command's type picks what it needs. Type errors are found while reading;
+// presence is checked by the type's reader below.
+struct wire_fields {
+  std::optional<std::string> text, name, kind, item, status, after, title, held_by, lang;
+  std::string question, post, highlight, segment, source, handle, search;
+  std::vector<std::string> posts;
+  bool item_given = false;
+  bool after_given = false;
+  std::optional<std::string> id_as_item;  // the id as text, for on_screen.set of protocol v1
+  std::optional<bool> open;
+  std::optional<std::int64_t> limit, planned_minutes;
+  std::optional<boost::json::object> rules;
+  std::optional<boost::json::value> speakers;
 };
 
-constexpr std::array<command_rule, 40> command_rules{{
-    {"hello", role::viewer},
-    {"ping", role::viewer},
-    {"token.refresh", role::moderator},
-    {"question.ask", role::viewer, true},
-    {"question.vote", role::viewer, false, true},
-    {"question.unvote", role::viewer, false, true},
-    {"question.approve", role::moderator, false, true},
-    {"question.reject", role::moderator, false, true},
-    {"question.answered", role::moderator, false, true},
-    {"question.reopen", role::moderator, false, true},
-    {"question.unmerge", role::moderator, false, true},
-    {"question.edit", role::moderator, true, true},
-    {"question.restore", role::moderator, false, true},
-    {"post.approve", role::moderator, false, false, true},
-    {"post.reject", role::moderator, false, false, true},
-    {"post.feature", role::moderator, false, false, true},
-    {"post.restore", role::moderator, false, false, true},
-    {"highlight.remove", role::moderator, false, false, false, true},
-    {"author.block", role::moderator, false, false, false, false, false, true},
-    {"author.trust", role::moderator, false, false, false, false, false, true},
-    {"author.unblock", role::moderator, false, false, false, false, false, true},
-    {"author.untrust", role::moderator, false, false, false, false, false, true},
-    {"on_screen.set", role::moderator},
-    {"agenda.start", role::producer},
-    {"agenda.next", role::producer},
-    {"agenda.previous", role::producer},
-    {"agenda.pause", role::producer},
-    {"agenda.resume", role::producer},
-    {"agenda.end", role::producer},
-    {"agenda.goto", role::producer, false, false, false, false, true},
-    {"announce", role::producer, true},
-    {"stage.message", role::producer, true},
-    {"segment.add", role::producer, false, false, false, false, true, false, false, false, true},
-    {"segment.update", role::producer, false, false, false, false, true},
-    {"segment.remove", role::producer, false, false, false, false, true},
-    {"segment.move", role::producer, false, false, false, false, true, false, false, false, false, true},
-    {"qa.set", role::producer, false, false, false, false, false, false, true},
-    {"moderation.set", role::moderator, false, false, false, false, false, false, false, true},
-    {"questions.page", role::viewer},
-    {"queue.page", role::moderator},
+std::string missing(std::string_view field) {
+  return "field \"" + std::string(field) + "\" is missing";
+}
+
+// ---- Each type's reader (fields to struct; a non-empty result says why not) and writer ----
+
+template <class T>
+concept no_fields = std::is_empty_v<T>;
+
+template <no_fields T>
+std::string read(const wire_fields&, T&) {
+  return {};
+}
+template <no_fields T>
+void write(const T&, boost::json::object&) {}
+
+// The commands that name one question and nothing else.
+template <class T>
+concept on_one_question = std::is_same_v<T, question_vote> || std::is_same_v<T, question_unvote> ||
+    std::is_same_v<T, question_approve> || std::is_same_v<T, question_reject> ||
+    std::is_same_v<T, question_answered> || std::is_same_v<T, question_reopen> ||
+    std::is_same_v<T, question_unmerge> || std::is_same_v<T, question_restore>;
+
+template <on_one_question T>
+std::string read(const wire_fields& f, T& out) {
+  if (f.question.empty()) return missing("question");
+  out.question = f.question;
+  return {};
+}
+template <on_one_question T>
+void write(const T& in, boost::json::object& json) {
+  json["question"] = in.question;
+}
+
+// Commands that name one author.
+template <class T>
+concept on_one_author = std::is_same_v<T, author_block> || std::is_same_v<T, author_trust> ||
+    std::is_same_v<T, author_unblock> || std::is_same_v<T, author_untrust>;
+
+template <on_one_author T>
+std::string read(const wire_fields& f, T& out) {
+  if (f.source.empty()) return missing("source");
+  if (f.handle.empty()) return missing("handle");
+  out.source = f.source;
+  out.handle = f.handle;
+  return {};
+}
+template <on_one_author T>
+void write(const T& in, boost::json::object& json) {
+  json["source"] = in.source;
+  json["handle"] = in.handle;
+}
+
+// Commands on one post (or, for a decision, a selection of posts).
+template <class T>
+concept on_posts = std::is_same_v<T, post_approve> || std::is_same_v<T, post_reject>;
+template <class T>
+concept on_one_post = std::is_same_v<T, post_feature> || std::is_same_v<T, post_restore>;
+
+template <on_posts T>
+std::string read(const wire_fields& f, T& out) {
+  if (!f.posts.empty() && !f.post.empty())
+    return "name the post in \"post\" or a selection in \"posts\", not both";
+  if (f.post.empty() && f.posts.empty()) return missing("post");
+  out.post = f.post;
+  out.posts = f.posts;
+  return {};
+}
+template <on_posts T>
+void write(const T& in, boost::json::object& json) {
+  if (!in.post.empty()) json["post"] = in.post;
+  if (!in.posts.empty()) {
+    boost::json::array posts;
+    for (const auto& id : in.posts) posts.emplace_back(id);
+    json["posts"] = std::move(posts);
+  }
+}
+
+template <on_one_post T>
+std::string read(const wire_fields& f, T& out) {
+  if (f.post.empty()) return missing("post");
+  out.post = f.post;
+  return {};
+}
+template <on_one_post T>
+void write(const T& in, boost::json::object& json) {
+  json["post"] = in.post;
+}
+
+template <class T>
+concept with_text = std::is_same_v<T, announce> || std::is_same_v<T, stage_message>;
+
+template <with_text T>
+std::string read(const wire_fields& f, T& out) {
+  if (!f.text) return missing("text");
+  out.text = *f.text;
+  return {};
+}
+template <with_text T>
+void write(const T& in, boost::json::object& json) {
+  json["text"] = in.text;
+}
+
+template <class T>
+concept on_one_segment = std::is_same_v<T, agenda_goto> || std::is_same_v<T, segment_remove>;
+
+template <on_one_segment T>
+std::string read(const wire_fields& f, T& out) {
+  if (f.segment.empty()) return missing("segment");
+  out.segment = f.segment;
+  return {};
+}
+template <on_one_segment T>
+void write(const T& in, boost::json::object& json) {
+  json["segment"] = in.segment;
+}
+
+std::string read(const wire_fields& f, highlight_remove& out) {
+  if (f.highlight.empty()) return missing("highlight");
+  out.highlight = f.highlight;
+  return {};
+}
+void write(const highlight_remove& in, boost::json::object& json) {
+  json["highlight"] = in.highlight;
+}
+
+std::string read(const wire_fields& f, question_ask& out) {
+  if (!f.text) return missing("text");
+  out.text = *f.text;
+  out.name = f.name;
+  return {};
+}
+void write(const question_ask& in, boost::json::object& json) {
+  json["text"] = in.text;
+  if (in.name) json["name"] = *in.name;
+}
+
+std::string read(const wire_fields& f, question_edit& out) {
+  if (!f.text) return missing("text");
+  if (f.question.empty()) return missing("question");
+  out.question = f.question;
+  out.text = *f.text;
+  return {};
+}
+void write(const question_edit& in, boost::json::object& json) {
+  json["question"] = in.question;
+  json["text"] = in.text;
+}
+
+// qa.set says `open` on the wire; the journal keeps it as "kind": "open" or "closed".
+std::string read(const wire_fields& f, qa_set& out) {
+  if (!f.open) return missing("open");
+  out.open = *f.open;
+  return {};
+}
+void write(const qa_set& in, boost::json::object& json) {
+  json["kind"] = in.open ? "open" : "closed";
+}
+
+// on_screen.set names its item in `item` or, as in protocol v1, in `id`.
+std::string read(const wire_fields& f, on_screen_set& out) {
+  out.kind = f.kind;
+  out.item = f.item_given ? f.item : f.id_as_item;
+  if (out.kind.has_value() != out.item.has_value())
+    return "on_screen.set needs kind and id both set, or both null to clear";
+  return {};
+}
+void write(const on_screen_set& in, boost::json::object& json) {
+  if (in.kind) json["kind"] = *in.kind;
+  if (in.item) json["item"] = *in.item;
+}
+
+std::string read(const wire_fields& f, moderation_set& out) {
+  if (!f.rules) return missing("rules");
+  out.rules = *f.rules;
+  return {};
+}
+void write(const moderation_set& in, boost::json::object& json) {
+  json["rules"] = in.rules;
+}
+
+std::string read(const wire_fields& f, segment_add& out) {
+  if (f.segment.empty()) return missing("segment");
+  if (!f.kind) return missing("kind");
+  if (!f.title) return missing("title");
+  if (!f.planned_minutes) return missing("planned_minutes");
+  out.segment = f.segment;
+  out.kind = *f.kind;
+  out.title = *f.title;
+  out.planned_minutes = *f.planned_minutes;
+  out.speakers = f.speakers;
+  if (f.after_given) out.after = f.after;
+  return {};
+}
+void write(const segment_add& in, boost::json::object& json) {
+  json["segment"] = in.segment;
+  json["kind"] = in.kind;
+  json["title"] = in.title;
+  json["planned_minutes"] = in.planned_minutes;
+  if (in.speakers) json["speakers"] = *in.speakers;
+  if (in.after) json["after"] = *in.after ? boost::json::value(**in.after) : boost::json::value(nullptr);
+}
+
+std::string read(const wire_fields& f, segment_update& out) {
+  if (f.segment.empty()) return missing("segment");
+  out.segment = f.segment;
+  out.kind = f.kind;
+  out.title = f.title;
+  out.planned_minutes = f.planned_minutes;
+  out.speakers = f.speakers;
+  return {};
+}
+void write(const segment_update& in, boost::json::object& json) {
+  json["segment"] = in.segment;
+  if (in.kind) json["kind"] = *in.kind;
+  if (in.title) json["title"] = *in.title;
+  if (in.planned_minutes) json["planned_minutes"] = *in.planned_minutes;
+  if (in.speakers) json["speakers"] = *in.speakers;
+}
+
+std::string read(const wire_fields& f, segment_move& out) {
+  if (f.segment.empty()) return missing("segment");
+  if (!f.after_given) return missing("after");
+  out.segment = f.segment;
+  out.after = f.after;
+  return {};
+}
+void write(const segment_move& in, boost::json::object& json) {
+  json["segment"] = in.segment;
+  json["after"] = in.after ? boost::json::value(*in.after) : boost::json::value(nullptr);
+}
+
+// A page size within the protocol's bounds, and a cursor from an earlier page.
+std::string read_page_window(const wire_fields& f, std::optional<std::string>& after, std::size_t& limit) {
+  if (!f.limit) {
+    limit = default_page_items;
+  } else if (*f.limit < 1 || *f.limit > static_cast<std::int64_t>(max_page_items)) {
+    return "field \"limit\" must be between 1 and " + std::to_string(max_page_items);
+  } else {
+    limit = static_cast<std::size_t>(*f.limit);
+  }
+  if (f.after && !parse_cursor(*f.after)) return "field \"after\" is not a cursor from an earlier page";
+  after = f.after;
+  return {};
+}
+
+std::string read(const wire_fields& f, questions_page& out) {
+  if (f.status != "open" && f.status != "answered")
+    return "field \"status\" must be \"open\" or \"answered\"";
+  out.answered = f.status == "answered";
+  return read_page_window(f, out.after, out.limit);
+}
+std::string read(const wire_fields& f, queue_page& out) {
+  if (f.kind != "post" && f.kind != "question") return "field \"kind\" must be \"post\" or \"question\"";
+  out.posts = f.kind == "post";
+  if (std::string why = read_page_window(f, out.after, out.limit); !why.empty()) return why;
+  if (!f.source.empty()) out.filter.source = f.source;
+  out.filter.held_by = f.held_by;
+  out.filter.lang = f.lang;
+  out.filter.search = f.search;
+  return check_queue_filter(out.filter, out.posts);
+}
+// Pages are never journaled; written for completeness of the round trip.
+void write(const questions_page& in, boost::json::object& json) {
+  json["status"] = in.answered ? "answered" : "open";
+  if (in.after) json["after"] = *in.after;
+  json["limit"] = in.limit;
+}
+void write(const queue_page& in, boost::json::object& json) {
+  if (in.filter.source) json["source"] = *in.filter.source;
+  json["kind"] = in.posts ? "post" : "question";
+  if (in.after) json["after"] = *in.after;
+  json["limit"] = in.limit;
+  if (in.filter.held_by) json["held_by"] = *in.filter.held_by;
+  if (in.filter.lang) json["lang"] = *in.filter.lang;
+  if (!in.filter.search.empty()) json["search"] = in.filter.search;
+}
+
+// ---- The table ----
+
+struct command_row {
+  command_info info;
+  std::size_t index;  // the variant alternative the row describes
+  std::string (*decode)(const wire_fields&, command_body&);
+  void (*encode)(const command_body&, boost::json::object&);
+};
+
+template <class T>
+std::string decode_as(const wire_fields& f, command_body& out) {
+  // A selection means nothing to any other command: refused rather than dropped.
+  if constexpr (!on_posts<T> && !std::is_same_v<T, on_screen_set>)
+    if (!f.posts.empty()) return "only post.approve and post.reject take \"posts\"";
+  T value;
+  if (std::string why = read(f, value); !why.empty()) return why;
+  if constexpr (std::is_same_v<T, on_screen_set>)
+    if (!f.posts.empty()) return "only post.approve and post.reject take \"posts\"";
+  out = std::move(value);
+  return {};
+}
+
+template <class T>
+void encode_as(const command_body& in, boost::json::object& json) {
+  write(std::get<T>(in), json);
+}
+
+template <class T, std::size_t I = 0>
+constexpr std::size_t index_of() {
+  if constexpr (std::is_same_v<std::variant_alternative_t<I, command_body>, T>)
+    return I;
+  else
+    return index_of<T, I + 1>();
+}
+
+template <class T>
+constexpr command_row row(std::string_view name, role required, rate_class rate = rate_class::general,
+                          bool journaled = true) {
+  return {{name, required, rate, journaled}, index_of<T>(), &decode_as<T>, &encode_as<T>};
+}
+
+constexpr auto viewer = role::viewer;
+constexpr auto moderator = role::moderator;
+constexpr auto producer = role::producer;
+
+// Each command type once, in the order of command_body.
+constexpr std::array<command_row, std::variant_size_v<command_body>> table{{
+    row<agenda_start>("agenda.start", producer),
+    row<agenda_next>("agenda.next", producer),
+    row<agenda_previous>("agenda.previous", producer),
+    row<agenda_pause>("agenda.pause", producer),
+    row<agenda_resume>("agenda.resume", producer),
+    row<agenda_end>("agenda.end", producer),
+    row<agenda_goto>("agenda.goto", producer),
+    row<announce>("announce", producer),
+    row<stage_message>("stage.message", producer),
+    row<segment_add>("segment.add", producer),
+    row<segment_update>("segment.update", producer),
+    row<segment_remove>("segment.remove", producer),
+    row<segment_move>("segment.move", producer),
+    row<qa_set>("qa.set", producer),
+    row<question_ask>("question.ask", viewer, rate_class::question),
+    row<question_vote>("question.vote", viewer, rate_class::vote),
+    row<question_unvote>("question.unvote", viewer, rate_class::vote),
+    row<question_approve>("question.approve", moderator),
+    row<question_reject>("question.reject", moderator),
+    row<question_answered>("question.answered", moderator),
+    row<question_reopen>("question.reopen", moderator),
+    row<question_unmerge>("question.unmerge", moderator),
+    row<question_restore>("question.restore", moderator),
+    row<question_edit>("question.edit", moderator),
+    row<post_approve>("post.approve", moderator),
+    row<post_reject>("post.reject", moderator),
+    row<post_feature>("post.feature", moderator),
+    row<post_restore>("post.restore", moderator),
+    row<highlight_remove>("highlight.remove", moderator),
+    row<author_block>("author.block", moderator),
+    row<author_trust>("author.trust", moderator),
+    row<author_unblock>("author.unblock", moderator),
+    row<author_untrust>("author.untrust", moderator),
+    row<on_screen_set>("on_screen.set", moderator),
+    row<moderation_set>("moderation.set", moderator),
+    row<questions_page>("questions.page", viewer, rate_class::general, false),
+    row<queue_page>("queue.page", moderator, rate_class::general, false),
 }};
 
-const command_rule* find_rule(std::string_view type) {
-  for (const auto& rule : command_rules)
-    if (rule.type == type) return &rule;
+constexpr bool rows_in_variant_order() {
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i].index != i) return false;
+  return true;
+}
+static_assert(rows_in_variant_order(), "the command table lists the types in the order of command_body");
+
+const command_row* find_row(std::string_view name) {
+  for (const auto& entry : table)
+    if (entry.info.name == name) return &entry;
   return nullptr;
 }
 
-// Extension fields may nest, but not without bound: the walk below recurses.
-constexpr int max_nesting = 64;
-
-// Reads a value the command does not use, so that malformed JSON inside it is
-// still refused (On-Demand would otherwise skip it unchecked). Returns why the
-// value is refused, or an empty view.
-std::string_view check_unused(od::value& value, int depth) {
-  constexpr std::string_view malformed = "malformed JSON";
-  if (depth > max_nesting) return "JSON nested too deeply";
-  od::json_type type;
-  if (value.type().get(type)) return malformed;
-  switch (type) {
-    case od::json_type::object: {
-      od::object object;
-      if (value.get_object().get(object)) return malformed;
-      for (auto field : object) {
-        std::string_view key;
-        od::value inner;
-        if (field.unescaped_key().get(key) || field.value().get(inner)) return malformed;
-        if (auto why = check_unused(inner, depth + 1); !why.empty()) return why;
-      }
-      return {};
-    }
-    case od::json_type::array: {
-      od::array array;
-      if (value.get_array().get(array)) return malformed;
-      for (auto element : array) {
-        od::value inner;
-        if (element.get(inner)) return malformed;
-        if (auto why = check_unused(inner, depth + 1); !why.empty()) return why;
-      }
-      return {};
-    }
-    case od::json_type::string: {
-      std::string_view text;
-      return value.get_string().get(text) ? malformed : std::string_view();
-    }
-    case od::json_type::number: {
-      od::number number;
-      return value.get_number().get(number) ? malformed : std::string_view();
-    }
-    case od::json_type::boolean: {
-      bool flag = false;
-      return value.get_bool().get(flag) ? malformed : std::string_view();
-    }
-    case od::json_type::null: {
-      bool is_null = false;
-      return value.is_null().get(is_null) || !is_null ? malformed : std::string_view();
-    }
-  }
-  return malformed;
-}
-
-// Reads a string (or, when `nullable`, null) field; records the first type error.
-bool read_string(od::value& value, std::string_view key, std::optional<std::string>& out, bool nullable,
-                 std::string& error) {
-  if (nullable) {
-    bool is_null = false;
-    if (!value.is_null().get(is_null) && is_null) {
-      out.reset();
-      return true;
-    }
-  }
-  std::string_view text;
-  if (value.get_string().get(text)) {
-    if (error.empty()) error = "field \"" + std::string(key) + "\" must be a string";
-    return false;
-  }
-  out.emplace(text);
-  return true;
-}
-
-bool read_string(od::value& value, std::string_view key, std::string& out, std::string& error) {
-  std::optional<std::string> text;
-  if (!read_string(value, key, text, false, error)) return false;
-  out = std::move(*text);
-  return true;
-}
-
-// Reads the command id: a string or an integer, kept as JSON text for echoing.
-bool read_id(od::value& value, boost::json::value& id, std::optional<std::string>& as_item,
-             std::string& error) {
-  od::json_type type;
-  if (value.type().get(type)) {
-    error = "malformed JSON";
-    return false;
-  }
-  switch (type) {
-    case od::json_type::string: {
-      std::string_view text;
-      if (value.get_string().get(text)) break;
-      id = boost::json::string(text);
-      as_item.emplace(text);
-      return true;
-    }
-    case od::json_type::number: {
-      std::int64_t number = 0;
-      if (value.get_int64().get(number)) break;
-      id = number;
-      as_item = std::to_string(number);
-      return true;
-    }
-    case od::json_type::null: {
-      // type() looks at the first byte only: "nope" must not pass for null.
-      bool is_null = false;
-      if (value.is_null().get(is_null) || !is_null) {
-        if (error.empty()) error = "malformed JSON";
-        return false;
-      }
-      as_item.reset();
-      return true;
-    }
-    default:
-      break;
-  }
-  if (error.empty()) error = "field \"id\" must be a string or an integer";
-  return false;
-}
-
-// Reads a bulk selection: an array of 1..max_bulk_posts distinct, non-empty ids.
-// The whole array is read even after a fault, so the rest of the frame stays parseable.
-bool read_posts(od::value& value, std::vector<std::string>& out, std::string& error) {
-  od::array array;
-  if (value.get_array().get(array)) {
-    if (error.empty()) error = "field \"posts\" must be an array of post ids";
-    return false;
-  }
-  std::string fault;
-  for (auto element : array) {
-    od::value inner;
-    std::string_view id;
-    if (element.get(inner)) {
-      fault = "malformed JSON";
-      break;
-    }
-    od::json_type type;
-    if (inner.type().get(type)) {
-      fault = "malformed JSON";
-      break;
-    }
-    if (type != od::json_type::string) {
-      if (auto why = check_unused(inner, 2); !why.empty()) fault = why;
-      if (fault.empty()) fault = "field \"posts\" must hold strings";
-      continue;
-    }
-    if (inner.get_string().get(id)) {
-      fault = "malformed JSON";
-      break;
-    }
-    if (id.empty() && fault.empty()) fault = "field \"posts\" must hold non-empty strings";
-    if (!fault.empty()) continue;
-    if (out.size() == max_bulk_posts)
-      fault = "field \"posts\" holds at most " + std::to_string(max_bulk_posts) + " ids";
-    else if (std::find(out.begin(), out.end(), id) != out.end())
-      fault = "field \"posts\" names \"" + std::string(id) + "\" twice";
-    else
-      out.emplace_back(id);
-  }
-  if (fault.empty() && out.empty()) fault = "field \"posts\" must not be empty";
-  if (!fault.empty() && error.empty()) error = std::move(fault);
-  return error.empty();
-}
-
-bool read_resume(od::value& value, std::optional<resume_point>& out, std::string& error) {
-  od::object object;
-  if (value.get_object().get(object)) {
-    if (error.empty()) error = "field \"resume\" must be an object with epoch and seq";
-    return false;
-  }
-  resume_point point;
-  bool have_epoch = false, have_seq = false;
-  for (auto field : object) {
-    std::string_view key;
-    od::value inner;
-    if (field.unescaped_key().get(key) || field.value().get(inner)) {
-      if (error.empty()) error = "malformed JSON";
+// Reads one field of a frame into `f`. False when the frame must be refused at once
+// as malformed (`why` says so); a type error only goes to `error`.
+bool read_field(std::string_view key, od::value& value, wire_fields& f, std::string& error,
+                std::string& why) {
+  if (key == "text") {
+    read_string(value, key, f.text, false, error);
+  } else if (key == "name") {
+    read_string(value, key, f.name, true, error);
+  } else if (key == "question") {
+    read_string(value, key, f.question, error);
+  } else if (key == "post") {
+    read_string(value, key, f.post, error);
+  } else if (key == "posts") {
+    read_posts(value, f.posts, error);
+  } else if (key == "highlight") {
+    read_string(value, key, f.highlight, error);
+  } else if (key == "segment") {
+    read_string(value, key, f.segment, error);
+  } else if (key == "source") {
+    read_string(value, key, f.source, error);
+  } else if (key == "handle") {
+    read_string(value, key, f.handle, error);
+  } else if (key == "kind") {
+    read_string(value, key, f.kind, true, error);
+  } else if (key == "item") {
+    f.item_given = true;
+    read_string(value, key, f.item, true, error);
+  } else if (key == "rules") {
+    // Parsed here too, since On-Demand skips an object's inside unchecked.
+    od::object rules;
+    std::string_view raw;
+    boost::system::error_code ec;
+    if (value.get_object().get(rules) || rules.raw_json().get(raw)) {
+      if (error.empty()) error = "field \"rules\" must be an object";
+    } else if (auto parsed = boost::json::parse(raw, ec); ec) {
+      why = "malformed JSON";
       return false;
+    } else {
+      f.rules = std::move(parsed.as_object());
     }
-    if (key == "epoch") {
-      std::string_view epoch;
-      if (inner.get_string().get(epoch)) {
-        have_epoch = false;
-        break;
-      }
-      point.epoch = epoch;
-      have_epoch = true;
-    } else if (key == "seq") {
-      if (inner.get_uint64().get(point.seq)) {
-        have_seq = false;
-        break;
-      }
-      have_seq = true;
-    } else if (auto why = check_unused(inner, 2); !why.empty()) {
-      if (error.empty()) error = why;
+  } else if (key == "status") {
+    read_string(value, key, f.status, false, error);
+  } else if (key == "held_by") {
+    read_string(value, key, f.held_by, false, error);
+  } else if (key == "lang") {
+    read_string(value, key, f.lang, false, error);
+  } else if (key == "search") {
+    read_string(value, key, f.search, error);
+  } else if (key == "after") {
+    // A page's cursor, or where a segment goes (segment.add, segment.move); null for both.
+    f.after_given = true;
+    read_string(value, key, f.after, true, error);
+  } else if (key == "limit") {
+    std::int64_t number = 0;
+    if (value.get_int64().get(number)) {
+      if (error.empty()) error = "field \"limit\" must be an integer";
+    } else {
+      f.limit = number;
+    }
+  } else if (key == "title") {
+    read_string(value, key, f.title, false, error);
+  } else if (key == "planned_minutes") {
+    std::int64_t minutes = 0;
+    if (value.get_int64().get(minutes)) {
+      if (error.empty()) error = "field \"planned_minutes\" must be a whole number";
+    } else {
+      f.planned_minutes = minutes;
+    }
+  } else if (key == "speakers") {
+    // Checked with the event file's rules by the engine.
+    od::array speakers;
+    std::string_view raw;
+    boost::system::error_code ec;
+    if (value.get_array().get(speakers) || speakers.raw_json().get(raw)) {
+      if (error.empty()) error = "field \"speakers\" must be an array";
+    } else if (auto parsed = boost::json::parse(raw, ec); ec) {
+      why = "malformed JSON";
       return false;
+    } else {
+      f.speakers = std::move(parsed);
     }
-  }
-  if (!have_epoch || !have_seq) {
-    if (error.empty()) error = "field \"resume\" must be an object with epoch (string) and seq (integer)";
-    return false;
-  }
-  out = std::move(point);
-  return true;
-}
-
-// Checks that the fields a type needs are present.
-std::string missing_field(const command_rule& rule, const command& cmd) {
-  if (rule.needs_text && !cmd.text) return "text";
-  if (rule.needs_question && cmd.question.empty()) return "question";
-  if (rule.needs_post && cmd.post.empty() && cmd.posts.empty()) return "post";
-  if (rule.needs_highlight && cmd.highlight.empty()) return "highlight";
-  if (rule.needs_segment && cmd.segment.empty()) return "segment";
-  if (rule.needs_author && cmd.source.empty()) return "source";
-  if (rule.needs_author && cmd.handle.empty()) return "handle";
-  if (rule.needs_rules && cmd.rules_json.empty()) return "rules";
-  if (rule.needs_open && !cmd.kind) return "open";
-  if (rule.needs_segment_fields && !cmd.kind) return "kind";
-  if (rule.needs_segment_fields && !cmd.title) return "title";
-  if (rule.needs_segment_fields && !cmd.planned_minutes) return "planned_minutes";
-  if (rule.needs_after && !cmd.after_given) return "after";
-  return {};
-}
-
-// questions.page and queue.page: which list, and a page size within the protocol's bounds.
-std::string check_page(command& cmd, std::optional<std::int64_t> limit) {
-  if (cmd.type == "questions.page" && cmd.status != "open" && cmd.status != "answered")
-    return "field \"status\" must be \"open\" or \"answered\"";
-  if (cmd.type == "queue.page" && cmd.kind != "post" && cmd.kind != "question")
-    return "field \"kind\" must be \"post\" or \"question\"";
-  if (!limit) {
-    cmd.limit = default_page_items;
-  } else if (*limit < 1 || *limit > static_cast<std::int64_t>(max_page_items)) {
-    return "field \"limit\" must be between 1 and " + std::to_string(max_page_items);
+  } else if (key == "open") {
+    bool flag = false;
+    if (value.get_bool().get(flag)) {
+      if (error.empty()) error = "field \"open\" must be a boolean";
+    } else {
+      f.open = flag;
+    }
   } else {
-    cmd.limit = static_cast<std::size_t>(*limit);
+    return false;  // not a session field
   }
-  if (cmd.after && !parse_cursor(*cmd.after)) return "field \"after\" is not a cursor from an earlier page";
-  if (cmd.type == "queue.page") {
-    if (!cmd.source.empty()) cmd.filter.source = cmd.source;
-    return check_queue_filter(cmd.filter, cmd.kind == "post");
-  }
-  return {};
+  return true;
 }
 
 }  // namespace
 
-std::optional<role> required_role(std::string_view type) {
-  if (const auto* rule = find_rule(type)) return rule->required;
-  return std::nullopt;
+const command_info& info(const command_body& body) {
+  return table[body.index()].info;
 }
 
-bool command_decoder::decode(std::string_view frame, command& out, decode_failure& failure) {
+const command_info* find_command(std::string_view name) {
+  const command_row* found = find_row(name);
+  return found ? &found->info : nullptr;
+}
+
+outcome authorize(const command_info& command, role who) {
+  if (role_allows(who, command.required)) return outcome::success();
+  return outcome::failure(error_code::forbidden, std::string(to_string(command.required)) + " role required");
+}
+
+command_decoder::result command_decoder::decode(std::string_view frame, command& out, decode_failure& failure,
+                                                foreign_fields* foreign, std::string* foreign_type) {
   out = command{};
   failure = decode_failure{};
   // A reused buffer with simdjson's padding avoids an allocation per frame.
@@ -344,119 +534,32 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   if (parser_.iterate(buffer_.data(), frame.size(), buffer_.size()).get(doc) ||
       doc.get_object().get(object)) {
     failure.message = "a command must be one JSON object";
-    return false;
+    return result::refused;
   }
 
+  wire_fields fields;
   std::string error;
-  bool item_given = false;
-  std::optional<std::string> id_as_item;
   std::optional<std::string> type;
-  std::optional<bool> open;
-  std::optional<std::int64_t> limit;
   auto refuse = [&](std::string_view why) {
     failure.id = out.id;
     failure.message = why;
-    return false;
+    return result::refused;
   };
   for (auto field : object) {
     std::string_view key;
     od::value value;
     if (field.unescaped_key().get(key) || field.value().get(value)) return refuse("malformed JSON");
+    std::string malformed;
     if (key == "type") {
       read_string(value, key, type, false, error);
     } else if (key == "id") {
-      read_id(value, out.id, id_as_item, error);
-    } else if (key == "event") {
-      read_string(value, key, out.event, error);
-    } else if (key == "token") {
-      read_string(value, key, out.token, error);
-    } else if (key == "viewer") {
-      read_string(value, key, out.viewer, error);
-    } else if (key == "resume") {
-      bool is_null = false;
-      if (value.is_null().get(is_null) || !is_null) read_resume(value, out.resume, error);
-    } else if (key == "text") {
-      read_string(value, key, out.text, false, error);
-    } else if (key == "name") {
-      read_string(value, key, out.name, true, error);
-    } else if (key == "question") {
-      read_string(value, key, out.question, error);
-    } else if (key == "post") {
-      read_string(value, key, out.post, error);
-    } else if (key == "posts") {
-      read_posts(value, out.posts, error);
-    } else if (key == "highlight") {
-      read_string(value, key, out.highlight, error);
-    } else if (key == "segment") {
-      read_string(value, key, out.segment, error);
-    } else if (key == "source") {
-      read_string(value, key, out.source, error);
-    } else if (key == "handle") {
-      read_string(value, key, out.handle, error);
-    } else if (key == "kind") {
-      read_string(value, key, out.kind, true, error);
-    } else if (key == "item") {
-      item_given = true;
-      read_string(value, key, out.item, true, error);
-    } else if (key == "rules") {
-      // Kept as JSON text; parsed here too, since On-Demand skips an object's inside unchecked.
-      od::object rules;
-      std::string_view raw;
-      boost::system::error_code ec;
-      if (value.get_object().get(rules) || rules.raw_json().get(raw)) {
-        if (error.empty()) error = "field \"rules\" must be an object";
-      } else if (boost::json::parse(raw, ec); ec) {
-        return refuse("malformed JSON");
-      } else {
-        out.rules_json = raw;
-      }
-    } else if (key == "status") {
-      read_string(value, key, out.status, false, error);
-    } else if (key == "held_by") {
-      read_string(value, key, out.filter.held_by, false, error);
-    } else if (key == "lang") {
-      read_string(value, key, out.filter.lang, false, error);
-    } else if (key == "search") {
-      read_string(value, key, out.filter.search, error);
-    } else if (key == "after") {
-      // A page's cursor, or where a segment goes (segment.add, segment.move); null for both.
-      out.after_given = true;
-      read_string(value, key, out.after, true, error);
-    } else if (key == "limit") {
-      std::int64_t number = 0;
-      if (value.get_int64().get(number)) {
-        if (error.empty()) error = "field \"limit\" must be an integer";
-      } else {
-        limit = number;
-      }
-    } else if (key == "title") {
-      read_string(value, key, out.title, false, error);
-    } else if (key == "planned_minutes") {
-      std::int64_t minutes = 0;
-      if (value.get_int64().get(minutes)) {
-        if (error.empty()) error = "field \"planned_minutes\" must be a whole number";
-      } else {
-        out.planned_minutes = minutes;
-      }
-    } else if (key == "speakers") {
-      // Kept as JSON text and checked with the event file's rules by the engine.
-      od::array speakers;
-      std::string_view raw;
-      boost::system::error_code ec;
-      if (value.get_array().get(speakers) || speakers.raw_json().get(raw)) {
-        if (error.empty()) error = "field \"speakers\" must be an array";
-      } else if (boost::json::parse(raw, ec); ec) {
-        return refuse("malformed JSON");
-      } else {
-        out.speakers_json = std::string(raw);
-      }
-    } else if (key == "open") {
-      bool flag = false;
-      if (value.get_bool().get(flag)) {
-        if (error.empty()) error = "field \"open\" must be a boolean";
-      } else {
-        open = flag;
-      }
+      read_id(value, out.id, fields.id_as_item, error);
+    } else if (read_field(key, value, fields, error, malformed)) {
+      continue;
+    } else if (!malformed.empty()) {
+      return refuse(malformed);
+    } else if (foreign && foreign->read(key, value, error)) {
+      continue;
     } else if (auto why = check_unused(value, 1); !why.empty()) {
       // Unknown fields are ignored so clients may send extensions, but they must be JSON.
       return refuse(why);
@@ -468,134 +571,80 @@ bool command_decoder::decode(std::string_view frame, command& out, decode_failur
   failure.id = out.id;
   if (!error.empty()) {
     failure.message = std::move(error);
-    return false;
+    return result::refused;
   }
   if (!type) {
     failure.message = "field \"type\" is missing";
-    return false;
+    return result::refused;
   }
-  out.type = std::move(*type);
-  const command_rule* rule = find_rule(out.type);
-  if (!rule) {
-    failure.message = "unknown type \"" + out.type + "\"";
-    return false;
-  }
-  // qa.set carries its state in `open`; the journal keeps it in `kind`.
-  if (out.type == "qa.set") {
-    out.kind.reset();
-    if (open) out.kind = *open ? "open" : "closed";
-  }
-  // on_screen.set names its item in `id` (protocol v1) or, preferably, in `item`.
-  if (out.type == "on_screen.set" && !item_given) out.item = id_as_item;
-  if (out.type == "on_screen.set" && out.kind.has_value() != out.item.has_value()) {
-    failure.message = "on_screen.set needs kind and id both set, or both null to clear";
-    return false;
-  }
-  if (!out.posts.empty() && (out.type != "post.approve" && out.type != "post.reject")) {
-    failure.message = "only post.approve and post.reject take \"posts\"";
-    return false;
-  }
-  if (!out.posts.empty() && !out.post.empty()) {
-    failure.message = "name the post in \"post\" or a selection in \"posts\", not both";
-    return false;
-  }
-  if (std::string missing = missing_field(*rule, out); !missing.empty()) {
-    failure.message = "field \"" + missing + "\" is missing";
-    return false;
-  }
-  // A page filter means nothing to any other command, and the journal does not keep it.
-  if (out.type != "questions.page") out.status.reset();
-  if (out.type != "queue.page") out.filter = {};
-  if (out.type == "questions.page" || out.type == "queue.page") {
-    if (std::string why = check_page(out, limit); !why.empty()) {
-      failure.message = std::move(why);
-      return false;
+  const command_row* found = find_row(*type);
+  if (!found) {
+    if (foreign && foreign->knows_type(*type)) {
+      if (foreign_type) *foreign_type = std::move(*type);
+      return result::foreign;
     }
+    failure.message = "unknown type \"" + *type + "\"";
+    return result::refused;
   }
-  return true;
+  if (std::string why = found->decode(fields, out.body); !why.empty()) {
+    failure.message = std::move(why);
+    return result::refused;
+  }
+  return result::command;
 }
 
-boost::json::object command_to_json(const command& cmd) {
+boost::json::object command_to_json(const command_body& body) {
+  const command_row& entry = table[body.index()];
   boost::json::object json;
-  json["type"] = cmd.type;
-  auto put = [&json](std::string_view key, const std::string& value) {
-    if (!value.empty()) json[key] = value;
-  };
-  put("event", cmd.event);
-  put("viewer", cmd.viewer);
-  put("question", cmd.question);
-  put("post", cmd.post);
-  put("highlight", cmd.highlight);
-  put("segment", cmd.segment);
-  put("source", cmd.source);
-  put("handle", cmd.handle);
-  if (!cmd.posts.empty()) {
-    boost::json::array posts;
-    for (const auto& id : cmd.posts) posts.emplace_back(id);
-    json["posts"] = std::move(posts);
-  }
-  if (cmd.text) json["text"] = *cmd.text;
-  if (cmd.name) json["name"] = *cmd.name;
-  if (cmd.kind) json["kind"] = *cmd.kind;
-  if (cmd.item) json["item"] = *cmd.item;
-  if (!cmd.rules_json.empty()) {
-    boost::system::error_code ec;
-    auto rules = boost::json::parse(cmd.rules_json, ec);
-    if (!ec) json["rules"] = std::move(rules);
-  }
-  if (cmd.title) json["title"] = *cmd.title;
-  if (cmd.planned_minutes) json["planned_minutes"] = *cmd.planned_minutes;
-  if (cmd.speakers_json) {
-    boost::system::error_code ec;
-    auto speakers = boost::json::parse(*cmd.speakers_json, ec);
-    if (!ec) json["speakers"] = std::move(speakers);
-  }
-  if (cmd.after_given)
-    json["after"] = cmd.after ? boost::json::value(*cmd.after) : boost::json::value(nullptr);
+  json["type"] = entry.info.name;
+  entry.encode(body, json);
   return json;
 }
 
-bool command_from_json(const boost::json::object& json, command& out) {
-  out = command{};
-  auto get = [&json](std::string_view key) -> const boost::json::string* {
+bool command_from_json(const boost::json::object& json, command_body& out) {
+  auto string_at = [&json](std::string_view key) -> const boost::json::string* {
     auto it = json.find(key);
     return it != json.end() && it->value().is_string() ? &it->value().get_string() : nullptr;
   };
-  auto copy = [&get](std::string_view key, std::string& into) {
-    if (const auto* s = get(key)) into = std::string(*s);
-  };
-  auto copy_optional = [&get](std::string_view key, std::optional<std::string>& into) {
-    if (const auto* s = get(key)) into = std::string(*s);
-  };
-  copy("type", out.type);
-  if (out.type.empty() || !find_rule(out.type)) return false;
-  copy("event", out.event);
-  copy("viewer", out.viewer);
-  copy("question", out.question);
-  copy("post", out.post);
-  copy("highlight", out.highlight);
-  copy("segment", out.segment);
-  copy("source", out.source);
-  copy("handle", out.handle);
+  const auto* type = string_at("type");
+  const command_row* found = type ? find_row(*type) : nullptr;
+  if (!found) return false;
+  wire_fields f;
+  for (auto [key, into] : {std::pair{"question", &f.question},
+                           {"post", &f.post},
+                           {"highlight", &f.highlight},
+                           {"segment", &f.segment},
+                           {"source", &f.source},
+                           {"handle", &f.handle},
+                           {"search", &f.search}})
+    if (const auto* s = string_at(key)) *into = std::string(*s);
+  for (auto [key, into] : {std::pair{"text", &f.text},
+                           {"name", &f.name},
+                           {"kind", &f.kind},
+                           {"item", &f.item},
+                           {"status", &f.status},
+                           {"title", &f.title},
+                           {"held_by", &f.held_by},
+                           {"lang", &f.lang}})
+    if (const auto* s = string_at(key)) *into = std::string(*s);
+  f.item_given = f.item.has_value();
+  // qa.set keeps its state in "kind".
+  if (f.kind == "open" || f.kind == "closed") f.open = f.kind == "open";
   if (auto it = json.find("posts"); it != json.end() && it->value().is_array())
     for (const auto& id : it->value().get_array())
-      if (id.is_string()) out.posts.emplace_back(id.get_string());
-  copy_optional("text", out.text);
-  copy_optional("name", out.name);
-  copy_optional("kind", out.kind);
-  copy_optional("item", out.item);
+      if (id.is_string()) f.posts.emplace_back(id.get_string());
   if (auto it = json.find("rules"); it != json.end() && it->value().is_object())
-    out.rules_json = boost::json::serialize(it->value());
-  copy_optional("title", out.title);
+    f.rules = it->value().get_object();
   if (auto it = json.find("planned_minutes"); it != json.end() && it->value().is_int64())
-    out.planned_minutes = it->value().get_int64();
-  if (auto it = json.find("speakers"); it != json.end() && it->value().is_array())
-    out.speakers_json = boost::json::serialize(it->value());
+    f.planned_minutes = it->value().get_int64();
+  if (auto it = json.find("limit"); it != json.end() && it->value().is_int64())
+    f.limit = it->value().get_int64();
+  if (auto it = json.find("speakers"); it != json.end() && it->value().is_array()) f.speakers = it->value();
   if (auto it = json.find("after"); it != json.end()) {
-    out.after_given = true;
-    if (it->value().is_string()) out.after = std::string(it->value().get_string());
+    f.after_given = true;
+    if (it->value().is_string()) f.after = std::string(it->value().get_string());
   }
-  return true;
+  return found->decode(f, out).empty();
 }
 
 }  // namespace companion::session

@@ -4,7 +4,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <deque>
+#include <functional>
 #include <map>
+#include <type_traits>
 
 #include "frames.hpp"
 #include "post_wall.hpp"
@@ -139,6 +141,8 @@ struct event_engine::state final : publisher {
   // one live, the record's own while replaying.
   int rules_version = journal_version;
   bool replaying = false;  // inside replay(): limits on new input do not apply
+  // Checks moderation.set's rules before they are taken (empty: accepted).
+  std::function<std::string(const boost::json::object&)> rules_checker;
   std::uint64_t questions_refused_full = 0;
   std::uint64_t votes_refused_changes = 0;
 
@@ -190,10 +194,10 @@ struct event_engine::state final : publisher {
 
   // post.approve / post.reject on a selection. Posts another moderator settled meanwhile
   // are skipped and listed in the ack; the command fails only when none could be decided.
-  outcome decide_posts(const command& cmd, const std::string& who, millis now, boost::json::object& ack) {
-    bool approve = cmd.type == "post.approve";
+  outcome decide_posts(const std::vector<std::string>& posts, bool approve, const std::string& who,
+                       millis now, boost::json::object& ack) {
     boost::json::array done, skipped;
-    for (const auto& id : cmd.posts) {
+    for (const auto& id : posts) {
       outcome one = approve ? wall.approve(id, who, now, *this) : wall.reject(id, who, now, *this);
       if (one.ok())
         done.emplace_back(id);
@@ -209,7 +213,7 @@ struct event_engine::state final : publisher {
     return outcome::success();
   }
 
-  outcome set_screen(const command& cmd, const actor& who, const std::string& by) {
+  outcome set_screen(const on_screen_set& cmd, const actor& who, const std::string& by) {
     if (definition.on_air_producers_only && !role_allows(who.who, role::producer))
       return outcome::failure(error_code::forbidden, "this event reserves the overlay to producers");
     if (!cmd.kind) {
@@ -237,8 +241,8 @@ struct event_engine::state final : publisher {
     return outcome::success();
   }
 
-  outcome announce(const command& cmd, millis now) {
-    std::string text = trim_text(*cmd.text);
+  outcome set_announcement(const std::string& raw, millis now) {
+    std::string text = trim_text(raw);
     if (count_code_points(text) > max_announcement)
       return outcome::failure(error_code::bad_request, "an announcement has at most " +
                                                            std::to_string(max_announcement) + " characters");
@@ -255,8 +259,8 @@ struct event_engine::state final : publisher {
   }
 
   // Same text rules as an announcement, shorter; an empty text clears the message.
-  outcome stage_message(const command& cmd, millis now) {
-    std::string text = trim_text(*cmd.text);
+  outcome set_stage_message(const std::string& raw, millis now) {
+    std::string text = trim_text(raw);
     if (count_code_points(text) > max_stage_message)
       return outcome::failure(error_code::bad_request, "a stage message has at most " +
                                                            std::to_string(max_stage_message) + " characters");
@@ -274,76 +278,42 @@ struct event_engine::state final : publisher {
 
   // Live rundown edits: the segment is checked by the event file's rules, so what a
   // producer adds during the show is as valid as what the file held.
-  outcome rundown_command(const command& cmd) {
-    const std::string& type = cmd.type;
-    outcome result;
-    if (type == "segment.remove") {
-      result = run.remove_segment(cmd.segment);
-    } else if (type == "segment.move") {
-      result = run.move_segment(cmd.segment, cmd.after);
-    } else {
-      boost::json::object fields;
-      if (type == "segment.update") {
-        auto found = std::find_if(run.segments().begin(), run.segments().end(),
-                                  [&](const segment_state& s) { return s.definition.id == cmd.segment; });
-        if (found == run.segments().end())
-          return outcome::failure(error_code::not_found, "no segment \"" + cmd.segment + "\"");
-        fields = segment_definition_to_json(found->definition);
-      } else {
-        fields["id"] = cmd.segment;
-      }
-      if (cmd.kind) fields["kind"] = *cmd.kind;
-      if (cmd.title) {
-        std::string title = trim_text(*cmd.title);
-        if (count_code_points(title) > max_segment_title)
-          return outcome::failure(
-              error_code::bad_request,
-              "a segment title has at most " + std::to_string(max_segment_title) + " characters");
-        if (has_control_characters(title))
-          return outcome::failure(error_code::bad_request, "the title contains control characters");
-        fields["title"] = title;
-      }
-      if (cmd.planned_minutes) fields["planned_minutes"] = *cmd.planned_minutes;
-      if (cmd.speakers_json) {
-        boost::system::error_code ec;
-        auto speakers = boost::json::parse(*cmd.speakers_json, ec);
-        if (ec || !speakers.is_array())
-          return outcome::failure(error_code::bad_request, "speakers must be an array");
-        if (speakers.as_array().size() > max_segment_speakers)
-          return outcome::failure(
-              error_code::bad_request,
-              "a segment has at most " + std::to_string(max_segment_speakers) + " speakers");
-        fields["speakers"] = std::move(speakers);
-      }
-      segment_definition segment;
-      std::string why;
-      if (!parse_segment(fields, segment, why)) return outcome::failure(error_code::bad_request, why);
-      result = type == "segment.update"
-                   ? run.update_segment(std::move(segment))
-                   : run.add_segment(std::move(segment), cmd.after, !cmd.after_given, limits.max_segments);
+  outcome checked_segment(boost::json::object fields, const std::optional<std::string>& kind,
+                          const std::optional<std::string>& title, const std::optional<std::int64_t>& minutes,
+                          const std::optional<boost::json::value>& speakers, segment_definition& segment) {
+    if (kind) fields["kind"] = *kind;
+    if (title) {
+      std::string trimmed = trim_text(*title);
+      if (count_code_points(trimmed) > max_segment_title)
+        return outcome::failure(
+            error_code::bad_request,
+            "a segment title has at most " + std::to_string(max_segment_title) + " characters");
+      if (has_control_characters(trimmed))
+        return outcome::failure(error_code::bad_request, "the title contains control characters");
+      fields["title"] = trimmed;
     }
+    if (minutes) fields["planned_minutes"] = *minutes;
+    if (speakers) {
+      if (!speakers->is_array())
+        return outcome::failure(error_code::bad_request, "speakers must be an array");
+      if (speakers->as_array().size() > max_segment_speakers)
+        return outcome::failure(
+            error_code::bad_request,
+            "a segment has at most " + std::to_string(max_segment_speakers) + " speakers");
+      fields["speakers"] = *speakers;
+    }
+    std::string why;
+    if (!parse_segment(fields, segment, why)) return outcome::failure(error_code::bad_request, why);
+    return outcome::success();
+  }
+
+  outcome rundown_changed(outcome result) {
     if (result.ok()) change("agenda", run.to_json());
     return result;
   }
 
-  outcome agenda_command(const command& cmd, millis now) {
-    outcome result;
-    if (cmd.type == "agenda.start")
-      result = run.start(now);
-    else if (cmd.type == "agenda.next")
-      result = run.next(now);
-    else if (cmd.type == "agenda.previous")
-      result = run.previous(now);
-    else if (cmd.type == "agenda.pause")
-      result = run.pause(now);
-    else if (cmd.type == "agenda.resume")
-      result = run.resume(now);
-    else if (cmd.type == "agenda.end")
-      result = run.end(now);
-    else if (cmd.type == "agenda.goto")
-      result = run.go_to(cmd.segment, now);
+  outcome agenda_changed(outcome result) {
     if (result.ok()) change("agenda", run.to_json());
-    if (result.ok() && cmd.type == "agenda.end" && rules_version >= 2) close_after_end();
     return result;
   }
 
@@ -361,7 +331,12 @@ struct event_engine::state final : publisher {
   // (posts are recorded there, one row per post): questions, authors, the overlay, the
   // show and the rules. Each names the item, its text as decided on, and who decided.
   void audit_decision(const command& cmd, const actor& who, millis now, const boost::json::object& ack) {
-    const std::string& type = cmd.type;
+    if (std::holds_alternative<question_vote>(cmd.body) || std::holds_alternative<question_unvote>(cmd.body))
+      return;
+    const std::string type(type_name(cmd.body));
+    // The command's fields by name, as the journal writes them.
+    const boost::json::object fields = command_to_json(cmd.body);
+    auto field = [&fields](std::string_view key) { return string_field(fields, key); };
     const std::string by = who.subject.empty() ? std::string(to_string(who.who)) : who.subject;
     auto note = [&](std::string kind, std::string action, std::string item, std::string text,
                     std::string author = {}, std::string reason = {}, std::string name = {}) {
@@ -392,28 +367,28 @@ struct event_engine::state final : publisher {
           {"question.edit", "edited"},       {"question.unmerge", "unmerged"},
           {"question.restore", "restored"}};
       auto action = done.find(type);
-      const question* q = questions.find(cmd.question);
+      const question* q = questions.find(field("question"));
       if (action != done.end() && q) note("question", action->second, q->id, q->text, q->author.value_or(""));
       return;
     }
     if (type.starts_with("author.")) {
-      note("author", after_dot() + "ed", cmd.source + ":" + cmd.handle, {},
-           cmd.handle);  // blocked, trusted, ...
+      note("author", after_dot() + "ed", field("source") + ":" + field("handle"), {},
+           field("handle"));  // blocked, trusted, ...
       return;
     }
-    if (type == "on_screen.set") {
-      if (!cmd.kind) return note("on_screen", "cleared", {}, {});
+    if (const auto* screen = std::get_if<on_screen_set>(&cmd.body)) {
+      if (!screen->kind) return note("on_screen", "cleared", {}, {});
       std::string text;
-      if (*cmd.kind == "question") {
-        if (const question* q = questions.find(*cmd.item)) text = q->text;
-      } else if (const wall_entry* post = wall.find(*cmd.item)) {
+      if (*screen->kind == "question") {
+        if (const question* q = questions.find(*screen->item)) text = q->text;
+      } else if (const wall_entry* post = wall.find(*screen->item)) {
         text = post->post.text;
       }
-      return note("on_screen", "on_air", *cmd.kind + ":" + *cmd.item, text);
+      return note("on_screen", "on_air", *screen->kind + ":" + *screen->item, text);
     }
     if (type.starts_with("agenda.") || type.starts_with("segment.")) {
       // The segment the command names, else the one current after it.
-      std::string id = cmd.segment.empty() ? current_segment() : cmd.segment;
+      std::string id = field("segment").empty() ? current_segment() : field("segment");
       std::string title;
       for (const auto& segment : run.segments())
         if (segment.definition.id == id) title = segment.definition.title;
@@ -424,7 +399,8 @@ struct event_engine::state final : publisher {
       std::string text = now_shown.is_object() ? string_field(now_shown.get_object(), "text") : std::string();
       return note(type == "announce" ? "announcement" : "stage", text.empty() ? "cleared" : "set", {}, text);
     }
-    if (type == "qa.set") return note("qa", cmd.kind == "open" ? "opened" : "closed", {}, {});
+    if (const auto* qa = std::get_if<qa_set>(&cmd.body))
+      return note("qa", qa->open ? "opened" : "closed", {}, {});
     if (type == "moderation.set") return note("rules", "set", {}, boost::json::serialize(moderation));
   }
 
@@ -433,63 +409,154 @@ struct event_engine::state final : publisher {
     return index ? run.segments()[*index].definition.id : std::string();
   }
 
-  outcome dispatch(const command& cmd, const actor& who, millis now, boost::json::object& ack) {
-    const std::string& type = cmd.type;
-    const std::string staff_name = who.subject.empty() ? std::string(to_string(who.who)) : who.subject;
-    if (type.starts_with("agenda.")) return agenda_command(cmd, now);
-    if (type.starts_with("segment.")) return rundown_command(cmd);
-    if (type == "announce") return announce(cmd, now);
-    if (type == "stage.message") return stage_message(cmd, now);
-    if (type == "on_screen.set") return set_screen(cmd, who, staff_name);
-    if (type == "question.ask" && !replaying && questions.all().size() >= limits.max_questions) {
+  // What applying one command needs besides the command.
+  struct applying {
+    const actor& who;
+    millis now;
+    boost::json::object& ack;
+    std::string staff_name;  // who decided, in the audit trail and on the overlay
+  };
+
+  outcome handle(const agenda_start&, applying& a) { return agenda_changed(run.start(a.now)); }
+  outcome handle(const agenda_next&, applying& a) { return agenda_changed(run.next(a.now)); }
+  outcome handle(const agenda_previous&, applying& a) { return agenda_changed(run.previous(a.now)); }
+  outcome handle(const agenda_pause&, applying& a) { return agenda_changed(run.pause(a.now)); }
+  outcome handle(const agenda_resume&, applying& a) { return agenda_changed(run.resume(a.now)); }
+  outcome handle(const agenda_goto& cmd, applying& a) {
+    return agenda_changed(run.go_to(cmd.segment, a.now));
+  }
+  outcome handle(const agenda_end&, applying& a) {
+    outcome result = agenda_changed(run.end(a.now));
+    if (result.ok() && rules_version >= 2) close_after_end();
+    return result;
+  }
+  outcome handle(const announce& cmd, applying& a) { return set_announcement(cmd.text, a.now); }
+  outcome handle(const stage_message& cmd, applying& a) { return set_stage_message(cmd.text, a.now); }
+  outcome handle(const segment_add& cmd, applying&) {
+    segment_definition segment;
+    outcome checked = checked_segment(boost::json::object{{"id", cmd.segment}}, cmd.kind, cmd.title,
+                                      cmd.planned_minutes, cmd.speakers, segment);
+    if (!checked.ok()) return checked;
+    std::optional<std::string> after = cmd.after ? *cmd.after : std::nullopt;
+    return rundown_changed(run.add_segment(std::move(segment), after, !cmd.after, limits.max_segments));
+  }
+  outcome handle(const segment_update& cmd, applying&) {
+    auto found = std::find_if(run.segments().begin(), run.segments().end(),
+                              [&](const segment_state& s) { return s.definition.id == cmd.segment; });
+    if (found == run.segments().end())
+      return outcome::failure(error_code::not_found, "no segment \"" + cmd.segment + "\"");
+    segment_definition segment;
+    outcome checked = checked_segment(segment_definition_to_json(found->definition), cmd.kind, cmd.title,
+                                      cmd.planned_minutes, cmd.speakers, segment);
+    if (!checked.ok()) return checked;
+    return rundown_changed(run.update_segment(std::move(segment)));
+  }
+  outcome handle(const segment_remove& cmd, applying&) {
+    return rundown_changed(run.remove_segment(cmd.segment));
+  }
+  outcome handle(const segment_move& cmd, applying&) {
+    return rundown_changed(run.move_segment(cmd.segment, cmd.after));
+  }
+  outcome handle(const qa_set& cmd, applying&) { return questions.set_open(cmd.open, *this); }
+  outcome handle(const on_screen_set& cmd, applying& a) { return set_screen(cmd, a.who, a.staff_name); }
+
+  outcome handle(const question_ask& cmd, applying& a) {
+    if (!replaying && questions.all().size() >= limits.max_questions) {
       // Counted, and journaled asks replay whatever the cap is now: nothing accepted is lost.
       ++questions_refused_full;
       return outcome::failure(error_code::conflict, "this event takes no more questions (at most " +
                                                         std::to_string(limits.max_questions) + ")");
     }
-    if (type == "question.ask")
-      return questions.ask(who.viewer, *cmd.text, cmd.name, current_segment(), now, *this, ack);
-    if ((type == "question.vote" || type == "question.unvote") && !replaying &&
-        questions.vote_changes(cmd.question, who.viewer) >= limits.max_vote_changes) {
+    return questions.ask(a.who.viewer, cmd.text, cmd.name, current_segment(), a.now, *this, a.ack);
+  }
+  outcome vote(const std::string& question, const std::string& viewer, bool up) {
+    if (!replaying && questions.vote_changes(question, viewer) >= limits.max_vote_changes) {
       ++votes_refused_changes;
       return outcome::failure(error_code::conflict, "this vote has been changed too often (at most " +
                                                         std::to_string(limits.max_vote_changes) + " times)");
     }
-    if (type == "question.vote") return questions.vote(cmd.question, who.viewer, true, *this);
-    if (type == "question.unvote") return questions.vote(cmd.question, who.viewer, false, *this);
-    if (type == "question.approve") return questions.approve(cmd.question, *this);
-    if (type == "question.reject") return questions.reject(cmd.question, *this);
-    if (type == "question.answered") return questions.mark_answered(cmd.question, now, *this);
-    if (type == "question.reopen") return questions.reopen(cmd.question, *this);
-    if (type == "question.edit") return questions.edit(cmd.question, *cmd.text, *this);
-    if (type == "question.unmerge") return questions.unmerge(cmd.question, *this);
-    if (type == "question.restore") return questions.restore(cmd.question, *this);
-    if (type == "qa.set") {
-      if (!cmd.kind || (*cmd.kind != "open" && *cmd.kind != "closed"))
-        return outcome::failure(error_code::bad_request, "qa.set needs open: true or false");
-      return questions.set_open(*cmd.kind == "open", *this);
-    }
-    if ((type == "post.approve" || type == "post.reject") && !cmd.posts.empty())
-      return decide_posts(cmd, staff_name, now, ack);
-    if (type == "post.approve") return wall.approve(cmd.post, staff_name, now, *this);
-    if (type == "post.reject") return wall.reject(cmd.post, staff_name, now, *this);
-    if (type == "post.restore") return wall.restore(cmd.post, staff_name, now, *this);
-    if (type == "post.feature") return wall.feature(cmd.post, staff_name, now, *this);
-    if (type == "highlight.remove") return wall.remove(cmd.highlight, staff_name, now, *this);
-    if (type == "author.block") return wall.block_author(cmd.source, cmd.handle, staff_name, now, *this);
-    if (type == "author.trust") return wall.trust_author(cmd.source, cmd.handle, staff_name, now, *this);
-    if (type == "author.unblock") return wall.unblock_author(cmd.source, cmd.handle, staff_name, now, *this);
-    if (type == "author.untrust") return wall.untrust_author(cmd.source, cmd.handle, staff_name, now, *this);
-    if (type == "moderation.set") {
-      boost::system::error_code ec;
-      auto rules = boost::json::parse(cmd.rules_json, ec);
-      if (ec || !rules.is_object())
-        return outcome::failure(error_code::bad_request, "rules must be an object");
-      moderation = rules.get_object();
-      staff(boost::json::object{{"type", "moderation.rules"}, {"rules", moderation}, {"by", staff_name}});
-      return outcome::success();
-    }
-    return outcome::failure(error_code::bad_request, "\"" + type + "\" is not an event command");
+    return questions.vote(question, viewer, up, *this);
+  }
+  outcome handle(const question_vote& cmd, applying& a) { return vote(cmd.question, a.who.viewer, true); }
+  outcome handle(const question_unvote& cmd, applying& a) { return vote(cmd.question, a.who.viewer, false); }
+  outcome handle(const question_approve& cmd, applying&) { return questions.approve(cmd.question, *this); }
+  outcome handle(const question_reject& cmd, applying&) { return questions.reject(cmd.question, *this); }
+  outcome handle(const question_answered& cmd, applying& a) {
+    return questions.mark_answered(cmd.question, a.now, *this);
+  }
+  outcome handle(const question_reopen& cmd, applying&) { return questions.reopen(cmd.question, *this); }
+  outcome handle(const question_edit& cmd, applying&) {
+    return questions.edit(cmd.question, cmd.text, *this);
+  }
+  outcome handle(const question_unmerge& cmd, applying&) { return questions.unmerge(cmd.question, *this); }
+  outcome handle(const question_restore& cmd, applying&) { return questions.restore(cmd.question, *this); }
+
+  outcome handle(const post_approve& cmd, applying& a) {
+    if (!cmd.posts.empty()) return decide_posts(cmd.posts, true, a.staff_name, a.now, a.ack);
+    return wall.approve(cmd.post, a.staff_name, a.now, *this);
+  }
+  outcome handle(const post_reject& cmd, applying& a) {
+    if (!cmd.posts.empty()) return decide_posts(cmd.posts, false, a.staff_name, a.now, a.ack);
+    return wall.reject(cmd.post, a.staff_name, a.now, *this);
+  }
+  outcome handle(const post_restore& cmd, applying& a) {
+    return wall.restore(cmd.post, a.staff_name, a.now, *this);
+  }
+  outcome handle(const post_feature& cmd, applying& a) {
+    return wall.feature(cmd.post, a.staff_name, a.now, *this);
+  }
+  outcome handle(const highlight_remove& cmd, applying& a) {
+    return wall.remove(cmd.highlight, a.staff_name, a.now, *this);
+  }
+  outcome handle(const author_block& cmd, applying& a) {
+    return wall.block_author(cmd.source, cmd.handle, a.staff_name, a.now, *this);
+  }
+  outcome handle(const author_trust& cmd, applying& a) {
+    return wall.trust_author(cmd.source, cmd.handle, a.staff_name, a.now, *this);
+  }
+  outcome handle(const author_unblock& cmd, applying& a) {
+    return wall.unblock_author(cmd.source, cmd.handle, a.staff_name, a.now, *this);
+  }
+  outcome handle(const author_untrust& cmd, applying& a) {
+    return wall.untrust_author(cmd.source, cmd.handle, a.staff_name, a.now, *this);
+  }
+  outcome handle(const moderation_set& cmd, applying& a) {
+    // Checked by whoever applies the rules to posts; journaled rules were checked when they came.
+    if (rules_checker && !replaying)
+      if (std::string why = rules_checker(cmd.rules); !why.empty())
+        return outcome::failure(error_code::bad_request, why);
+    moderation = cmd.rules;
+    staff(boost::json::object{{"type", "moderation.rules"}, {"rules", moderation}, {"by", a.staff_name}});
+    reply->effects.emplace_back(rules_changed{moderation});
+    return outcome::success();
+  }
+  // Reads a shard answers from its replica.
+  template <class page>
+  requires std::is_same_v<page, questions_page> || std::is_same_v<page, queue_page> outcome
+  handle(const page&, applying&) {
+    return outcome::failure(error_code::bad_request, "\"" + std::string(info(command_body(page{})).name) +
+                                                         "\" is not an event command");
+  }
+
+  // How long a queued item had waited when a moderator decided on it.
+  std::optional<millis> queued_post_since(const std::string& id) const {
+    const wall_entry* entry = wall.find(id);
+    if (entry && entry->edit) return entry->edit->received_at;
+    if (entry && entry->state == post_state::pending) return entry->received_at;
+    return std::nullopt;
+  }
+  std::optional<millis> queued_question_since(const std::string& id) const {
+    const question* asked = questions.find(id);
+    if (asked && asked->status == question_status::pending) return asked->asked_at;
+    return std::nullopt;
+  }
+  std::optional<millis> queued_since(const command_body& body) const {
+    if (const auto* c = std::get_if<post_approve>(&body)) return queued_post_since(c->post);
+    if (const auto* c = std::get_if<post_reject>(&body)) return queued_post_since(c->post);
+    if (const auto* c = std::get_if<post_feature>(&body)) return queued_post_since(c->post);
+    if (const auto* c = std::get_if<question_approve>(&body)) return queued_question_since(c->question);
+    if (const auto* c = std::get_if<question_reject>(&body)) return queued_question_since(c->question);
+    return std::nullopt;
   }
 };
 
@@ -500,54 +567,44 @@ event_engine::~event_engine() = default;
 
 engine_reply event_engine::apply(const command& cmd, const actor& who, millis now) {
   engine_reply reply;
-  auto required = required_role(cmd.type);
-  if (!required) {
-    reply.result = outcome::failure(error_code::bad_request, "unknown type \"" + cmd.type + "\"");
-    return reply;
-  }
-  if (!role_allows(who.who, *required)) {
-    reply.result =
-        outcome::failure(error_code::forbidden, std::string(to_string(*required)) + " role required");
-    return reply;
-  }
-  // How long a queued item waited for this decision, for the moderation latency metric.
-  std::optional<millis> queued_since;
-  if (cmd.type == "post.approve" || cmd.type == "post.reject" || cmd.type == "post.feature") {
-    const wall_entry* entry = state_->wall.find(cmd.post);
-    if (entry && entry->edit)
-      queued_since = entry->edit->received_at;
-    else if (entry && entry->state == post_state::pending)
-      queued_since = entry->received_at;
-  } else if (cmd.type == "question.approve" || cmd.type == "question.reject") {
-    const question* asked = state_->questions.find(cmd.question);
-    if (asked && asked->status == question_status::pending) queued_since = asked->asked_at;
-  }
+  // The one check of a command's role: every command the engine applies comes here.
+  reply.result = authorize(info(cmd.body), who.who);
+  if (!reply.result.ok()) return reply;
+  std::optional<millis> queued_since = state_->queued_since(cmd.body);
+  const std::size_t authors_before = state_->wall.authors_version();
   state_->reply = &reply;
-  reply.result = state_->dispatch(cmd, who, now, reply.ack);
+  state::applying context{who, now, reply.ack,
+                          who.subject.empty() ? std::string(to_string(who.who)) : who.subject};
+  reply.result = std::visit([&](const auto& body) { return state_->handle(body, context); }, cmd.body);
   if (reply.result.ok()) state_->clear_screen_if_gone();
   if (reply.result.ok()) state_->audit_decision(cmd, who, now, reply.ack);
-  if (reply.result.ok() && queued_since) reply.decision_wait = std::max<millis>(0, now - *queued_since);
   state_->reply = nullptr;
   if (!reply.result.ok()) {
     // A failed command changes nothing; the parts check before they mutate.
     reply.messages.clear();
     reply.ack = {};
+    reply.effects.clear();
     return reply;
   }
+  if (queued_since) reply.effects.emplace_back(decision_made{std::max<millis>(0, now - *queued_since)});
+  if (state_->wall.authors_version() != authors_before)
+    reply.effects.emplace_back(authors_changed{authors()});
   // Every accepted command is journaled, also those that publish nothing: a vote, or
   // an author block with no queued posts, changes state that a replay must rebuild.
   // Votes are the bulk of a busy event's journal: they get a compact record of their own.
-  if ((cmd.type == "question.vote" || cmd.type == "question.unvote") && state_->rules_version >= 4) {
+  const auto* up = std::get_if<question_vote>(&cmd.body);
+  const auto* down = std::get_if<question_unvote>(&cmd.body);
+  if ((up || down) && state_->rules_version >= 4) {
     reply.journal = boost::json::object{{"v", state_->rules_version},
-                                        {"kind", cmd.type == "question.vote" ? "vote" : "unvote"},
+                                        {"kind", up ? "vote" : "unvote"},
                                         {"w", who.viewer},
-                                        {"q", cmd.question}};
+                                        {"q", up ? up->question : down->question}};
     return reply;
   }
   reply.journal =
-      boost::json::object{{"v", state_->rules_version}, {"kind", "command"},    {"at", now},
-                          {"role", to_string(who.who)}, {"viewer", who.viewer}, {"subject", who.subject},
-                          {"cmd", command_to_json(cmd)}};
+      boost::json::object{{"v", state_->rules_version},      {"kind", "command"},    {"at", now},
+                          {"role", to_string(who.who)},      {"viewer", who.viewer}, {"subject", who.subject},
+                          {"cmd", command_to_json(cmd.body)}};
   return reply;
 }
 
@@ -657,7 +714,8 @@ bool event_engine::replay_record(const boost::json::object& record, engine_reply
   if (kind == "command") {
     auto it = record.find("cmd");
     command cmd;
-    if (it == record.end() || !it->value().is_object() || !command_from_json(it->value().get_object(), cmd))
+    if (it == record.end() || !it->value().is_object() ||
+        !command_from_json(it->value().get_object(), cmd.body))
       return false;
     actor who;
     who.who = parse_role(string_field(record, "role")).value_or(role::viewer);
@@ -667,10 +725,13 @@ bool event_engine::replay_record(const boost::json::object& record, engine_reply
     return true;
   }
   if (kind == "vote" || kind == "unvote") {
+    std::string question = string_field(record, "q");
+    if (question.empty()) return false;
     command cmd;
-    boost::json::object json{{"type", kind == "vote" ? "question.vote" : "question.unvote"},
-                             {"question", string_field(record, "q")}};
-    if (!command_from_json(json, cmd)) return false;
+    if (kind == "vote")
+      cmd.body = question_vote{std::move(question)};
+    else
+      cmd.body = question_unvote{std::move(question)};
     reply = apply(cmd, actor{role::viewer, string_field(record, "w"), {}}, at);
     return true;
   }
@@ -768,6 +829,17 @@ boost::json::object event_engine::queue_snapshot() const {
           {"questions", state_->questions.staff_questions()},
           {"rules", state_->moderation},
           {"authors", state_->wall.authors_json()}};
+}
+
+void event_engine::set_rules_checker(std::function<std::string(const boost::json::object&)> checker) {
+  state_->rules_checker = std::move(checker);
+}
+
+std::shared_ptr<const author_lists> event_engine::authors() const {
+  auto lists = std::make_shared<author_lists>();
+  for (const auto& [author, mark] : state_->wall.blocked_authors()) lists->blocked.insert(author);
+  for (const auto& [author, mark] : state_->wall.trusted_authors()) lists->trusted.insert(author);
+  return lists;
 }
 
 const boost::json::object& event_engine::moderation_rules() const {

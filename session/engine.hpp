@@ -7,12 +7,15 @@
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "agenda.hpp"
+#include "author_lists.hpp"
 #include "command.hpp"
 #include "event_definition.hpp"
 #include "social_post.hpp"
@@ -53,14 +56,28 @@ struct actor {
   std::string subject;  // token subject for staff
 };
 
+// What the gateway does after an accepted command, besides publishing and answering.
+// New auto-moderation rules (moderation.set), for the tracker to apply to new posts.
+struct rules_changed {
+  boost::json::object rules;
+};
+// The moderators' author lists changed: a read-only copy for the tracker.
+struct authors_changed {
+  std::shared_ptr<const author_lists> authors;
+};
+// A moderator decided on a queued post or question after it had waited this long.
+struct decision_made {
+  millis waited = 0;
+};
+using engine_effect = std::variant<rules_changed, authors_changed, decision_made>;
+
 struct engine_reply {
   outcome result;
   boost::json::object ack;            // result fields for the ack (the last change's seq, ids...)
   std::vector<message_ptr> messages;  // in publication order
   // Set when the input was accepted: the record to journal before anyone hears of it.
   std::optional<boost::json::object> journal;
-  // A moderator decided on a queued post or question: how long it had waited.
-  std::optional<millis> decision_wait;
+  std::vector<engine_effect> effects;  // in the order they happened
 };
 
 struct engine_limits {
@@ -93,8 +110,11 @@ class event_engine {
   event_engine(const event_engine&) = delete;
   event_engine& operator=(const event_engine&) = delete;
 
-  // A client command (hello and ping never reach the engine).
+  // A client command. The role the command needs is checked here, and only here.
   engine_reply apply(const command& cmd, const actor& who, millis now);
+  // moderation.set's rules are checked by `checker` (an empty result accepts them) before
+  // they are taken; without one, any object is taken. Not applied while replaying.
+  void set_rules_checker(std::function<std::string(const boost::json::object&)> checker);
   // A post that passed decoding, matching, dedup and auto-moderation.
   engine_reply ingest(const social_post& post, const moderation_decision& decision, millis now);
   // A post the wall holds was edited at its source; `decision` is auto-moderation's
@@ -118,6 +138,8 @@ class event_engine {
   boost::json::object queue_snapshot() const;
   // The auto-moderation rules in force: the event file's until a moderator sets others.
   const boost::json::object& moderation_rules() const;
+  // A copy of the moderators' author lists (the wall holds them).
+  std::shared_ptr<const author_lists> authors() const;
   const agenda& run_of_show() const;
   // Posts and questions waiting for a moderator.
   std::size_t queue_depth() const;

@@ -392,7 +392,8 @@ boost::json::object post_wall::authors_json() const {
   return {{"blocked", list(blocked_)}, {"trusted", list(trusted_)}};
 }
 
-void post_wall::publish_authors(publisher& out) const {
+void post_wall::publish_authors(publisher& out) {
+  ++authors_version_;
   out.staff(boost::json::object{{"type", "queue.authors"}, {"authors", authors_json()}});
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "author_lists.hpp"
 #include "publisher.hpp"
 #include "social_post.hpp"
 #include "types.hpp"
@@ -51,7 +52,6 @@ struct author_mark {
   millis at = 0;
   bool operator==(const author_mark&) const = default;
 };
-using author_key = std::pair<std::string, std::string>;  // source, handle
 
 // One decision, automatic or by a person: on a post, and (recorded by the engine) on a
 // question, an author, the overlay or the show.
@@ -125,6 +125,8 @@ class post_wall {
 
   const std::map<author_key, author_mark>& blocked_authors() const { return blocked_; }
   const std::map<author_key, author_mark>& trusted_authors() const { return trusted_; }
+  // Counts changes to the author lists, so a caller can tell whether a step changed them.
+  std::size_t authors_version() const { return authors_version_; }
   // {"blocked":[{"source","handle","by","at"}],"trusted":[...]}, for staff.
   boost::json::object authors_json() const;
   const std::deque<audit_entry>& audit() const { return audit_; }
@@ -171,7 +173,8 @@ class post_wall {
   void reindex(wall_entry& entry);
   void reindex(const std::string& id);
   void requeue(wall_entry& entry, const std::string& who, millis now, publisher& out);
-  void publish_authors(publisher& out) const;
+  // Staff get the lists again; every change to them ends here.
+  void publish_authors(publisher& out);
 
   wall_limits limits_;
   std::map<std::string, wall_entry> posts_;
@@ -185,6 +188,7 @@ class post_wall {
   std::deque<std::string> wall_;
   std::map<author_key, author_mark> blocked_;
   std::map<author_key, author_mark> trusted_;
+  std::size_t authors_version_ = 0;
   std::deque<audit_entry> audit_;
 };
 

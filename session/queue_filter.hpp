@@ -24,6 +24,7 @@ struct queue_filter {
   std::string search;                  // as sent; empty: no search
 
   bool any() const { return source || held_by || lang || !search.empty(); }
+  bool operator==(const queue_filter&) const = default;
 };
 
 // Why the filter cannot be used on the queue of posts (`posts`) or of questions, naming

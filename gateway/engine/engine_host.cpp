@@ -64,6 +64,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     generation_.push_back(0);
     loaded_.emplace_back(definition, epoch);
     auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch, engine_limits());
+    engine->set_rules_checker(&engine_host::check_rules);
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
                                                             engine->queue_snapshot(), limits);
     // Replaying the journal rebuilds the state and refills the resume window.
@@ -136,38 +137,34 @@ void engine_host::schedule_tick() {
 void engine_host::submit(std::size_t event, session::command cmd, session::actor who, reply_target target) {
   net::post(context_,
             [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
-              // New auto-moderation rules are checked by the tracker that will apply them.
-              std::optional<tracker::moderation_rules> rules;
-              if (cmd.type == "moderation.set") {
-                rules = checked_rules(cmd.rules_json, target);
-                if (!rules) return;
-              }
               session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
               if (!reply.result.ok()) {
                 answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
                 return;
               }
-              if (rules) owner_.ingest().set_rules(event, std::move(*rules));
-              if (cmd.type == "author.block" || cmd.type == "author.trust")
-                owner_.ingest().set_author(event, cmd.source, cmd.handle, cmd.type == "author.trust");
-              if (cmd.type == "author.unblock" || cmd.type == "author.untrust")
-                owner_.ingest().clear_author(event, cmd.source, cmd.handle, cmd.type == "author.untrust");
               finish(event, std::move(reply), std::move(target));
             });
 }
 
-std::optional<tracker::moderation_rules> engine_host::checked_rules(const std::string& rules_json,
-                                                                    const reply_target& target) {
-  boost::system::error_code ec;
-  auto json = boost::json::parse(rules_json, ec);
-  auto parsed =
-      tracker::moderation_rules::parse(!ec && json.is_object() ? json.get_object() : boost::json::object{});
-  if (auto* refused = std::get_if<tracker::rules_error>(&parsed)) {
-    answer(target,
-           session::error_frame(target.id, session::error_code::bad_request, "rules." + refused->message()));
-    return std::nullopt;
+std::string engine_host::check_rules(const boost::json::object& rules) {
+  // New auto-moderation rules are checked by the tracker that will apply them.
+  auto parsed = tracker::moderation_rules::parse(rules);
+  if (auto* refused = std::get_if<tracker::rules_error>(&parsed)) return "rules." + refused->message();
+  return {};
+}
+
+void engine_host::apply_effects(std::size_t event, const std::vector<session::engine_effect>& effects) {
+  for (const auto& effect : effects) {
+    if (const auto* rules = std::get_if<session::rules_changed>(&effect)) {
+      auto parsed = tracker::moderation_rules::parse(rules->rules);
+      if (auto* checked = std::get_if<tracker::moderation_rules>(&parsed))
+        owner_.ingest().set_rules(event, std::move(*checked));
+    } else if (const auto* authors = std::get_if<session::authors_changed>(&effect)) {
+      owner_.ingest().set_authors(event, authors->authors);
+    } else if (const auto* decision = std::get_if<session::decision_made>(&effect)) {
+      owner_.metrics().observe_decision(static_cast<std::uint64_t>(decision->waited));
+    }
   }
-  return std::move(std::get<tracker::moderation_rules>(parsed));
 }
 
 void engine_host::submit_post(std::size_t event, session::social_post post,
@@ -199,13 +196,8 @@ boost::json::object engine_host::moderation_rules(std::size_t event) const {
   return engines_[event]->moderation_rules();
 }
 
-std::vector<std::pair<std::string, std::string>> engine_host::authors(std::size_t event, bool trusted) const {
-  const auto& list =
-      trusted ? engines_[event]->wall().trusted_authors() : engines_[event]->wall().blocked_authors();
-  std::vector<std::pair<std::string, std::string>> out;
-  out.reserve(list.size());
-  for (const auto& [author, mark] : list) out.push_back(author);
-  return out;
+std::shared_ptr<const session::author_lists> engine_host::authors(std::size_t event) const {
+  return engines_[event]->authors();
 }
 
 std::vector<std::string> engine_host::known_posts(std::size_t event) const {
@@ -226,8 +218,7 @@ std::shared_ptr<const delivery> engine_host::frame_messages(
 }
 
 void engine_host::finish(std::size_t event, session::engine_reply reply, reply_target target) {
-  if (reply.decision_wait)
-    owner_.metrics().observe_decision(static_cast<std::uint64_t>(*reply.decision_wait));
+  apply_effects(event, reply.effects);
   std::string ack = target.id.is_null() ? std::string() : session::ack_frame(target.id, reply.ack);
   if (!reply.journal) {
     // Nothing changed (an idempotent command): answer at once.
@@ -334,6 +325,7 @@ void engine_host::rebuild(std::size_t event) {
                                                         engines_[event]->epoch(), engine_limits());
   const std::uint64_t next = records.empty() ? 1 : records.back().position + 1;
   replay(*engine, records, nullptr);
+  engine->set_rules_checker(&engine_host::check_rules);
   log_event("event_rebuilt", {{"event", id}, {"seq", std::to_string(engine->seq())}});
   engines_[event] = std::move(engine);
   next_position_[event] = next;

@@ -52,8 +52,8 @@ class engine_host {
   void submit_edit(std::size_t event, session::social_post post, session::moderation_decision decision);
   // Before start(): the post ids an event's wall already holds.
   std::vector<std::string> known_posts(std::size_t event) const;
-  // Before start(): authors moderators blocked (or trusted) at runtime, as (source, handle).
-  std::vector<std::pair<std::string, std::string>> authors(std::size_t event, bool trusted) const;
+  // Before start(): the authors moderators blocked or trusted at runtime.
+  std::shared_ptr<const session::author_lists> authors(std::size_t event) const;
   // Before start(): the auto-moderation rules in force after replaying the journal.
   boost::json::object moderation_rules(std::size_t event) const;
   // Thread-safe: runs `work` with the engine on the engine thread (exports).
@@ -89,9 +89,10 @@ class engine_host {
 
  private:
   void schedule_tick();
-  // moderation.set: the rules as the tracker reads them, or nullopt after answering bad_request.
-  std::optional<tracker::moderation_rules> checked_rules(const std::string& rules_json,
-                                                         const reply_target& target);
+  // moderation.set's rules as the tracker reads them: why they are refused, or empty.
+  static std::string check_rules(const boost::json::object& rules);
+  // What the ingest side and the metrics learn of an accepted input.
+  void apply_effects(std::size_t event, const std::vector<session::engine_effect>& effects);
   // After a refused append: the engine again from what is durable, and appends resumed.
   void rebuild(std::size_t event);
   // Replays `records` into `engine` (and `replica`, when given); the count not understood.

@@ -63,6 +63,7 @@ bool ingest_host::configure(const std::vector<session::event_definition>& events
     }
     pipelines_.push_back(std::make_unique<tracker::ingest_pipeline>(
         definition.hashtags, std::move(std::get<tracker::moderation_rules>(rules))));
+    authors_.emplace_back();
     sources_.emplace_back();
 
     std::filesystem::path folder = event_files[event].parent_path();
@@ -363,31 +364,17 @@ boost::json::array ingest_host::sources_status(std::size_t event) const {
   return event < sources_status_.size() ? sources_status_[event] : boost::json::array();
 }
 
-void ingest_host::set_author(std::size_t event, std::string source, std::string handle, bool trusted) {
-  net::post(context_, [this, event, source = std::move(source), handle = std::move(handle), trusted] {
-    auto& rules = pipelines_[event]->rules();
-    if (trusted) {
-      rules.unblock_author(source, handle);
-      rules.trust_author(source, handle);
-    } else {
-      rules.untrust_author(source, handle);
-      rules.block_author(source, handle);
-    }
-  });
-}
-
-void ingest_host::clear_author(std::size_t event, std::string source, std::string handle, bool trusted) {
-  net::post(context_, [this, event, source = std::move(source), handle = std::move(handle), trusted] {
-    auto& rules = pipelines_[event]->rules();
-    if (trusted)
-      rules.untrust_author(source, handle);
-    else
-      rules.unblock_author(source, handle);
+void ingest_host::set_authors(std::size_t event, std::shared_ptr<const session::author_lists> authors) {
+  net::post(context_, [this, event, authors = std::move(authors)] {
+    authors_[event] = authors;
+    pipelines_[event]->rules().set_moderator_authors(*authors);
   });
 }
 
 void ingest_host::set_rules(std::size_t event, tracker::moderation_rules rules) {
   net::post(context_, [this, event, rules = std::move(rules)]() mutable {
+    // The moderators' author lists stand whatever rules come.
+    if (authors_[event]) rules.set_moderator_authors(*authors_[event]);
     pipelines_[event]->rules() = std::move(rules);
   });
 }

@@ -62,10 +62,9 @@ class ingest_host {
   // Thread-safe: ingests an NDJSON (or single JSON) body, then calls `done` on the ingest thread.
   void ingest_body(std::size_t event, std::string body, std::function<void(ingest_tally)> done);
 
-  // Thread-safe: a moderator blocked or trusted an author; later posts are judged so at ingest.
-  void set_author(std::size_t event, std::string source, std::string handle, bool trusted);
-  // A moderator took the author off the trusted (or blocked) list.
-  void clear_author(std::size_t event, std::string source, std::string handle, bool trusted);
+  // Thread-safe: the moderators' author lists changed (the engine holds them); later posts
+  // are judged by this copy at ingest.
+  void set_authors(std::size_t event, std::shared_ptr<const session::author_lists> authors);
   // Thread-safe: replaces an event's auto-moderation rules (moderation.set).
   void set_rules(std::size_t event, tracker::moderation_rules rules);
 
@@ -85,6 +84,8 @@ class ingest_host {
   server& owner_;
   net::io_context context_{1};
   std::vector<std::unique_ptr<tracker::ingest_pipeline>> pipelines_;
+  // Per event, the last copy of the moderators' author lists (ingest thread only).
+  std::vector<std::shared_ptr<const session::author_lists>> authors_;
   std::vector<std::vector<std::unique_ptr<ingest_source>>> sources_;
   net::steady_timer metrics_timer_;
   mutable std::mutex metrics_mutex_;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/net/client_message.hpp"
 #include "gateway/net/delivery.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/net/shard_services.hpp"
@@ -45,7 +46,7 @@ class shard {
   // The snapshot frame of the event as of its replica's seq, framed once per seq.
   const shared_frame& snapshot_frame(std::size_t event);
   shared_frame queue_snapshot_frame(std::size_t event);
-  session::command_decoder& decoder() { return decoder_; }
+  client_decoder& decoder() { return decoder_; }
   // One read buffer for all connections of this shard: reads are synchronous after readiness.
   char* read_buffer() { return read_buffer_.data(); }
   std::size_t read_buffer_size() const { return read_buffer_.size(); }
@@ -92,7 +93,7 @@ class shard {
   std::vector<ws_connection*> all_;                   // every WebSocket on this shard
   std::vector<std::atomic<std::uint64_t>> joined_counts_;
   std::vector<std::pair<std::uint64_t, shared_frame>> snapshot_frames_;
-  session::command_decoder decoder_;
+  client_decoder decoder_;
   std::vector<char> read_buffer_;
   std::vector<std::vector<std::shared_ptr<const delivery>>> pending_;  // per event, not yet sent
   std::vector<std::pair<std::weak_ptr<ws_connection>, std::string>> pending_answers_;

@@ -197,20 +197,20 @@ void ws_connection::reply_error(const boost::json::value& command_id, session::e
   send_text(session::error_frame(command_id, code, message));
 }
 
-bool ws_connection::check_rate(const session::command& cmd) {
+bool ws_connection::check_rate(const boost::json::value& command_id, session::rate_class rate) {
   shard_services& owner = home_.owner();
   auto now = steady_clock::now();
   long retry_ms = 0;
   // Staff drive the show and are few: their budget is far larger than a viewer's.
   bool allowed = is_staff() ? staff_commands_.take(now, retry_ms) : commands_.take(now, retry_ms);
-  if (allowed && cmd.type == "question.ask")
+  if (allowed && rate == session::rate_class::question)
     allowed =
         questions_.take(now, retry_ms) && owner.address_questions().take(client_.address, now, retry_ms);
-  if (allowed && (cmd.type == "question.vote" || cmd.type == "question.unvote"))
+  if (allowed && rate == session::rate_class::vote)
     allowed = votes_.take(now, retry_ms) && owner.address_votes().take(client_.address, now, retry_ms);
   if (allowed) return true;
   boost::json::object frame{{"type", "error"},
-                            {"id", cmd.id},
+                            {"id", command_id},
                             {"code", "rate_limited"},
                             {"message", "too many requests; retry in " + std::to_string(retry_ms) + " ms"},
                             {"retry_after_ms", retry_ms}};
@@ -220,70 +220,82 @@ bool ws_connection::check_rate(const session::command& cmd) {
 }
 
 void ws_connection::handle_command(std::string_view text) {
-  session::command cmd;
+  client_message message;
   session::decode_failure failure;
-  if (!home_.decoder().decode(text, cmd, failure)) {
+  if (!home_.decoder().decode(text, message, failure)) {
     reply_error(failure.id, session::error_code::bad_request, failure.message);
     return;
   }
-  shard_services& owner = home_.owner();
-  server_metrics::add(owner.metrics().commands);
-  if (!check_rate(cmd)) return;
-  if (cmd.type == "ping") {
-    send_text(session::pong_frame(cmd.id, wall_clock_ms()));
-    return;
-  }
-  if (cmd.type == "hello") return handle_hello(cmd);
-  if (!joined()) {
-    reply_error(cmd.id, session::error_code::unauthorized, "send hello first");
-    return;
-  }
-  auto required = session::required_role(cmd.type);
-  if (!required || !session::role_allows(role_, *required)) {
-    reply_error(
-        cmd.id, session::error_code::forbidden,
-        std::string(session::to_string(required.value_or(session::role::producer))) + " role required");
-    return;
-  }
-  if (cmd.type == "token.refresh") {
-    // A fresh token with the same subject, role and event, within the chain's lifetime.
-    token_claims current{subject_,
-                         role_,
-                         owner.event_id(event_),
-                         token_expires_at_,
-                         token_issued_at_,
-                         token_chain_started_at_};
-    auto next = refreshed_claims(current, wall_clock_ms(), owner.config().refreshed_token_ttl_ms,
-                                 owner.config().token_chain_limit_ms);
-    if (!next) {
-      server_metrics::add(owner.metrics().token_refresh_refused);
-      reply_error(cmd.id, session::error_code::unauthorized,
-                  "this sign-in has reached its time limit; a new token is needed");
-      return;
-    }
-    token_claims claims = *next;
-    token_issued_at_ = claims.issued_at;
-    boost::json::object fields{{"token", sign_token(claims, owner.config().secret)},
-                               {"expires_at", claims.expires_at}};
-    token_expires_at_ = claims.expires_at;
-    if (!cmd.id.is_null()) send_text(session::ack_frame(cmd.id, fields));
-    return;
-  }
-  if (cmd.type == "questions.page" || cmd.type == "queue.page") return handle_page(cmd);
-  session::actor who{role_, viewer_, subject_};
-  reply_target target{&home_, weak_from_this(), cmd.id};
-  owner.engines().submit(event_, std::move(cmd), std::move(who), std::move(target));
+  server_metrics::add(home_.owner().metrics().commands);
+  const auto* command = std::get_if<session::command_body>(&message.body);
+  if (!check_rate(message.id, command ? session::info(*command).rate : session::rate_class::general)) return;
+  std::visit([&](auto& body) { handle(body, message.id); }, message.body);
 }
 
-void ws_connection::handle_hello(session::command& cmd) {
+void ws_connection::handle(ping&, const boost::json::value& command_id) {
+  send_text(session::pong_frame(command_id, wall_clock_ms()));
+}
+
+bool ws_connection::check_joined(const boost::json::value& command_id) {
+  if (joined()) return true;
+  reply_error(command_id, session::error_code::unauthorized, "send hello first");
+  return false;
+}
+
+void ws_connection::handle(token_refresh& refresh, const boost::json::value& command_id) {
+  if (!check_joined(command_id)) return;
+  shard_services& owner = home_.owner();
+  if (!session::role_allows(role_, required_role(refresh))) {
+    reply_error(command_id, session::error_code::forbidden,
+                std::string(session::to_string(required_role(refresh))) + " role required");
+    return;
+  }
+  // A fresh token with the same subject, role and event, within the chain's lifetime.
+  token_claims current{
+      subject_, role_, owner.event_id(event_), token_expires_at_, token_issued_at_, token_chain_started_at_};
+  auto next = refreshed_claims(current, wall_clock_ms(), owner.config().refreshed_token_ttl_ms,
+                               owner.config().token_chain_limit_ms);
+  if (!next) {
+    server_metrics::add(owner.metrics().token_refresh_refused);
+    reply_error(command_id, session::error_code::unauthorized,
+                "this sign-in has reached its time limit; a new token is needed");
+    return;
+  }
+  token_claims claims = *next;
+  token_issued_at_ = claims.issued_at;
+  boost::json::object fields{{"token", sign_token(claims, owner.config().secret)},
+                             {"expires_at", claims.expires_at}};
+  token_expires_at_ = claims.expires_at;
+  if (!command_id.is_null()) send_text(session::ack_frame(command_id, fields));
+}
+
+void ws_connection::handle(session::command_body& body, boost::json::value& command_id) {
+  if (!check_joined(command_id)) return;
+  const session::command_info& info = session::info(body);
+  if (!info.journaled) {
+    // Reads a shard answers itself: their role is checked here, as the engine never sees them.
+    if (session::outcome allowed = session::authorize(info, role_); !allowed.ok()) {
+      reply_error(command_id, allowed.code, allowed.message);
+      return;
+    }
+    return handle_page(body, command_id);
+  }
+  // The engine checks the role of everything it applies.
+  session::actor who{role_, viewer_, subject_};
+  reply_target target{&home_, weak_from_this(), command_id};
+  home_.owner().engines().submit(event_, session::command{std::move(command_id), std::move(body)},
+                                 std::move(who), std::move(target));
+}
+
+void ws_connection::handle(hello& cmd, const boost::json::value& command_id) {
   shard_services& owner = home_.owner();
   if (joined()) {
-    reply_error(cmd.id, session::error_code::conflict, "hello was already accepted");
+    reply_error(command_id, session::error_code::conflict, "hello was already accepted");
     return;
   }
   std::size_t event = owner.event_index(cmd.event);
   if (event == npos) {
-    reply_error(cmd.id, session::error_code::not_found, "no such event");
+    reply_error(command_id, session::error_code::not_found, "no such event");
     return;
   }
   session::role granted = session::role::viewer;
@@ -293,13 +305,13 @@ void ws_connection::handle_hello(session::command& cmd) {
       std::string why = verdict.ok ? "ingest tokens are for the HTTP API" : "invalid token: " + verdict.why;
       log_connection_event("hello_refused",
                            {{"conn", std::to_string(id)}, {"addr", client_.address}, {"why", why}});
-      reply_error(cmd.id, session::error_code::unauthorized, why);
+      reply_error(command_id, session::error_code::unauthorized, why);
       close(4001, "unauthorized");
       return;
     }
     if (!owner.origin_allowed(client_.origin, client_.host)) {
       log_connection_event("origin_refused", {{"conn", std::to_string(id)}, {"origin", client_.origin}});
-      reply_error(cmd.id, session::error_code::forbidden, "origin not allowed for staff connections");
+      reply_error(command_id, session::error_code::forbidden, "origin not allowed for staff connections");
       close(1008, "origin not allowed");
       return;
     }
@@ -321,7 +333,7 @@ void ws_connection::handle_hello(session::command& cmd) {
     server_metrics::add(owner.metrics().rate_limited);
     boost::json::object frame{
         {"type", "error"},
-        {"id", cmd.id},
+        {"id", command_id},
         {"code", "rate_limited"},
         {"message", "too many new viewers from this address; retry in " + std::to_string(retry_ms) + " ms"},
         {"retry_after_ms", retry_ms}};
@@ -346,7 +358,7 @@ void ws_connection::handle_hello(session::command& cmd) {
   if (cmd.resume) server_metrics::add(recovered ? m.resumes_recovered : m.resumes_snapshot);
   session::welcome_fields welcome{role_,         owner.event_id(event), viewer_,  replica.epoch(),
                                   replica.seq(), wall_clock_ms(),       recovered};
-  catch_up_.push_back({frame_text(session::welcome_frame(cmd.id, welcome))});
+  catch_up_.push_back({frame_text(session::welcome_frame(command_id, welcome))});
   if (!recovered) {
     catch_up_.push_back({home_.snapshot_frame(event)});
     if (replica.state_windowed()) server_metrics::add(m.windowed_snapshots);
@@ -364,26 +376,35 @@ void ws_connection::handle_hello(session::command& cmd) {
                                  {"recovered", recovered ? "true" : "false"}});
 }
 
-void ws_connection::handle_page(const session::command& cmd) {
+void ws_connection::handle_page(const session::command_body& body, const boost::json::value& command_id) {
   // The replica holds what this connection has been sent so far; changes after it
   // follow the page, so the client applies them as usual.
   session::event_replica& replica = home_.replica(event_);
-  std::optional<session::page_key> after;
-  if (cmd.after) after = session::parse_cursor(*cmd.after);  // checked by the decoder
   server_metrics::add(home_.owner().metrics().pages);
-  if (cmd.id.is_null()) return;  // a read nobody asked to hear about
-  // A filter or search looks at a bounded number of items per page (max_page_scan).
-  session::page result = cmd.type == "questions.page"
-                             ? replica.questions_page(cmd.status == "answered", after, cmd.limit)
-                             : replica.queue_page(cmd.kind == "post", after, cmd.limit, cmd.filter,
-                                                  home_.owner().config().max_page_scan);
+  if (command_id.is_null()) return;  // a read nobody asked to hear about
+  // Cursors were checked by the decoder.
+  auto cursor = [](const std::optional<std::string>& after) {
+    return after ? session::parse_cursor(*after) : std::nullopt;
+  };
+  boost::json::object fields;
+  session::page result;
+  if (const auto* page = std::get_if<session::questions_page>(&body)) {
+    result = replica.questions_page(page->answered, cursor(page->after), page->limit);
+    fields["questions"] = std::move(result.items);
+  } else if (const auto* page = std::get_if<session::queue_page>(&body)) {
+    // A filter or search looks at a bounded number of items per page (max_page_scan).
+    result = replica.queue_page(page->posts, cursor(page->after), page->limit, page->filter,
+                                home_.owner().config().max_page_scan);
+    fields["items"] = std::move(result.items);
+  } else {
+    return;
+  }
   if (result.scan_limited) server_metrics::add(home_.owner().metrics().pages_scan_limited);
-  boost::json::object fields{{cmd.type == "questions.page" ? "questions" : "items", std::move(result.items)}};
   if (result.next)
     fields["next"] = *result.next;
   else
     fields["next"] = nullptr;
-  send_text(session::ack_frame(cmd.id, fields));
+  send_text(session::ack_frame(command_id, fields));
 }
 
 bool ws_connection::send(const shared_frame& frame) {

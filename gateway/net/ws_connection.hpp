@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/net/client_message.hpp"
 #include "gateway/net/delivery.hpp"
 #include "gateway/net/net.hpp"
 #include "gateway/protocol/rate_limiter.hpp"
@@ -79,10 +80,16 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   void consume(std::string_view input);
   void handle_message(ws_message& message);
   void handle_command(std::string_view text);
-  void handle_hello(session::command& cmd);
+  // One per kind of message: the connection's own, and the session's commands.
+  void handle(hello& message, const boost::json::value& command_id);
+  void handle(ping& message, const boost::json::value& command_id);
+  void handle(token_refresh& message, const boost::json::value& command_id);
+  void handle(session::command_body& body, boost::json::value& command_id);
+  // False (after answering unauthorized) before hello.
+  bool check_joined(const boost::json::value& command_id);
   // questions.page and queue.page, answered from this shard's replica.
-  void handle_page(const session::command& cmd);
-  bool check_rate(const session::command& cmd);
+  void handle_page(const session::command_body& body, const boost::json::value& command_id);
+  bool check_rate(const boost::json::value& command_id, session::rate_class rate);
   void reply_error(const boost::json::value& id, session::error_code code, std::string_view message);
   void on_write(const boost::system::error_code& ec, std::size_t bytes);
   // Fills out_ with what leaves next: a bounded chunk of catch-up, else the steady queue.

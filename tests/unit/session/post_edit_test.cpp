@@ -342,7 +342,9 @@ TEST(PostEditTest, ApprovingAnEditIsAModeratorDecisionWithItsWait) {
 
   ASSERT_TRUE(reply.result.ok());
   EXPECT_EQ(kinds_of(reply), (std::vector<std::string>{"queue.removed", "highlight.added"}));
-  EXPECT_EQ(reply.decision_wait, 60);
+  ASSERT_EQ(reply.effects.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<decision_made>(reply.effects.front()));
+  EXPECT_EQ(std::get<decision_made>(reply.effects.front()).waited, 60);
   EXPECT_EQ(engine.public_state().at("highlights").as_array()[0].at("text"), "Edited #Road2NATO");
 }
 

@@ -147,21 +147,34 @@ TEST(ModerationRulesTest, RejectingRulesComeBeforeTrust) {
 
 TEST(ModerationRulesTest, RuntimeChangesTakeEffect) {
   moderation_rules rules;
-  rules.block_author("bluesky", "desk.bsky.social");
+  session::author_lists authors;
+  authors.blocked.insert({"bluesky", "desk.bsky.social"});
+  rules.set_moderator_authors(authors);
   EXPECT_TRUE(rules.is_blocked("bluesky", "desk.bsky.social"));
   EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "blocked_author");
-  rules.trust_author("bluesky", "desk.bsky.social");  // trusting unblocks
+  authors.blocked.clear();  // the engine moves a trusted author off the blocked list
+  authors.trusted.insert({"bluesky", "desk.bsky.social"});
+  rules.set_moderator_authors(authors);
   EXPECT_FALSE(rules.is_blocked("bluesky", "desk.bsky.social"));
   EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "trusted_author");
-  rules.untrust_author("bluesky", "desk.bsky.social");
+  rules.set_moderator_authors({});
   EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "default");
   rules.add_blocked_term("Summit");
   EXPECT_EQ(rules.evaluate(make_post("the summit"), t0).rule, "blocked_term");
   rules.remove_blocked_term("SUMMIT");
   EXPECT_EQ(rules.evaluate(make_post("the summit"), t0).rule, "default");
-  rules.block_author("", "desk.bsky.social");
-  rules.unblock_author("", "desk.bsky.social");
-  EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "default");
+}
+
+TEST(ModerationRulesTest, ModeratorListsStandOnTopOfTheRulesOwn) {
+  auto rules = rules_from(R"({"trusted_authors":["bluesky:desk.bsky.social"]})");
+  EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "trusted_author");
+  session::author_lists authors;
+  authors.blocked.insert({"bluesky", "desk.bsky.social"});
+  rules.set_moderator_authors(authors);
+  EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "blocked_author");
+  // Unblocking gives the rules' own trust back.
+  rules.set_moderator_authors({});
+  EXPECT_EQ(rules.evaluate(make_post("hi"), t0).rule, "trusted_author");
 }
 
 TEST(ModerationRulesTest, InvalidValuesGiveClearErrors) {
