@@ -27,7 +27,7 @@ std::string kind_problem(const boost::json::object& record) {
   if (type == cmd->value().get_object().end() || !type->value().is_string())
     return "a command without a type";
   const std::string_view type_name = type->value().get_string();
-  if (!required_role(type_name)) return "command \"" + std::string(type_name) + "\"";
+  if (!find_command(type_name)) return "command \"" + std::string(type_name) + "\"";
   return {};
 }
 
