@@ -388,12 +388,12 @@ void ws_connection::handle_page(const session::command_body& body, const boost::
   };
   boost::json::object fields;
   session::page result;
-  if (const auto* page = std::get_if<session::questions_page>(&body)) {
-    result = replica.questions_page(page->answered, cursor(page->after), page->limit);
+  if (const auto* questions = std::get_if<session::questions_page>(&body)) {
+    result = replica.questions_page(questions->answered, cursor(questions->after), questions->limit);
     fields["questions"] = std::move(result.items);
-  } else if (const auto* page = std::get_if<session::queue_page>(&body)) {
+  } else if (const auto* queue = std::get_if<session::queue_page>(&body)) {
     // A filter or search looks at a bounded number of items per page (max_page_scan).
-    result = replica.queue_page(page->posts, cursor(page->after), page->limit, page->filter,
+    result = replica.queue_page(queue->posts, cursor(queue->after), queue->limit, queue->filter,
                                 home_.owner().config().max_page_scan);
     fields["items"] = std::move(result.items);
   } else {

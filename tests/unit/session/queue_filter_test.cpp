@@ -27,13 +27,14 @@ std::string folded(std::string_view text) {
 boost::json::value post_item(std::string id, std::string source, std::string held_by, std::string lang,
                              std::string text, std::string handle = "ana.example",
                              std::string display_name = "Ana") {
-  return boost::json::object{{"id", id},
-                             {"source", source},
-                             {"author", boost::json::object{{"handle", handle}, {"display_name", display_name}}},
-                             {"text", text},
-                             {"lang", lang},
-                             {"held_by", held_by},
-                             {"reason", "held"}};
+  return boost::json::object{
+      {"id", id},
+      {"source", source},
+      {"author", boost::json::object{{"handle", handle}, {"display_name", display_name}}},
+      {"text", text},
+      {"lang", lang},
+      {"held_by", held_by},
+      {"reason", "held"}};
 }
 
 boost::json::value question_item(std::string id, std::string text, boost::json::value author) {
