@@ -524,15 +524,11 @@ command_decoder::result command_decoder::decode(std::string_view frame, command&
                                                 foreign_fields* foreign, std::string* foreign_type) {
   out = command{};
   failure = decode_failure{};
-  // A reused buffer with simdjson's padding avoids an allocation per frame.
-  if (buffer_.size() < frame.size() + simdjson::SIMDJSON_PADDING)
-    buffer_ = simdjson::padded_string(frame.size() + simdjson::SIMDJSON_PADDING);
-  std::copy(frame.begin(), frame.end(), buffer_.data());
+  simdjson::padded_string_view padded = buffer_.load(frame);
 
   od::document doc;
   od::object object;
-  if (parser_.iterate(buffer_.data(), frame.size(), buffer_.size()).get(doc) ||
-      doc.get_object().get(object)) {
+  if (parser_.iterate(padded).get(doc) || doc.get_object().get(object)) {
     failure.message = "a command must be one JSON object";
     return result::refused;
   }

@@ -16,6 +16,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "common/padded_buffer.hpp"
 #include "queue_filter.hpp"
 #include "types.hpp"
 
@@ -268,7 +269,7 @@ class command_decoder {
 
  private:
   simdjson::ondemand::parser parser_;
-  simdjson::padded_string buffer_;
+  common::padded_buffer buffer_;  // reused: no allocation per frame
 };
 
 // The command as a JSON object with its "type", for the journal.
