@@ -141,6 +141,14 @@ bool server::prepare(std::vector<session::event_definition> events, const source
     return false;
   }
   bound_ = acceptor_->local_endpoint();
+  // Before anyone is told the server listens: a SIGTERM from then on is a clean drain,
+  // queued until run() starts the shards if it comes first, never the default exit.
+  signals_ = std::make_unique<net::signal_set>(shards_[0]->context(), SIGINT, SIGTERM);
+  signals_->async_wait([this](const boost::system::error_code& signal_ec, int signal) {
+    if (signal_ec) return;
+    log_event("shutdown", {{"signal", std::to_string(signal)}});
+    begin_shutdown();
+  });
   return true;
 }
 
@@ -200,12 +208,6 @@ void server::broadcast(std::size_t event, std::shared_ptr<const delivery> batch)
 }
 
 int server::run() {
-  net::signal_set signals(shards_[0]->context(), SIGINT, SIGTERM);
-  signals.async_wait([this](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    log_event("shutdown", {{"signal", std::to_string(signal)}});
-    begin_shutdown();
-  });
   engines_->start();
   ingest_->start();
   revocations_->start();

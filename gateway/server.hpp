@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include "gateway/config.hpp"
 #include "gateway/engine/engine_host.hpp"
@@ -121,6 +122,7 @@ class server final : public shard_services {
   net::thread_pool exports_{1};
   std::atomic<bool> draining_{false};
   std::atomic<std::uint64_t> unauthenticated_{0};
+  std::unique_ptr<net::signal_set> signals_;  // SIGINT and SIGTERM drain, from the end of prepare()
   std::unique_ptr<net::steady_timer> shutdown_timer_;
   steady_clock::time_point shutdown_deadline_;
 };
