@@ -5,12 +5,12 @@
 # TSan, and each libFuzzer target for a bounded time.
 #
 #   COMPANION_TEST_PHASES="unit integration browser asan tsan fuzz"  (default: all)
-#   COMPANION_FUZZ_SECONDS=30                                         (per fuzz target, two at a time)
+#   COMPANION_FUZZ_SECONDS=20                                         (per fuzz target, two at a time)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 phases=${COMPANION_TEST_PHASES:-"unit integration browser asan tsan fuzz"}
-export COMPANION_FUZZ_SECONDS=${COMPANION_FUZZ_SECONDS:-30}
+export COMPANION_FUZZ_SECONDS=${COMPANION_FUZZ_SECONDS:-20}
 jobs=2
 passed=0
 failed=0
