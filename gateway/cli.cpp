@@ -183,6 +183,23 @@ bool parse_count(const std::string& text, std::size_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
+// Limits that take a count above zero, each named once: its flag and its field.
+std::size_t server_config::*positive_count_flag(std::string_view flag) {
+  static constexpr std::pair<std::string_view, std::size_t server_config::*> flags[]{
+      {"--max-unauthenticated", &server_config::max_unauthenticated},
+      {"--max-unauthenticated-per-ip", &server_config::max_unauthenticated_per_ip},
+      {"--max-http-connections", &server_config::max_http_connections},
+      {"--max-http-connections-per-ip", &server_config::max_http_connections_per_ip},
+      {"--max-questions", &server_config::max_questions},
+      {"--page-scan-limit", &server_config::max_page_scan},
+      {"--max-posts", &server_config::max_posts},
+      {"--max-vote-changes", &server_config::max_vote_changes},
+  };
+  for (const auto& [name, field] : flags)
+    if (name == flag) return field;
+  return nullptr;
+}
+
 }  // namespace
 
 std::string parse_serve_args(const std::vector<std::string>& args, serve_request& out) {
@@ -220,33 +237,10 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.max_connections_per_ip))
         return "--max-connections-per-ip wants a number";
-    } else if (flag == "--max-unauthenticated") {
+    } else if (std::size_t server_config::*count = positive_count_flag(flag)) {
       if (!cursor.take(value)) return cursor.error;
-      if (!parse_count(value, out.config.max_unauthenticated) || out.config.max_unauthenticated == 0)
-        return "--max-unauthenticated wants a positive number";
-    } else if (flag == "--max-unauthenticated-per-ip" || flag == "--max-http-connections" ||
-               flag == "--max-http-connections-per-ip") {
-      if (!cursor.take(value)) return cursor.error;
-      std::size_t& target = flag == "--max-unauthenticated-per-ip" ? out.config.max_unauthenticated_per_ip
-                            : flag == "--max-http-connections"     ? out.config.max_http_connections
-                                                                   : out.config.max_http_connections_per_ip;
-      if (!parse_count(value, target) || target == 0) return flag + " wants a positive number";
-    } else if (flag == "--max-questions") {
-      if (!cursor.take(value)) return cursor.error;
-      if (!parse_count(value, out.config.max_questions) || out.config.max_questions == 0)
-        return "--max-questions wants a positive number";
-    } else if (flag == "--page-scan-limit") {
-      if (!cursor.take(value)) return cursor.error;
-      if (!parse_count(value, out.config.max_page_scan) || out.config.max_page_scan == 0)
-        return "--page-scan-limit wants a positive number";
-    } else if (flag == "--max-posts") {
-      if (!cursor.take(value)) return cursor.error;
-      if (!parse_count(value, out.config.max_posts) || out.config.max_posts == 0)
-        return "--max-posts wants a positive number";
-    } else if (flag == "--max-vote-changes") {
-      if (!cursor.take(value)) return cursor.error;
-      if (!parse_count(value, out.config.max_vote_changes) || out.config.max_vote_changes == 0)
-        return "--max-vote-changes wants a positive number";
+      if (!parse_count(value, out.config.*count) || out.config.*count == 0)
+        return flag + " wants a positive number";
     } else if (flag == "--new-viewers-per-minute") {
       if (!cursor.take(value)) return cursor.error;
       std::size_t rate = 0;
