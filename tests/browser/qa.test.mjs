@@ -52,7 +52,7 @@ test('a question goes from the ask box through moderation and votes to the overl
   const queued = moderator.getByTestId('queue-list').getByTestId('queue-item').filter({ hasText: QUESTION });
   await queued.waitFor({ timeout: 5000 });
   assert.match(await queued.textContent(), /Aiko/);
-  assert.equal(await queued.getAttribute('aria-selected'), 'true');
+  assert.equal(await queued.getAttribute('aria-current'), 'true');
   await moderator.keyboard.press('a');
   await queued.waitFor({ state: 'detached', timeout: 5000 });
   await moderator.getByTestId('live-questions').getByTestId('live-question').filter({ hasText: QUESTION }).waitFor();

@@ -84,7 +84,7 @@ test('approve, feature and reject posts: every viewer follows within a second', 
   await ingest(server, second);
   const queuedSecond = queueItem(moderator, second.text);
   await queuedSecond.waitFor({ timeout: 5000 });
-  assert.equal(await queuedSecond.getAttribute('aria-selected'), 'true');
+  assert.equal(await queuedSecond.getAttribute('aria-current'), 'true');
   await moderator.keyboard.press('a');
   const pressedAt = Date.now();
   await Promise.all(viewers.map((viewer) => wallItem(viewer, second.text).waitFor({ timeout: 1000 })));

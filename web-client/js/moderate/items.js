@@ -163,7 +163,8 @@ export function row_items({ conn, rows, actions, selection, bulk }) {
     if (screen_btn) show(screen_btn, actions.may_put_on_air());
     const selected = row.key === selection.key();
     li.classList.toggle('selected', selected);
-    li.setAttribute('aria-selected', selected ? 'true' : 'false');
+    if (selected) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
     if (row.kind === 'question') update_merged(li.querySelector('.merged'), rows.merged_into(d.id));
   }
 

@@ -33,7 +33,9 @@ export function row_selection() {
     for (const n of document.querySelectorAll('.item')) {
       const on = n.dataset.key === key;
       n.classList.toggle('selected', on);
-      n.setAttribute('aria-selected', on ? 'true' : 'false');
+      // aria-current, not aria-selected: the rows are list items, not options of a listbox.
+      if (on) n.setAttribute('aria-current', 'true');
+      else n.removeAttribute('aria-current');
     }
     const node = items[i];
     if (node && scroll) node.scrollIntoView({ block: 'nearest' });

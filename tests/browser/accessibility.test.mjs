@@ -1,0 +1,133 @@
+// Every page under axe-core (WCAG 2.1 A and AA rules) with live content on it:
+// no serious or critical violation on the viewer page (phone and desktop, light
+// and dark), the producer and moderator consoles, the /screen overlay and the
+// /timer monitor. Then the viewer page from the keyboard alone: every control is
+// reached with Tab and shows a visible focus ring.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import AxeBuilder from '@axe-core/playwright';
+import { seedHeldPosts } from '../integration/lib/seed.mjs';
+import { launchBrowser, Stage, waitConnected, waitText, defaultEvent } from './helpers.mjs';
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// The serious and critical violations on `page` as readable lines (rule, impact, where).
+async function violations(page, label) {
+  const result = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('axe-core finds no serious or critical violation on any page', { timeout: 90000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await stage.server();
+  // A few held posts: axe's cost grows with the page, and a handful covers every kind of row.
+  await seedHeldPosts(server, server.token('ingest'), { count: 4 });
+  const phone = await stage.viewer(server, { name: 'phone' });
+  const desktop = await stage.open(server, '/', { name: 'desktop', viewport: { width: 1280, height: 800 } });
+  const producer = await stage.producer(server);
+  const moderator = await stage.moderator(server);
+  const overlay = await stage.open(server, `/screen?event=${defaultEvent}`, { name: 'overlay', viewport: { width: 1920, height: 1080 } });
+  const timer = await stage.open(server, `/timer?event=${defaultEvent}`, { name: 'timer', viewport: { width: 1280, height: 720 } });
+  for (const page of [phone, desktop, producer, moderator]) await waitConnected(page);
+
+  // Live content on every page: a running segment, an announcement, a stage message,
+  // approved and featured posts, an approved and a pending question, a card on air.
+  await producer.getByTestId('btn-start').click();
+  await waitText(phone, 'status-badge', 'LIVE');
+  await producer.getByTestId('announce-text').fill('Doors close in five minutes');
+  await producer.getByTestId('announce-send').click();
+  await waitText(phone, 'announcement', 'Doors close');
+  await producer.getByTestId('stage-text').fill('Five minutes left');
+  await producer.getByTestId('stage-send').click();
+  await waitText(timer, 'stage-message', 'Five minutes left');
+
+  const queuedPost = moderator.getByTestId('queue-list').locator('[data-testid=queue-item][data-kind=post]').first();
+  await queuedPost.waitFor();
+  const postId = await queuedPost.getAttribute('data-id');
+  await queuedPost.getByTestId('approve').click();
+  const walled = moderator.locator(`#wall-list [data-id="${postId}"]`);
+  await walled.waitFor();
+  await walled.getByTestId('feature').click();
+  await moderator.locator('#wall-list .item.featured').waitFor();
+
+  await phone.getByTestId('tab-qa').click();
+  for (const text of ['How will the partners take part in the summit?', 'Is a standing seat planned?']) {
+    await phone.getByTestId('ask-text').fill(text);
+    await phone.getByTestId('ask-submit').click();
+    await phone.getByTestId('my-pending-item').filter({ hasText: text }).waitFor();
+  }
+  const question = moderator.getByTestId('queue-list').getByTestId('queue-item').filter({ hasText: 'partners take part' });
+  await question.getByTestId('approve').click();
+  await phone.getByTestId('question-list').getByTestId('question-item').first().waitFor();
+
+  await producer.getByTestId('pick-question').first().getByTestId('screen-preview-question').click();
+  await producer.getByTestId('take').click();
+  await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor();
+
+  // Each page once, the viewer in both colour schemes (its dark palette is its own).
+  const found = [];
+  found.push(...(await violations(phone, 'viewer phone Q&A')), ...(await violations(desktop, 'viewer desktop agenda')));
+  await phone.emulateMedia({ colorScheme: 'dark' });
+  await phone.getByTestId('tab-wall').click();
+  await phone.locator('#wall-list [data-testid=wall-item].featured').waitFor();
+  found.push(...(await violations(phone, 'viewer phone wall dark')));
+  found.push(...(await violations(producer, 'producer')), ...(await violations(moderator, 'moderator queue')));
+  await moderator.getByTestId('tab-questions').click();
+  await moderator.emulateMedia({ colorScheme: 'dark' });
+  found.push(...(await violations(moderator, 'moderator questions dark')));
+  found.push(...(await violations(overlay, 'overlay')), ...(await violations(timer, 'timer')));
+
+  assert.deepEqual(found, []);
+  assert.deepEqual(stage.problems, []);
+});
+
+test('every control of the viewer page is reached with Tab and shows its focus', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await stage.server();
+  const viewer = await stage.viewer(server);
+  await waitConnected(viewer);
+  await viewer.getByTestId('tab-qa').click();
+  await viewer.getByTestId('ask-text').fill('Is there a recording?');
+
+  // Tab round the page once (past the page's end focus leaves the document and comes
+  // back at the top), noting each focused control and whether it is drawn with a
+  // focus indicator (an outline of 2 px or more, or a box shadow).
+  const visited = [];
+  for (let i = 0; i < 60; i++) {
+    await viewer.keyboard.press('Tab');
+    const focused = await viewer.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none';
+      const where = Array.prototype.indexOf.call(document.querySelectorAll('*'), el);
+      return { id: el.id || el.dataset.testid || el.tagName, where, ring };
+    });
+    if (!focused) continue;
+    if (visited.some((v) => v.where === focused.where)) break;
+    visited.push(focused);
+  }
+  const ids = visited.map((v) => v.id);
+  for (const control of ['event-title', 'tab-qa', 'ask-text', 'ask-name', 'ask-submit']) assert.ok(ids.includes(control), `${control} reached with Tab (reached: ${ids.join(', ')})`);
+  assert.deepEqual(visited.filter((v) => !v.ring).map((v) => v.id), [], 'every focused control shows a focus ring');
+
+  // The tabs follow the arrow keys, as a tab list does.
+  await viewer.getByTestId('tab-qa').focus();
+  await viewer.keyboard.press('ArrowLeft');
+  assert.equal(await viewer.evaluate(() => document.activeElement.id), 'tab-wall');
+  await viewer.keyboard.press('Enter');
+  await viewer.locator('#panel-wall:not([hidden])').waitFor();
+  assert.deepEqual(stage.problems, []);
+});
