@@ -63,6 +63,11 @@ const char* const serve_help =
     "  --tls-key FILE              PEM private key of --tls-cert\n"
     "  --replay FILE               replay an NDJSON file of posts into the default event\n"
     "  --replay-speed X            replay pace: 1 real time, 10 ten times faster, 0 as fast as possible\n"
+    "  --rehearsal                 rehearse the default event: its schedule begins a minute after the\n"
+    "                              start (the event file is not edited) and the replay follows it\n"
+    "  --rehearsal-lead DURATION   how long after the start a rehearsal begins (default 1m)\n"
+    "  --autopilot X               the default event's agenda moves on its own, X times faster than\n"
+    "                              planned (1: as planned), from its start time\n"
     "  --jetstream URL             follow Bluesky Jetstream into the default event\n"
     "                              (e.g. wss://jetstream2.us-east.bsky.network/subscribe)\n"
     "  --mastodon URL              follow the event hashtags on a Mastodon server (e.g. "
@@ -296,6 +301,20 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       if (end == value.c_str() || *end != '\0' || speed < 0 || speed > 10000)
         return "--replay-speed wants a number from 0 (as fast as possible) to 10000";
       out.sources.replay_speed = speed;
+    } else if (flag == "--rehearsal") {
+      if (!out.rehearsal_lead_ms) out.rehearsal_lead_ms = 60'000;
+    } else if (flag == "--rehearsal-lead") {
+      if (!cursor.take(value)) return cursor.error;
+      auto lead = parse_duration_ms(value);
+      if (!lead || *lead < 0) return "--rehearsal-lead wants a duration such as 1m or 30s";
+      out.rehearsal_lead_ms = *lead;
+    } else if (flag == "--autopilot") {
+      if (!cursor.take(value)) return cursor.error;
+      char* end = nullptr;
+      double speed = std::strtod(value.c_str(), &end);
+      if (end == value.c_str() || *end != '\0' || !(speed > 0) || speed > 1000)
+        return "--autopilot wants a pace above 0 and up to 1000 (1: as planned, 6: six times faster)";
+      out.config.autopilot_speed = speed;
     } else if (flag == "--jetstream") {
       if (!cursor.take(value)) return cursor.error;
       out.sources.jetstream_url = value;

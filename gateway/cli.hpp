@@ -33,6 +33,9 @@ struct serve_request {
   // audit.csv records for decisions made through them.
   std::string producer_subject = "producer-console";
   std::string moderator_subject = "moderator-console";
+  // --rehearsal: the default event starts this long after the server does (its file's
+  // start time is left as it is); none for a show.
+  std::optional<std::int64_t> rehearsal_lead_ms;
 };
 
 // `journal upgrade --data DIR --event ID`.

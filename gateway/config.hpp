@@ -22,6 +22,14 @@ struct source_overrides {
   std::optional<std::string> mastodon_url;
   std::optional<std::string> mastodon_token;
   std::optional<std::string> did_resolver_url;  // the Bluesky profile API; "" turns lookups off
+  // A rehearsal (--rehearsal): the replay's time `file_ms` (the event file's start) is
+  // played at `wall_ms` (the shifted start), so each post comes with the segment it talks
+  // about, and is stamped with the time it is played.
+  struct anchor {
+    std::int64_t file_ms = 0;
+    std::int64_t wall_ms = 0;
+  };
+  std::optional<anchor> replay_anchor;
 };
 
 struct server_config {
@@ -32,6 +40,9 @@ struct server_config {
   std::filesystem::path web_root;  // the web-client folder
   std::string secret;              // HS256 key for tokens and viewer ids
   unsigned io_threads = 0;         // 0: one per core, so each core runs one shard
+  // The default event's agenda moves on its own at this many times its planned pace
+  // (--autopilot; 0: off, producers move it): a demo shows the show happen.
+  double autopilot_speed = 0;
 
   // Protocol limits (protocol.md).
   std::size_t max_frame_bytes = 16 * 1024;     // larger frames close with 1009

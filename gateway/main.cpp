@@ -88,6 +88,13 @@ int serve(const std::vector<std::string>& args) {
   std::vector<session::event_definition> events;
   if (!load_events(config.event_files, events)) return 1;
   std::string default_event = events.front().id;
+  if (request.rehearsal_lead_ms) {
+    // A rehearsal runs the event as if it began shortly: the schedule moves, the file does not.
+    auto& show = events.front();
+    const session::millis begins = gateway::wall_clock_ms() + *request.rehearsal_lead_ms;
+    request.sources.replay_anchor = gateway::source_overrides::anchor{show.starts_at, begins};
+    show.starts_at = begins;
+  }
 
   gateway::server server(config);
   if (!server.prepare(std::move(events), request.sources, error)) {

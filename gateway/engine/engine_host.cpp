@@ -12,6 +12,7 @@
 #include "gateway/protocol/ws_frame_writer.hpp"
 #include "gateway/server.hpp"
 #include "hashtag-tracker/moderation_rules.hpp"
+#include "session/autopilot.hpp"
 #include "session/frames.hpp"
 #include "session/journal_format.hpp"
 #include "session/post_wall.hpp"
@@ -130,6 +131,7 @@ void engine_host::schedule_tick() {
       session::engine_reply reply = engines_[event]->tick(now, viewers);
       if (reply.journal) finish(event, std::move(reply), reply_target{});
     }
+    if (owner_.config().autopilot_speed > 0 && !engines_.empty()) run_autopilot(now);
     schedule_tick();
   });
 }
@@ -144,6 +146,21 @@ void engine_host::submit(std::size_t event, session::command cmd, session::actor
               }
               finish(event, std::move(reply), std::move(target));
             });
+}
+
+void engine_host::run_autopilot(session::millis now) {
+  session::event_engine& engine = *engines_[0];
+  auto move = session::autopilot_move(engine.run_of_show(), engine.definition().starts_at,
+                                      owner_.config().autopilot_speed, now);
+  if (!move) return;
+  // The engine applies the move at once, so the next tick already sees it (no double moves).
+  session::command cmd{nullptr, std::move(*move)};
+  session::engine_reply reply =
+      engine.apply(cmd, session::actor{session::role::producer, {}, "autopilot"}, now);
+  if (!reply.result.ok()) return;
+  log_event("autopilot",
+            {{"event", owner_.event_id(0)}, {"move", std::string(session::type_name(cmd.body))}});
+  finish(0, std::move(reply), reply_target{});
 }
 
 std::string engine_host::check_rules(const boost::json::object& rules) {

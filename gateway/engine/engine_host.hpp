@@ -89,6 +89,8 @@ class engine_host {
 
  private:
   void schedule_tick();
+  // --autopilot: moves the default event's agenda when its segment has run its time.
+  void run_autopilot(session::millis now);
   // moderation.set's rules as the tracker reads them: why they are refused, or empty.
   static std::string check_rules(const boost::json::object& rules);
   // What the ingest side and the metrics learn of an accepted input.

@@ -82,7 +82,8 @@ bool ingest_host::configure(const std::vector<session::event_definition>& events
     if (event == 0 && overrides.replay_file) replay_file = overrides.replay_file;
     if (event == 0 && overrides.replay_speed) replay_speed = *overrides.replay_speed;
     if (replay_file) {
-      auto source = replay_source::open(*this, event, *replay_file, replay_speed, error);
+      auto source = replay_source::open(*this, event, *replay_file, replay_speed,
+                                        event == 0 ? overrides.replay_anchor : std::nullopt, error);
       if (!source) return false;
       sources_[event].push_back(std::move(source));
     }
@@ -197,12 +198,13 @@ void ingest_host::stop() {
 
 ingest_host::line_outcome ingest_host::feed(std::size_t event, std::string_view line,
                                             tracker::wire_format format, std::string* unnamed_author,
-                                            tracker::ingest_lane lane) {
+                                            tracker::ingest_lane lane, session::millis stamp) {
   tracker::ingest_pipeline& pipeline = *pipelines_[event];
   const auto before = pipeline.counters();
   tracker::ingest_result result = pipeline.ingest(line, format, wall_clock_ms(), lane);
   if (auto* post = std::get_if<tracker::accepted_post>(&result)) {
     bool rejected = post->decision.verdict == session::post_verdict::rejected;
+    if (stamp > 0) post->post.created_at = stamp;
     if (unnamed_author && post->post.author_handle == post->post.author_id)
       *unnamed_author = post->post.author_id;
     if (post->is_edit)

@@ -54,9 +54,10 @@ class ingest_host {
   // no handle yet (a Bluesky DID no identity frame has named), so the source can look it up.
   enum class line_outcome { accepted, duplicate, rejected, invalid, other };
   // Webhook bodies come in `lane` webhook: the webhook's own formats and posts only.
+  // A non-zero `stamp` becomes the post's created_at (a rehearsal's replay happens now).
   line_outcome feed(std::size_t event, std::string_view line, tracker::wire_format format,
                     std::string* unnamed_author = nullptr,
-                    tracker::ingest_lane lane = tracker::ingest_lane::source);
+                    tracker::ingest_lane lane = tracker::ingest_lane::source, session::millis stamp = 0);
   tracker::ingest_pipeline& pipeline(std::size_t event) { return *pipelines_[event]; }
 
   // Thread-safe: ingests an NDJSON (or single JSON) body, then calls `done` on the ingest thread.

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/iso_time.hpp"
+#include "gateway/process/clock.hpp"
 
 namespace companion::gateway {
 namespace {
@@ -45,6 +46,7 @@ session::millis replay_source::line_time(std::string_view line) {
 
 std::unique_ptr<replay_source> replay_source::open(ingest_host& host, std::size_t event,
                                                    const std::filesystem::path& file, double speed,
+                                                   std::optional<source_overrides::anchor> anchor,
                                                    std::string& error) {
   std::ifstream in(file);
   if (!in) {
@@ -55,16 +57,18 @@ std::unique_ptr<replay_source> replay_source::open(ingest_host& host, std::size_
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(std::move(line));
   return std::unique_ptr<replay_source>(
-      new replay_source(host, event, file.filename().string(), std::move(lines), speed));
+      new replay_source(host, event, file.filename().string(), std::move(lines), speed, anchor));
 }
 
 replay_source::replay_source(ingest_host& host, std::size_t event, std::string name,
-                             std::vector<std::string> lines, double speed)
+                             std::vector<std::string> lines, double speed,
+                             std::optional<source_overrides::anchor> anchor)
     : host_(host),
       event_(event),
       name_(std::move(name)),
       lines_(std::move(lines)),
       speed_(speed),
+      anchor_(anchor),
       timer_(host.context()) {
   times_.reserve(lines_.size());
   for (const auto& line : lines_) times_.push_back(line_time(line));
@@ -82,32 +86,42 @@ void replay_source::stop() {
   timer_.cancel();
 }
 
+session::millis replay_source::due(std::size_t line) const {
+  if (!anchor_ || speed_ <= 0 || times_[line] <= 0) return 0;
+  return anchor_->wall_ms +
+         static_cast<session::millis>(static_cast<double>(times_[line] - anchor_->file_ms) / speed_);
+}
+
+void replay_source::wait(session::millis delay_ms) {
+  timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && !stopped_) step();
+  });
+}
+
 void replay_source::step() {
   // As fast as possible still yields every so often, so webhooks on this thread get a turn.
   for (int burst = 0; next_ < lines_.size() && burst < 256; ++burst) {
-    std::size_t current = next_++;
-    if (host_.feed(event_, lines_[current], tracker::wire_format::unknown) ==
-        ingest_host::line_outcome::accepted)
+    std::size_t current = next_;
+    // Anchored, a line waits for its moment on the wall clock (a file may describe hours).
+    const session::millis stamp = due(current);
+    if (stamp > 0) {
+      const session::millis now = wall_clock_ms();
+      if (stamp > now) return wait(stamp - now);
+    }
+    ++next_;
+    if (host_.feed(event_, lines_[current], tracker::wire_format::unknown, nullptr,
+                   tracker::ingest_lane::source, stamp) == ingest_host::line_outcome::accepted)
       ++accepted_;
     if (next_ >= lines_.size()) return;
+    if (anchor_) continue;
     session::millis gap = 0;
     if (speed_ > 0 && times_[current] > 0 && times_[next_] > times_[current])
       gap = static_cast<session::millis>(
           static_cast<double>(std::min(times_[next_] - times_[current], max_gap_ms)) / speed_);
-    if (gap > 0) {
-      timer_.expires_after(std::chrono::milliseconds(gap));
-      timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec && !stopped_) step();
-      });
-      return;
-    }
+    if (gap > 0) return wait(gap);
   }
-  if (next_ < lines_.size()) {
-    timer_.expires_after(std::chrono::milliseconds(0));
-    timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (!ec && !stopped_) step();
-    });
-  }
+  if (next_ < lines_.size()) wait(0);
 }
 
 boost::json::object replay_source::status() const {
