@@ -3,6 +3,8 @@
 // the server clock offset, commands answered by ack/error, and reconnection
 // with full-jitter exponential backoff. Pages only read state and subscribe.
 
+import { normalize_polls, apply_poll, apply_poll_votes, upsert_draft } from './polls.js';
+
 const PING_INTERVAL_MS = 15000;
 // A ping unanswered this long means the socket is dead even if it looks open
 // (typical of venue Wi-Fi dropping silently).
@@ -81,7 +83,8 @@ export class Connection {
     this.url = options.url || Connection.default_url();
 
     this.state = null;  // the public state, or null before the first snapshot
-    this.queue = { posts: [], questions: [], posts_total: 0, questions_total: 0, authors: { blocked: [], trusted: [] } };  // staff only
+    // Staff only; `polls` are the drafts (protocol 1.1).
+    this.queue = { posts: [], questions: [], posts_total: 0, questions_total: 0, authors: { blocked: [], trusted: [] }, polls: [] };
     // Paging (protocol 1.1): where the next page of each list starts, and whether it is
     // read to the end. A snapshot resets the question lists, a queue.snapshot the queue's.
     this.pages_ = fresh_pages();
@@ -171,7 +174,8 @@ export class Connection {
     this.status_listeners_.add(cb);
     return () => this.status_listeners_.delete(cb);
   }
-  // on_staff(cb): cb(frame, queue) for queue.snapshot, queue.post, queue.question, queue.removed.
+  // on_staff(cb): cb(frame, queue) for queue.snapshot, queue.post, queue.question, queue.removed,
+  // queue.authors, queue.poll.
   on_staff(cb) {
     this.staff_listeners_.add(cb);
     return () => this.staff_listeners_.delete(cb);
@@ -428,6 +432,7 @@ export class Connection {
       case 'queue.question':
       case 'queue.removed':
       case 'queue.authors':
+      case 'queue.poll':
         return this.#on_queue(frame);
       default:
         // Unknown frames are future extensions; ignoring them keeps old clients working.
@@ -492,6 +497,8 @@ export class Connection {
       return;
     }
     apply_change(this.state, frame.kind, frame.data);
+    // An opened draft is public now: it leaves the staff's drafts.
+    if (frame.kind === 'poll' && frame.data) this.queue.polls = upsert_draft(this.queue.polls, frame.data);
     this.seq = frame.seq;
     this.progressed_ = true;
     this.#emit_state({ kind: frame.kind, data: frame.data, seq: frame.seq });
@@ -511,6 +518,9 @@ export class Connection {
       this.pages_.question = { after: next(frame.questions_next), done: q.questions_total <= q.questions.length, busy: false };
       this.paging_generation_ += 1;
       q.authors = normalize_authors(frame.authors);
+      q.polls = normalize_polls(frame.polls).filter((p) => p.status === 'draft');
+    } else if (frame.type === 'queue.poll' && frame.poll) {
+      q.polls = upsert_draft(q.polls, frame.poll);
     } else if (frame.type === 'queue.authors') {
       q.authors = normalize_authors(frame.authors);
     } else if (frame.type === 'queue.post' && frame.post) {
@@ -651,6 +661,8 @@ export function normalize_state(s) {
   if (!state.stats.tags) state.stats.tags = {};
   // Servers without the qa extension always take questions.
   if (!state.qa || typeof state.qa !== 'object') state.qa = { open: true, premoderated: true };
+  // Servers without polls have none.
+  state.polls = normalize_polls(state.polls);
   return state;
 }
 
@@ -710,6 +722,12 @@ export function apply_change(state, kind, data) {
       break;
     case 'stage':
       state.stage = data && data.text ? data : null;
+      break;
+    case 'poll':
+      apply_poll(state, data);
+      break;
+    case 'poll.votes':
+      apply_poll_votes(state, data);
       break;
     default:
       // A kind this client does not know yet; seq still advances.

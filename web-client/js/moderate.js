@@ -1,7 +1,8 @@
 // The moderator console (/moderate): the moderation queue (posts and questions,
 // oldest first, with the rule that held each, filtered and searched on the server), what is live (wall and approved
-// questions), the Q&A view with merged questions, one-key actions on the selected
-// row with undo, the author lists, CSV downloads and the health of the ingest
+// questions), the Q&A view with merged questions, the polls (js/staff_polls.js, shared
+// with /produce), one-key actions on the selected row with undo, the author lists,
+// CSV downloads and the health of the ingest
 // sources. Each part is a panel in js/moderate/; the page mounts them on the staff
 // connection and redraws them when the public state or the staff queue changes.
 
@@ -22,6 +23,8 @@ import { counters_panel } from './moderate/counters.js';
 import { sources_panel } from './moderate/sources_panel.js';
 import { setup_downloads } from './moderate/downloads.js';
 import { setup_keys } from './moderate/keys.js';
+import { staff_polls_panel } from './staff_polls.js';
+import { $ } from './dom.js';
 
 // Ages ("3 min ago") move by the minute; the lists are redrawn twice a minute.
 const AGES_REFRESH_MS = 30000;
@@ -49,6 +52,7 @@ page = mount_panels(conn, [
   counters_panel(ctx),
   sources_panel(ctx),
   ctx.actions,
+  staff_polls_panel(conn, run, $('polls-panel'), () => ctx.selection.view() === 'polls'),
 ]);
 conn.on_staff(() => page.redraw());
 setInterval(() => {

@@ -1,9 +1,11 @@
 // The on-air card, shared by the overlay (/screen) and the producer's preview, so
 // the preview is exactly what airs: which item the state puts on screen, how the
-// card is filled, and how its type shrinks to fit the safe area (never clipped).
+// card is filled (a poll's card adds its result bars), and how its type shrinks to
+// fit the safe area (never clipped).
 
 import { t, network_label, handle_text } from './strings.js';
 import { set_text, network_icon, set_text_lang } from './dom.js';
+import { render_bars, total_text } from './poll_bars.js';
 
 // The card is laid out on a 1920x1080 stage; a 720p source scales the whole stage.
 export const STAGE_WIDTH = 1920;
@@ -28,12 +30,22 @@ export function card_item(state, on_screen = state && state.on_screen) {
     const q = state.questions.find((x) => x.id === os.id);
     return q ? question_item(q) : null;
   }
+  if (os.kind === 'poll') {
+    const p = (state.polls || []).find((x) => x.id === os.id);
+    return p ? poll_item(p) : null;
+  }
   const h = state.highlights.find((x) => x.id === os.id);
   return h ? highlight_item(h) : null;
 }
 
 export function question_item(q) {
   return { id: q.id, kind: 'question', text: q.text || '', author: q.author || t('anonymous'), network: null, source: null };
+}
+
+// A poll's card: the question, live or final, with one bar per answer.
+export function poll_item(p) {
+  const author = t(p.status === 'closed' ? 'poll_card_final' : 'poll_card_live');
+  return { id: p.id, kind: 'poll', text: p.question, author, network: total_text(p), source: null, poll: p };
 }
 
 export function highlight_item(h) {
@@ -80,6 +92,18 @@ export function fill_card(card, item) {
   set_text(p.network, item.network || '');
   p.icon.replaceChildren();
   if (item.source) p.icon.append(network_icon(item.source, ''));
+  let bars = card.querySelector('.card-poll');
+  if (item.poll) {
+    if (!bars) {
+      bars = card.ownerDocument.createElement('ol');
+      bars.className = 'poll-bars card-poll';
+      bars.dataset.testid = 'screen-poll';
+      card.append(bars);
+    }
+    render_bars(bars, item.poll);
+  } else if (bars) {
+    bars.remove();
+  }
 }
 
 // Shrinks the card's type until the name fits its line and the text fits the lower

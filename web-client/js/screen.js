@@ -1,5 +1,5 @@
-// The broadcast overlay (/screen): shows the question or post put on screen as
-// one lower-third card, with an enter/leave animation, and a discreet marker only
+// The broadcast overlay (/screen): shows the question, post or poll put on screen
+// as one lower-third card (a poll's with its result bars, growing as votes arrive), with an enter/leave animation, and a discreet marker only
 // when the connection has been down for a while. The card's type shrinks to fit
 // the safe area (overlay_card.js); the stage scales to the source's size.
 
@@ -76,8 +76,8 @@ function render(state) {
     return;
   }
   if (same_item(shown, item)) {
-    // Same item, maybe edited: update in place, no animation.
-    if (item.text !== shown.text || item.author !== shown.author) {
+    // Same item, maybe edited (or a poll with new counts): update in place, no animation.
+    if (item.text !== shown.text || item.author !== shown.author || item.kind === 'poll') {
       fill(item);
       shown = item;
     }

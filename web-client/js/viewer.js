@@ -1,7 +1,7 @@
 // The viewer page (/): the top bar, the announcement, Now and Up next, the
-// hashtags, and the Agenda, Wall and Q&A tabs, each a panel (js/viewer/) drawn
-// from the shared connection's copy of the state. The page is the list of its
-// panels; the poll and stream-player panels join it there.
+// hashtags, the open poll, and the Agenda, Wall, Q&A and Polls tabs, each a panel
+// (js/viewer/) drawn from the shared connection's copy of the state. The page is the
+// list of its panels.
 
 import { Connection, event_from_url } from './connection.js';
 import { translate_page } from './strings.js';
@@ -15,12 +15,16 @@ import { wall_panel } from './viewer/wall_panel.js';
 import { qa_panel } from './viewer/qa_panel.js';
 import { live_region_panel } from './viewer/live_region.js';
 import { setup_tabs } from './viewer/tabs.js';
+import { poll_panel, my_ballots } from './viewer/poll_panel.js';
 
 const event_id = event_from_url();
 const conn = new Connection({ event: event_id });
 
 translate_page();
 const wall = wall_panel(conn);
+const tabs = setup_tabs((name) => {
+  if (name === 'wall') wall.shown();
+});
 const panels = [
   topbar_panel(conn),
   announcement_panel(),
@@ -29,11 +33,9 @@ const panels = [
   agenda_panel(conn),
   wall,
   qa_panel(conn, my_qa(event_memory(event_id))),
+  poll_panel(conn, my_ballots(event_memory(event_id)), tabs),
   // Last: it speaks of what the others have just drawn.
   live_region_panel(),
 ];
-setup_tabs((name) => {
-  if (name === 'wall') wall.shown();
-});
 mount_panels(conn, panels);
 conn.start();

@@ -1,11 +1,11 @@
 // The selected row of the moderator console, the one the single-key actions act
-// on, and the two views (queue & wall, Q&A). Until the moderator picks a row the
+// on, and the views (queue & wall, Q&A, polls). Until the moderator picks a row the
 // selection follows the top of the list; when the selected row goes away, its
 // neighbour in the same list takes its place.
 
 import { $ } from '../dom.js';
 
-const VIEWS = ['queue', 'questions'];
+const VIEWS = ['queue', 'questions', 'polls'];
 
 export function row_selection() {
   let active_view = 'queue';
@@ -17,7 +17,7 @@ export function row_selection() {
   let explicit = false;
 
   function visible_items() {
-    const view = active_view === 'queue' ? $('view-queue') : $('view-questions');
+    const view = $(`view-${active_view}`);
     return Array.from(view.querySelectorAll('.item'));
   }
 
@@ -94,6 +94,7 @@ export function row_selection() {
 
   return {
     key: () => selected_key,
+    view: () => active_view,
     // The moderator picked this row (a click on it or on one of its buttons).
     pick(key) {
       explicit = true;

@@ -1,13 +1,16 @@
-// The viewer's tabs (Agenda, Wall, Q&A): arrow keys, Home and End move between
-// them, the choice is kept for the session, and #wall or #qa in the address opens
-// that tab. `on_select(name)` hears which tab was opened.
+// The viewer's tabs (Agenda, Wall, Q&A, and Polls once there is one): arrow keys,
+// Home and End move between the tabs shown, the choice is kept for the session, and
+// #wall, #qa or #polls in the address opens that tab. `on_select(name)` hears which
+// tab was opened; the returned object selects a tab and says which is open.
 
 import { $ } from '../dom.js';
 
-const TAB_IDS = ['agenda', 'wall', 'qa'];
+const TAB_IDS = ['agenda', 'wall', 'qa', 'polls'];
 
 export function setup_tabs(on_select) {
+  let current = null;
   function select_tab(name, focus) {
+    current = name;
     for (const id of TAB_IDS) {
       const tab = $(`tab-${id}`);
       const selected = id === name;
@@ -28,15 +31,16 @@ export function setup_tabs(on_select) {
     const tab = $(`tab-${id}`);
     tab.addEventListener('click', () => select_tab(id, false));
     tab.addEventListener('keydown', (ev) => {
-      const i = TAB_IDS.indexOf(id);
+      const shown = TAB_IDS.filter((x) => !$(`tab-${x}`).hidden);
+      const i = shown.indexOf(id);
       let j = null;
-      if (ev.key === 'ArrowRight') j = (i + 1) % TAB_IDS.length;
-      else if (ev.key === 'ArrowLeft') j = (i + TAB_IDS.length - 1) % TAB_IDS.length;
+      if (ev.key === 'ArrowRight') j = (i + 1) % shown.length;
+      else if (ev.key === 'ArrowLeft') j = (i + shown.length - 1) % shown.length;
       else if (ev.key === 'Home') j = 0;
-      else if (ev.key === 'End') j = TAB_IDS.length - 1;
+      else if (ev.key === 'End') j = shown.length - 1;
       if (j !== null) {
         ev.preventDefault();
-        select_tab(TAB_IDS[j], true);
+        select_tab(shown[j], true);
       }
     });
   }
@@ -49,4 +53,5 @@ export function setup_tabs(on_select) {
   const from_hash = window.location.hash.slice(1);
   if (TAB_IDS.includes(from_hash)) initial = from_hash;
   select_tab(TAB_IDS.includes(initial) ? initial : 'agenda', false);
+  return { select: (name) => select_tab(name, false), current: () => current };
 }
