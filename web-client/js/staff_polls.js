@@ -225,6 +225,12 @@ export function staff_polls_panel(conn, run, root, active = () => true) {
     for (const status of ['open', 'draft', 'closed']) reconcile(lists[status], all[status], (p) => p.id, create_row, update_row);
     new_toggle.disabled = !can_command(conn) && form.hidden;
     create.disabled = !can_command(conn);
+    // The moderator's Polls tab counts the open polls, like the other tabs count work.
+    const badge = $('tab-polls-count');
+    if (badge) {
+      set_text(badge, String(all.open.length));
+      badge.dataset.count = String(all.open.length);
+    }
   }
 
   // ---- commands ----

@@ -1,5 +1,5 @@
-// The producer's "put on screen" panel: preview, then take. Picking a question or
-// post shows it on a scaled copy of the overlay's stage, laid out by the same code
+// The producer's "put on screen" panel: preview, then take. Picking a question,
+// post or poll shows it on a scaled copy of the overlay's stage, laid out by the same code
 // as /screen (overlay_card.js), with a warning when even the smallest type would
 // not fit; Take puts it on air, and the next item in the list is lined up. The
 // panel also says what is on air and who put it there. New wall posts wait behind
@@ -7,18 +7,19 @@
 
 import { t, short } from '../strings.js';
 import { $, el, set_text, show, reconcile, network_icon, set_text_lang } from '../dom.js';
-import { card_item, create_card, fill_card, fit_card, question_item, highlight_item, stage_scale, TEXT_MIN_PX } from '../overlay_card.js';
+import { card_item, create_card, fill_card, fit_card, question_item, highlight_item, poll_item, stage_scale, TEXT_MIN_PX } from '../overlay_card.js';
 import { held_list } from '../held_list.js';
+import { total_text } from '../poll_bars.js';
 
 // Expects in the page: #screen-now, #screen-clear, #preview-box, #preview-fit, #preview-label,
-// #take, #preview-next, #screen-questions, #screen-highlights, #screen-highlights-new.
+// #take, #preview-next, #screen-questions, #screen-highlights, #screen-highlights-new, #screen-polls.
 export function take_panel(conn, run) {
   const stage = el('div', { class: 'stage' });
   const card = create_card();
   card.dataset.testid = 'preview-card';
   stage.append(card);
   $('preview-box').append(stage);
-  let preview = null;  // {kind: 'question'|'highlight', id}
+  let preview = null;  // {kind: 'question'|'highlight'|'poll', id}
   const wall = held_list($('screen-highlights'), $('screen-highlights-new'), () => render());
 
   function questions(state) {
@@ -32,7 +33,13 @@ export function take_panel(conn, run) {
     return [
       ...questions(state).filter((q) => q.status !== 'answered').map((q) => ({ kind: 'question', id: q.id })),
       ...wall.shown(state.highlights).map((h) => ({ kind: 'highlight', id: h.id })),
+      ...polls(state).map((p) => ({ kind: 'poll', id: p.id })),
     ];
+  }
+
+  // Open polls first, then closed ones (their final results), newest first.
+  function polls(state) {
+    return [...state.polls.filter((p) => p.status === 'open'), ...state.polls.filter((p) => p.status === 'closed')];
   }
 
   function same(a, b) {
@@ -44,6 +51,10 @@ export function take_panel(conn, run) {
     if (pick.kind === 'question') {
       const q = state.questions.find((x) => x.id === pick.id);
       return q ? question_item(q) : null;
+    }
+    if (pick.kind === 'poll') {
+      const p = state.polls.find((x) => x.id === pick.id);
+      return p ? poll_item(p) : null;
     }
     const h = state.highlights.find((x) => x.id === pick.id);
     return h ? highlight_item(h) : null;
@@ -138,9 +149,11 @@ export function take_panel(conn, run) {
         icon.dataset.source = item.source;
         icon.replaceChildren(network_icon(item.source, item.source));
       }
-      set_text(text_node, item.text);
-      set_text_lang(text_node, item.text, item.lang);
+      const text = kind === 'poll' ? item.question : item.text;
+      set_text(text_node, text);
+      set_text_lang(text_node, text, item.lang);
       if (kind === 'question') set_text(meta, `${item.author || t('anonymous')} · ${t('votes', { n: item.votes || 0 })}${item.status === 'answered' ? ` · ${t('answered')}` : ''}`);
+      else if (kind === 'poll') set_text(meta, `${t(`poll_status_${item.status}`)} · ${total_text(item)}`);
       else set_text(meta, item.author ? `@${item.author.handle}` : '');
       set_text(btn, on ? t('screen_clear') : t('screen_preview'));
       btn.classList.toggle('btn-primary', same(pick, preview) && !on);
@@ -154,6 +167,7 @@ export function take_panel(conn, run) {
     render_on_air(state);
     reconcile($('screen-questions'), questions(state), (q) => q.id, pick_row('question'), update_row('question', state));
     reconcile($('screen-highlights'), wall.shown(state.highlights), (h) => h.id, pick_row('highlight'), update_row('highlight', state));
+    reconcile($('screen-polls'), polls(state), (p) => p.id, pick_row('poll'), update_row('poll', state));
     render_preview(state);
     $('screen-clear').disabled = conn.status.state !== 'connected' || !state.on_screen;
   }
