@@ -137,6 +137,10 @@ struct event_engine::state final : publisher {
   millis last_votes_at = 0;
 
   engine_reply* reply = nullptr;  // where change() and staff() collect, for the input being handled
+  // When the input being handled was applied (its journal record's "at" on replay):
+  // every change it makes carries it, so a change says the same time live, on resume
+  // and after a restart.
+  millis applied_at = 0;
   // The journal format whose rules apply to the input being handled: the current
   // one live, the record's own while replaying.
   int rules_version = journal_version;
@@ -150,7 +154,8 @@ struct event_engine::state final : publisher {
     auto message = std::make_shared<published_message>();
     message->seq = ++seq;
     message->kind = kind;
-    message->payload = change_frame(message->seq, epoch, kind, data);
+    message->at = applied_at;
+    message->payload = change_frame(message->seq, epoch, kind, applied_at, data);
     message->data = std::move(data);
     reply->ack["seq"] = message->seq;
     reply->messages.push_back(std::move(message));
@@ -573,6 +578,7 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
   std::optional<millis> queued_since = state_->queued_since(cmd.body);
   const std::size_t authors_before = state_->wall.authors_version();
   state_->reply = &reply;
+  state_->applied_at = now;
   state::applying context{who, now, reply.ack,
                           who.subject.empty() ? std::string(to_string(who.who)) : who.subject};
   reply.result = std::visit([&](const auto& body) { return state_->handle(body, context); }, cmd.body);
@@ -611,6 +617,7 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
 engine_reply event_engine::ingest(const social_post& post, const moderation_decision& decision, millis now) {
   engine_reply reply;
   state_->reply = &reply;
+  state_->applied_at = now;
   // What is on screen stays however many posts arrive after it.
   const auto* screen = state_->on_screen.if_object();
   state_->wall.set_on_screen(
@@ -637,6 +644,7 @@ engine_reply event_engine::ingest(const social_post& post, const moderation_deci
 engine_reply event_engine::edit(const social_post& post, const moderation_decision& decision, millis now) {
   engine_reply reply;
   state_->reply = &reply;
+  state_->applied_at = now;
   // Hashtag stats count arrivals, so an edit leaves them alone.
   reply.result = state_->wall.edit(post, decision, now, *state_);
   if (reply.result.ok())
@@ -654,6 +662,7 @@ engine_reply event_engine::edit(const social_post& post, const moderation_decisi
 engine_reply event_engine::retract(const std::string& post_id, millis now) {
   engine_reply reply;
   state_->reply = &reply;
+  state_->applied_at = now;
   reply.result = state_->wall.retract(post_id, now, *state_);
   if (reply.result.ok()) {
     state_->clear_screen_if_gone();
@@ -668,6 +677,7 @@ engine_reply event_engine::tick(millis now, std::uint64_t viewers) {
   engine_reply reply;
   state& s = *state_;
   s.reply = &reply;
+  s.applied_at = now;
   s.viewers = viewers;
   millis votes_interval = 1000 / std::max(1, s.limits.votes_changes_per_second);
   if (s.questions.has_pending_votes() && now - s.last_votes_at >= votes_interval) {
@@ -756,6 +766,7 @@ bool event_engine::replay_record(const boost::json::object& record, engine_reply
       // rebuilt state and seqs match what clients were told.
       reply = engine_reply{};
       state_->reply = &reply;
+      state_->applied_at = at;
       reply.result = state_->wall.replace_content(post, at, *state_);
       if (reply.result.ok()) reply.journal = record;
       state_->reply = nullptr;

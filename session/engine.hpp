@@ -32,6 +32,7 @@ struct published_message {
   std::uint64_t seq = 0;    // the change's seq; 0 for staff-only frames
   bool staff_only = false;  // queue.* frames reach moderators and producers only
   std::string kind;         // change kind ("agenda", ...) or staff frame type ("queue.post", ...)
+  millis at = 0;            // when the engine applied the change (its frame's "at"); 0 for staff frames
   boost::json::value data;  // the change's data, or the staff frame's object
   std::string payload;      // the whole frame as JSON text, built once
 };

@@ -4,13 +4,14 @@
 
 namespace companion::session {
 
-std::string change_frame(std::uint64_t seq, std::string_view epoch, std::string_view kind,
+std::string change_frame(std::uint64_t seq, std::string_view epoch, std::string_view kind, millis at,
                          const boost::json::value& data) {
   boost::json::object frame;
   frame["type"] = "change";
   frame["seq"] = seq;
   frame["epoch"] = epoch;
   frame["kind"] = kind;
+  frame["at"] = at;
   frame["data"] = data;
   return boost::json::serialize(frame);
 }

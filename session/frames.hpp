@@ -12,7 +12,8 @@
 
 namespace companion::session {
 
-std::string change_frame(std::uint64_t seq, std::string_view epoch, std::string_view kind,
+// `at` is the engine's time when it applied the change, as journaled with it.
+std::string change_frame(std::uint64_t seq, std::string_view epoch, std::string_view kind, millis at,
                          const boost::json::value& data);
 std::string snapshot_frame(std::uint64_t seq, const boost::json::object& state);
 // `fields` may carry result fields such as the seq a change produced.

@@ -74,6 +74,24 @@ TEST_F(EngineJournalTest, ReplayPublishesTheSameFramesInTheSameOrder) {
   }
 }
 
+TEST_F(EngineJournalTest, EveryChangeCarriesTheTimeItWasAppliedAlsoOnReplay) {
+  engine_driver driver(nato_event);
+  const millis started = t0 + 5'000, announced = t0 + 9'250;
+  driver.run(R"({"type":"agenda.start"})", producer(), started);
+  const std::size_t after_start = driver.messages().size();
+  driver.run(R"({"type":"announce","text":"Doors close in five minutes"})", producer(), announced);
+  ASSERT_GT(after_start, 0u);
+  ASSERT_GT(driver.messages().size(), after_start);
+  for (std::size_t i = 0; i < driver.messages().size(); ++i) {
+    const millis expected = i < after_start ? started : announced;
+    EXPECT_EQ(driver.messages()[i]->at, expected) << "message " << i;
+    EXPECT_EQ(boost::json::parse(driver.messages()[i]->payload).at("at").as_int64(), expected);
+  }
+  replay_into_fresh(driver, nato_event);
+  ASSERT_EQ(replayed_.size(), driver.messages().size());
+  for (std::size_t i = 0; i < replayed_.size(); ++i) EXPECT_EQ(replayed_[i]->at, driver.messages()[i]->at);
+}
+
 TEST_F(EngineJournalTest, ReplayRebuildsAnUnmoderatedEventWithASmallWall) {
   engine_limits limits;
   limits.wall_size = 4;

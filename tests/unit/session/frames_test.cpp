@@ -43,9 +43,13 @@ TEST(FramesTest, PongWithoutIdHasNoId) {
 }
 
 TEST(FramesTest, ChangeCarriesEveryField) {
-  EXPECT_EQ(parsed(change_frame(5, "e1", "votes", boost::json::object{{"q1", 2}})),
-            (boost::json::object{
-                {"type", "change"}, {"seq", 5}, {"epoch", "e1"}, {"kind", "votes"}, {"data", {{"q1", 2}}}}));
+  EXPECT_EQ(parsed(change_frame(5, "e1", "votes", 1713790800500, boost::json::object{{"q1", 2}})),
+            (boost::json::object{{"type", "change"},
+                                 {"seq", 5},
+                                 {"epoch", "e1"},
+                                 {"kind", "votes"},
+                                 {"at", 1713790800500},
+                                 {"data", {{"q1", 2}}}}));
 }
 
 TEST(FramesTest, SnapshotCarriesSeqAndState) {

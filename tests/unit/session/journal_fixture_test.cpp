@@ -1,10 +1,10 @@
 // A journal kept as it was written by a format 3 server: data/journal_v3.ndjson holds
 // the records of a scenario that sends every journaled command (and posts, edits,
-// deletions, ticks), and data/journal_v3_frames.ndjson the frames the engine published
-// for them. A server must replay those records to the very same frames; the same
-// scenario run live must still publish the very same frames, and write the very same
-// command records apart from the format number and what later formats write in their
-// own shape (votes, from format 4).
+// deletions, ticks), and data/journal_v3_frames.ndjson the frames the engine publishes
+// for them (each change with its record's time as `at`). A server must replay those records to the very same
+// frames; the same scenario run live must still publish the very same frames, and write the very same command
+// records apart from the format number and what later formats write in their own shape (votes, from format
+// 4).
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
