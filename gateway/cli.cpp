@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +40,8 @@ const char* const serve_help =
     "  --web DIR                   the web client folder (default: the bundled one)\n"
     "  --max-connections-per-ip N  WebSockets per client address, 0 for no cap (default 5000)\n"
     "  --allow-origin ORIGIN       an Origin allowed for staff connections; repeatable, '*' for any\n"
+    "  --embed-origin ORIGIN       a site whose pages may frame the viewer page (https://host[:port]); "
+    "repeatable\n"
     "                              (default: the server's own origin)\n"
     "  --trust-proxy CIDR[,CIDR...] proxies whose X-Forwarded-For or PROXY v2 header names the client\n"
     "                              (e.g. 127.0.0.1/32,10.0.0.0/8); repeatable (default: none)\n"
@@ -183,6 +187,38 @@ struct arg_cursor {
   }
 };
 
+// An origin as a CSP source names it: http or https, a host (a name, "*." and a name, an
+// IPv4 address or a bracketed IPv6 one), an optional port, and nothing after it. Anything
+// else could widen or break the policy it is written into.
+bool is_embed_origin(std::string_view text) {
+  std::string_view rest;
+  if (text.starts_with("https://"))
+    rest = text.substr(8);
+  else if (text.starts_with("http://"))
+    rest = text.substr(7);
+  else
+    return false;
+  if (rest.starts_with("*.")) rest.remove_prefix(2);
+  std::size_t host_end = 0;
+  if (rest.starts_with("[")) {
+    host_end = rest.find(']');
+    if (host_end == std::string_view::npos || host_end < 2) return false;
+    for (char c : rest.substr(1, host_end - 1))
+      if (!std::isxdigit(static_cast<unsigned char>(c)) && c != ':' && c != '.') return false;
+    ++host_end;
+  } else {
+    while (host_end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[host_end])) ||
+                                      rest[host_end] == '.' || rest[host_end] == '-'))
+      ++host_end;
+    if (host_end == 0) return false;
+  }
+  std::string_view port = rest.substr(host_end);
+  if (port.empty()) return true;
+  if (port.front() != ':' || port.size() < 2 || port.size() > 6) return false;
+  return std::all_of(port.begin() + 1, port.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
 bool parse_count(const std::string& text, std::size_t& out) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
   return ec == std::errc() && end == text.data() + text.size();
@@ -287,6 +323,12 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
     } else if (flag == "--allow-origin") {
       if (!cursor.take(value)) return cursor.error;
       out.config.allowed_origins.push_back(value);
+    } else if (flag == "--embed-origin") {
+      if (!cursor.take(value)) return cursor.error;
+      if (!is_embed_origin(value))
+        return "--embed-origin wants an origin such as https://example.org or http://127.0.0.2:8080, got '" +
+               value + "'";
+      out.config.embed_origins.push_back(value);
     } else if (flag == "--metrics-allow") {
       if (!cursor.take(value)) return cursor.error;
       if (!parse_cidr(value)) return "--metrics-allow wants an address or CIDR block, got '" + value + "'";

@@ -135,6 +135,9 @@ struct server_config {
   // is forgotten (a fresh bucket is full), so a flood of addresses resets nobody else.
   std::size_t max_address_entries = 100'000;
   std::vector<std::string> allowed_origins;  // staff WebSocket origins; empty: the server's own origin only
+  // Sites whose pages may frame the viewer page (--embed-origin, CSP frame-ancestors); empty:
+  // no one, so a page of the event cannot be framed for clickjacking unless the organiser asks.
+  std::vector<std::string> embed_origins;
   // Ranges that may read /metrics (--metrics-allow); empty: anyone, as a scraper on another
   // host is the usual setup and the figures carry no tokens or post text.
   std::vector<std::string> metrics_allow;

@@ -89,7 +89,11 @@ bool server::prepare(std::vector<session::event_definition> events, const source
     }
     metrics_allow_.push_back(*range);
   }
-  set_content_security_policy(content_security_policy_for(config_.allowed_origins));
+  set_content_security_policy(
+      content_security_policy_for(config_.allowed_origins),
+      config_.embed_origins.empty()
+          ? std::string()
+          : content_security_policy_for(config_.allowed_origins, config_.embed_origins));
   for (const auto& event : events) event_ids_.push_back(event.id);
   auto definitions = events;
   if (!config_.tls_cert.empty() && !load_tls(error)) return false;

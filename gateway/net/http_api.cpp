@@ -18,8 +18,10 @@
 namespace companion::gateway {
 namespace {
 
-// Set once at start, before any shard runs (content_security_policy_for).
+// Set once at start, before any shard runs (content_security_policy_for); an empty viewer
+// page policy means the viewer page is unframeable like every other response.
 std::string content_security_policy = content_security_policy_for({});
+std::string viewer_page_policy;
 
 http_response make_response(const http_request& request, http::status status, std::string content_type,
                             std::string body) {
@@ -344,12 +346,13 @@ http_response static_response(const http_request& request, const static_route& r
   if (!if_none_match.empty() && etag_matches(if_none_match, chosen.etag)) {
     http_response response{http::status::not_modified, request.version()};
     caching(response);
-    add_common_headers(response);
+    add_common_headers(response, route.viewer_page);
     response.keep_alive(request.keep_alive());
     return response;
   }
   // The body is copied from memory; nothing is read or compressed per request.
   auto response = make_response(request, http::status::ok, file.content_type, chosen.body);
+  if (route.viewer_page) add_common_headers(response, true);
   caching(response);
   if (coding == content_coding::br) response.set(http::field::content_encoding, "br");
   if (coding == content_coding::gzip) response.set(http::field::content_encoding, "gzip");
@@ -393,7 +396,8 @@ std::string render_metrics(server& owner) {
   return metrics_text(owner) + owner.ingest().metrics_text();
 }
 
-std::string content_security_policy_for(const std::vector<std::string>& allowed_origins) {
+std::string content_security_policy_for(const std::vector<std::string>& allowed_origins,
+                                        const std::vector<std::string>& frame_ancestors) {
   // 'self' covers ws:// and wss:// to the page's own host and port; other origins are named
   // one by one, so a page can open WebSockets to this server and the configured ones only.
   std::string connect = "'self'";
@@ -405,21 +409,31 @@ std::string content_security_policy_for(const std::vector<std::string>& allowed_
     else if (origin.starts_with("http://"))
       connect += " ws://" + origin.substr(7);
   }
+  // The origins were checked when the flags were read (is_embed_origin in cli.cpp).
+  std::string ancestors;
+  for (const auto& origin : frame_ancestors) ancestors += (ancestors.empty() ? "" : " ") + origin;
+  if (ancestors.empty()) ancestors = "'none'";
   return "default-src 'self'; connect-src " + connect +
-         "; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
-         "base-uri 'none'; form-action 'self'";
+         "; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors " + ancestors +
+         "; base-uri 'none'; form-action 'self'";
 }
 
-void set_content_security_policy(std::string policy) {
+void set_content_security_policy(std::string policy, std::string viewer_policy) {
   content_security_policy = std::move(policy);
+  viewer_page_policy = std::move(viewer_policy);
 }
 
-void add_common_headers(http_response& response) {
+void add_common_headers(http_response& response, bool viewer_page) {
+  bool framable = viewer_page && !viewer_page_policy.empty();
   response.set(http::field::server, "companion");
-  response.set("Content-Security-Policy", content_security_policy);
+  response.set("Content-Security-Policy", framable ? viewer_page_policy : content_security_policy);
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");
-  response.set("X-Frame-Options", "DENY");
+  // X-Frame-Options cannot name sites; frame-ancestors supersedes it where both are known.
+  if (framable)
+    response.erase("X-Frame-Options");
+  else
+    response.set("X-Frame-Options", "DENY");
 }
 
 http_response json_error(const http_request& request, http::status status, std::string_view code,

@@ -21,12 +21,16 @@ std::string render_metrics(server& owner);
 void handle_http(shard& home, const http_request& request, const std::string& address, http_reply reply);
 
 // The pages' Content-Security-Policy: WebSockets to the server's own origin and to the
-// --allow-origin ones only. Set once at start, before the shards run.
-std::string content_security_policy_for(const std::vector<std::string>& allowed_origins);
-void set_content_security_policy(std::string policy);
+// --allow-origin ones only; framed by the `frame_ancestors` sites only (by none when empty).
+std::string content_security_policy_for(const std::vector<std::string>& allowed_origins,
+                                        const std::vector<std::string>& frame_ancestors = {});
+// Set once at start, before the shards run: the policy of every response, and the viewer
+// page's when --embed-origin names sites that may frame it (empty: the same as the others).
+void set_content_security_policy(std::string policy, std::string viewer_page_policy = {});
 
-// Adds the headers every response carries (CSP, nosniff, ...).
-void add_common_headers(http_response& response);
+// Adds the headers every response carries (CSP, nosniff, ...). The viewer page may be framed
+// by the --embed-origin sites: it carries their policy and no X-Frame-Options.
+void add_common_headers(http_response& response, bool viewer_page = false);
 http_response json_error(const http_request& request, http::status status, std::string_view code,
                          std::string_view message);
 

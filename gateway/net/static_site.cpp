@@ -267,7 +267,8 @@ static_route static_site::find(std::string_view path) const {
     return {it->second.get(), cache_control};
   }
   // The pages have clean paths; everything else is served under its own name.
-  if (path == "/" || path == "/index.html")
+  bool viewer_page = path == "/" || path == "/index.html";
+  if (viewer_page)
     path = "/index.html";
   else if (path == "/produce")
     path = "/produce.html";
@@ -279,7 +280,7 @@ static_route static_site::find(std::string_view path) const {
     path = "/timer.html";
   auto it = files_.find(path);
   if (it == files_.end()) return {};
-  return {it->second.get(), cache_control};
+  return {it->second.get(), cache_control, viewer_page};
 }
 
 }  // namespace companion::gateway

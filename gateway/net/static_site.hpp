@@ -54,6 +54,7 @@ struct static_file {
 struct static_route {
   const static_file* file = nullptr;
   std::string_view cache_control;
+  bool viewer_page = false;  // the one page --embed-origin lets other sites frame
 };
 
 class static_site {

@@ -16,11 +16,13 @@ import { qa_panel } from './viewer/qa_panel.js';
 import { live_region_panel } from './viewer/live_region.js';
 import { setup_tabs } from './viewer/tabs.js';
 import { poll_panel, my_ballots } from './viewer/poll_panel.js';
+import { apply_embed_layout } from './viewer/embed.js';
 
 const event_id = event_from_url();
 const conn = new Connection({ event: event_id });
 
 translate_page();
+apply_embed_layout();
 const wall = wall_panel(conn);
 const tabs = setup_tabs((name) => {
   if (name === 'wall') wall.shown();
