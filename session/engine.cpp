@@ -622,6 +622,8 @@ engine_reply event_engine::ingest(const social_post& post, const moderation_deci
   const auto* screen = state_->on_screen.if_object();
   state_->wall.set_on_screen(
       screen && string_field(*screen, "kind") == "highlight" ? string_field(*screen, "id") : std::string());
+  // --max-posts applies from format 4 on: an older journal replays every post it kept.
+  state_->wall.set_capped(state_->rules_version >= 4);
   reply.result = state_->wall.ingest(post, decision, now, *state_);
   if (reply.result.ok()) {
     for (const auto& tag : post.tags) {

@@ -123,7 +123,7 @@ outcome post_wall::ingest(const social_post& post, const moderation_decision& de
       break;
   }
   reindex(stored);
-  trim(now, out);
+  if (capped_) trim(now, out);
   return outcome::success();
 }
 

@@ -145,6 +145,9 @@ class post_wall {
   // The highlight on screen, which max_posts never forgets (empty: none). The engine says
   // so before each ingest, as the screen is its state.
   void set_on_screen(std::string id);
+  // Whether ingest forgets posts past max_posts. The cap came with journal format 4: a
+  // journal written before it replays whole, as the posts it kept were what clients saw.
+  void set_capped(bool capped) { capped_ = capped; }
   const eviction_counts& evicted() const { return evicted_; }
 
   boost::json::array highlights() const;    // newest first, at most wall_size
@@ -183,6 +186,7 @@ class post_wall {
   // Eviction lists by arrival, one per tier: settled, approved off the wall, held.
   std::array<std::map<std::uint64_t, std::string>, 3> evictable_;
   std::string on_screen_;
+  bool capped_ = true;
   eviction_counts evicted_;
   // Ids on the public wall, newest first, exactly as a viewer applying the changes holds it.
   std::deque<std::string> wall_;

@@ -194,5 +194,35 @@ TEST(EnginePostCapTest, AJournalPastTheCapReplaysToTheSameState) {
   EXPECT_EQ(rebuilt.wall().evicted().held, driver.engine().wall().evicted().held);
 }
 
+// The cap came with journal format 4: posts of an older journal all replay, as that
+// server kept them all and its clients saw them; live input meets the cap again.
+TEST(EnginePostCapTest, AJournalOlderThanTheCapReplaysWithoutEviction) {
+  engine_limits limits;
+  limits.max_posts = 1'000;
+  engine_driver driver(nato_event, limits);
+  for (std::size_t n = 0; n < 3'000; ++n)
+    ASSERT_TRUE(
+        driver
+            .ingest(make_post("p" + std::to_string(n)), n % 2 ? held : rejected, t0 + static_cast<millis>(n))
+            .result.ok());
+  ASSERT_EQ(driver.engine().wall().size(), 1'000u);
+  event_engine old_journal(load_event(nato_event), "epoch-1", limits);
+  for (const auto& record : driver.journal()) {
+    boost::json::object written = record;
+    written["v"] = 3;  // as a server before the cap wrote it
+    engine_reply reply;
+    ASSERT_TRUE(old_journal.replay(written, reply));
+  }
+  EXPECT_EQ(old_journal.wall().size(), 3'000u);
+  const eviction_counts& none = old_journal.wall().evicted();
+  EXPECT_EQ(none.settled + none.approved + none.held, 0u);
+  EXPECT_NE(old_journal.wall().find("p0"), nullptr);
+  // The first post this build takes brings the wall down to the cap, oldest settled first.
+  ASSERT_TRUE(old_journal.ingest(make_post("p-new"), held, t0 + 5'000).result.ok());
+  EXPECT_EQ(old_journal.wall().size(), 1'000u);
+  EXPECT_EQ(old_journal.wall().find("p0"), nullptr);
+  EXPECT_NE(old_journal.wall().find("p-new"), nullptr);
+}
+
 }  // namespace
 }  // namespace companion::session
