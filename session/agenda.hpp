@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -70,6 +71,11 @@ class agenda {
 
   // The public "agenda" object (protocol.md), plus "paused_at" and "ended_at".
   boost::json::object to_json() const;
+
+  // The whole run of show for an engine state snapshot (agenda_snapshot.cpp), and back:
+  // false with `why`, and the agenda unchanged, when `in` is not what snapshot() writes.
+  boost::json::object snapshot() const;
+  bool restore(const boost::json::object& in, std::string& why);
 
  private:
   // Rules shared by next/previous/go_to: the show must be live or paused.

@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <deque>
@@ -11,6 +12,8 @@
 #include "frames.hpp"
 #include "post_wall.hpp"
 #include "question_board.hpp"
+#include "snapshot_fields.hpp"
+#include "social_post_json.hpp"
 #include "text_rules.hpp"
 
 namespace companion::session {
@@ -26,24 +29,6 @@ constexpr std::size_t max_segment_title = 200;
 constexpr std::size_t max_segment_speakers = 12;
 constexpr millis minute = 60'000;
 
-boost::json::object post_to_json(const social_post& post) {
-  boost::json::array tags;
-  for (const auto& tag : post.tags) tags.push_back(boost::json::value(tag));
-  return {{"id", post.id},
-          {"source", post.source},
-          {"url", post.url},
-          {"author_id", post.author_id},
-          {"author_handle", post.author_handle},
-          {"author_display_name", post.author_display_name},
-          {"text", post.text},
-          {"tags", std::move(tags)},
-          {"lang", post.lang},
-          {"created_at", post.created_at},
-          {"is_reply", post.is_reply},
-          {"is_repost", post.is_repost},
-          {"link_count", post.link_count}};
-}
-
 std::string string_field(const boost::json::object& json, std::string_view key) {
   auto it = json.find(key);
   return it != json.end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
@@ -55,49 +40,6 @@ std::int64_t int_field(const boost::json::object& json, std::string_view key) {
   if (it->value().is_int64()) return it->value().get_int64();
   if (it->value().is_uint64()) return static_cast<std::int64_t>(it->value().get_uint64());
   return 0;
-}
-
-bool bool_field(const boost::json::object& json, std::string_view key) {
-  auto it = json.find(key);
-  return it != json.end() && it->value().is_bool() && it->value().get_bool();
-}
-
-social_post post_from_json(const boost::json::object& json) {
-  social_post post;
-  post.id = string_field(json, "id");
-  post.source = string_field(json, "source");
-  post.url = string_field(json, "url");
-  post.author_id = string_field(json, "author_id");
-  post.author_handle = string_field(json, "author_handle");
-  post.author_display_name = string_field(json, "author_display_name");
-  post.text = string_field(json, "text");
-  if (auto it = json.find("tags"); it != json.end() && it->value().is_array())
-    for (const auto& tag : it->value().get_array())
-      if (tag.is_string()) post.tags.emplace_back(tag.get_string());
-  post.lang = string_field(json, "lang");
-  post.created_at = int_field(json, "created_at");
-  post.is_reply = bool_field(json, "is_reply");
-  post.is_repost = bool_field(json, "is_repost");
-  post.link_count = static_cast<int>(int_field(json, "link_count"));
-  return post;
-}
-
-std::string_view to_string(post_verdict v) {
-  switch (v) {
-    case post_verdict::rejected:
-      return "rejected";
-    case post_verdict::pending:
-      return "pending";
-    case post_verdict::approved:
-      return "approved";
-  }
-  return "pending";
-}
-
-post_verdict parse_verdict(std::string_view text) {
-  if (text == "rejected") return post_verdict::rejected;
-  if (text == "approved") return post_verdict::approved;
-  return post_verdict::pending;
 }
 
 }  // namespace
@@ -149,6 +91,8 @@ struct event_engine::state final : publisher {
   std::function<std::string(const boost::json::object&)> rules_checker;
   std::uint64_t questions_refused_full = 0;
   std::uint64_t votes_refused_changes = 0;
+  // The latest public changes, for a snapshot to carry the resume window.
+  std::deque<message_ptr> recent;
 
   void change(std::string_view kind, boost::json::value data) override {
     auto message = std::make_shared<published_message>();
@@ -158,6 +102,8 @@ struct event_engine::state final : publisher {
     message->payload = change_frame(message->seq, epoch, kind, applied_at, data);
     message->data = std::move(data);
     reply->ack["seq"] = message->seq;
+    recent.push_back(message);
+    if (recent.size() > limits.recent_changes) recent.pop_front();
     reply->messages.push_back(std::move(message));
   }
 
@@ -857,6 +803,159 @@ std::shared_ptr<const author_lists> event_engine::authors() const {
 
 const boost::json::object& event_engine::moderation_rules() const {
   return state_->moderation;
+}
+
+// Snapshots. Each part of the state is one object under "parts", written and read by the
+// part itself. A part added later (polls, say) gets its name in snapshot_parts, writes its
+// object in snapshot() and reads it in restore(); a snapshot written before it has no such
+// key and the part starts as a new event's does. A name this build does not know refuses
+// the whole snapshot: starting without that part's state would be another history.
+namespace {
+
+constexpr std::array<std::string_view, 5> snapshot_parts{"engine", "agenda", "questions", "wall", "recent"};
+
+bool null_or_object(const boost::json::value& value) {
+  return value.is_null() || value.is_object();
+}
+
+}  // namespace
+
+boost::json::object event_engine::snapshot() const {
+  const state& s = *state_;
+  boost::json::object tags;
+  for (const auto& [tag, total] : s.tag_totals) tags[tag] = total;
+  boost::json::array recent_tags, recent;
+  for (const auto& [at, tag] : s.recent_tags)
+    recent_tags.push_back(boost::json::array{at, boost::json::value(tag)});
+  // The frames exactly as clients got them, so a resume after a restart sends the same bytes.
+  for (const auto& message : s.recent) recent.emplace_back(message->payload);
+  boost::json::object own{{"seq", s.seq},
+                          {"announcement", s.announcement},
+                          {"on_screen", s.on_screen},
+                          {"stage", s.stage},
+                          {"moderation", s.moderation},
+                          {"tag_totals", std::move(tags)},
+                          {"recent_tags", std::move(recent_tags)},
+                          {"viewers", s.viewers},
+                          {"stats", s.last_stats},
+                          {"stats_at", s.last_stats_at},
+                          {"votes_at", s.last_votes_at},
+                          {"questions_refused_full", s.questions_refused_full},
+                          {"votes_refused_changes", s.votes_refused_changes}};
+  boost::json::object parts{{"engine", std::move(own)},
+                            {"agenda", s.run.snapshot()},
+                            {"questions", s.questions.snapshot()},
+                            {"wall", s.wall.snapshot()},
+                            {"recent", boost::json::object{{"changes", std::move(recent)}}}};
+  return {{"snapshot", snapshot_version}, {"epoch", s.epoch}, {"seq", s.seq}, {"parts", std::move(parts)}};
+}
+
+namespace {
+
+// The engine's own fields, into `s`.
+template <class engine_state>
+bool restore_own(const boost::json::object& in, engine_state& s, std::string& why) {
+  const boost::json::value *announcement = nullptr, *on_screen = nullptr, *stage = nullptr, *stats = nullptr;
+  const boost::json::object *moderation = nullptr, *tags = nullptr;
+  const boost::json::array* recent_tags = nullptr;
+  if (!read_field(in, "seq", s.seq, why) || !read_field(in, "announcement", announcement, why) ||
+      !read_field(in, "on_screen", on_screen, why) || !read_field(in, "stage", stage, why) ||
+      !read_field(in, "moderation", moderation, why) || !read_field(in, "tag_totals", tags, why) ||
+      !read_field(in, "recent_tags", recent_tags, why) || !read_field(in, "viewers", s.viewers, why) ||
+      !read_field(in, "stats", stats, why) || !read_field(in, "stats_at", s.last_stats_at, why) ||
+      !read_field(in, "votes_at", s.last_votes_at, why) ||
+      !read_field(in, "questions_refused_full", s.questions_refused_full, why) ||
+      !read_field(in, "votes_refused_changes", s.votes_refused_changes, why))
+    return false;
+  if (!null_or_object(*announcement) || !null_or_object(*on_screen) || !null_or_object(*stage))
+    return (why = "announcement, on_screen and stage: each null or an object", false);
+  if (on_screen->is_object() &&
+      (!on_screen->get_object().contains("kind") || !on_screen->get_object().contains("id")))
+    return (why = "on_screen: without its kind and id", false);
+  s.announcement = *announcement;
+  s.on_screen = *on_screen;
+  s.stage = *stage;
+  s.moderation = *moderation;
+  s.last_stats = *stats;
+  s.tag_totals.clear();
+  for (const auto& [tag, total] : *tags) {
+    if (!total.is_uint64() && !(total.is_int64() && total.get_int64() >= 0))
+      return (why = "tag_totals: not counts", false);
+    s.tag_totals[std::string(tag)] =
+        total.is_uint64() ? total.get_uint64() : static_cast<std::uint64_t>(total.get_int64());
+  }
+  for (const auto& item : *recent_tags) {
+    const boost::json::array* pair = item.if_array();
+    if (!pair || pair->size() != 2 || !(*pair)[0].is_int64() || !(*pair)[1].is_string())
+      return (why = "recent_tags: not [at, tag] pairs", false);
+    s.recent_tags.emplace_back((*pair)[0].get_int64(), std::string((*pair)[1].get_string()));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool event_engine::restore(std::string_view text, std::string& why) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_object()) return (why = "not a JSON object", false);
+  const boost::json::object& root = parsed.get_object();
+  std::int64_t version = 0;
+  std::string epoch;
+  std::uint64_t seq = 0;
+  const boost::json::object* parts = nullptr;
+  if (!read_field(root, "snapshot", version, why)) return false;
+  if (version != snapshot_version)
+    return (why = "snapshot version " + std::to_string(version) + " (this build reads version " +
+                  std::to_string(snapshot_version) + ")",
+            false);
+  if (!read_field(root, "epoch", epoch, why) || !read_field(root, "seq", seq, why) ||
+      !read_field(root, "parts", parts, why))
+    return false;
+  if (epoch != state_->epoch) return (why = "a snapshot of epoch " + epoch + ", not " + state_->epoch, false);
+  for (const auto& [name, part] : *parts) {
+    if (std::find(snapshot_parts.begin(), snapshot_parts.end(), name) == snapshot_parts.end())
+      return (why = "part \"" + std::string(name) + "\", which this build does not know", false);
+    if (!part.is_object()) return (why = "parts." + std::string(name) + ": not an object", false);
+  }
+  auto fresh = std::make_unique<state>(state_->definition, state_->epoch, state_->limits);
+  auto part = [parts](std::string_view name) -> const boost::json::object* {
+    auto it = parts->find(name);
+    return it == parts->end() ? nullptr : &it->value().get_object();
+  };
+  if (const auto* own = part("engine"); own && !restore_own(*own, *fresh, why)) return fail_at("engine", why);
+  if (fresh->seq != seq) return (why = "seq: not the engine's", false);
+  if (const auto* p = part("agenda"); p && !fresh->run.restore(*p, why)) return fail_at("agenda", why);
+  if (const auto* p = part("questions"); p && !fresh->questions.restore(*p, why))
+    return fail_at("questions", why);
+  if (const auto* p = part("wall"); p && !fresh->wall.restore(*p, why)) return fail_at("wall", why);
+  if (const auto* p = part("recent")) {
+    std::vector<std::string> frames;
+    if (!read_strings(*p, "changes", frames, why)) return fail_at("recent", why);
+    // Consecutive changes that end at the snapshot's seq.
+    std::uint64_t expected = seq + 1 - std::min<std::uint64_t>(seq, frames.size());
+    if (frames.size() > seq) return (why = "recent: more changes than seq", false);
+    for (auto& payload : frames) {
+      boost::json::value frame = boost::json::parse(payload, ec);
+      const boost::json::object* fields = ec ? nullptr : frame.if_object();
+      auto message = std::make_shared<published_message>();
+      const boost::json::value* data = nullptr;
+      if (!fields || !read_field(*fields, "seq", message->seq, why) ||
+          !read_field(*fields, "kind", message->kind, why) || !read_field(*fields, "data", data, why) ||
+          message->seq != expected++)
+        return (why = "recent: not the changes before seq", false);
+      message->data = *data;
+      message->payload = std::move(payload);
+      fresh->recent.push_back(std::move(message));
+    }
+  }
+  fresh->rules_checker = std::move(state_->rules_checker);
+  state_ = std::move(fresh);
+  return true;
+}
+
+std::vector<message_ptr> event_engine::recent_changes() const {
+  return {state_->recent.begin(), state_->recent.end()};
 }
 
 }  // namespace companion::session

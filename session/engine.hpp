@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -102,6 +103,10 @@ struct engine_limits {
   // Segments a rundown may grow to with live edits: a long conference day is ~40, and
   // every agenda change carries the whole list to every phone.
   std::size_t max_segments = 100;
+  // Public changes a state snapshot carries, so that clients resume across a restart from
+  // a snapshot as they do across one that replayed the whole journal: the gateway sets it
+  // to its resume window.
+  std::size_t recent_changes = 4096;
 };
 
 class event_engine {
@@ -152,6 +157,20 @@ class event_engine {
   const post_wall& wall() const;
   // The moderation decisions recorded since the last call, oldest first (audit export).
   std::deque<audit_entry> take_audit();
+
+  // The whole state as a snapshot (engine_snapshot.md in docs/architecture.md): what
+  // replaying the journal up to seq() rebuilds, so the engine can start from it and the
+  // journal's tail. {"snapshot": version, "epoch", "seq", "parts": {name: object}}, one
+  // object per part (the engine's own fields, agenda, questions, wall, recent changes).
+  // Built on the engine's thread; serialising it can happen anywhere.
+  boost::json::object snapshot() const;
+  // Replaces the state with a snapshot's (the text snapshot() serialised). False with
+  // `why`, and the state unchanged, when the text is not a snapshot of this epoch that
+  // this build reads.
+  bool restore(std::string_view text, std::string& why);
+  // The latest public changes, oldest first, at most limits.recent_changes: a replica
+  // built from a restored engine holds them for resuming clients.
+  std::vector<message_ptr> recent_changes() const;
 
  private:
   bool replay_record(const boost::json::object& record, engine_reply& reply);

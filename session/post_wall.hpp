@@ -150,6 +150,13 @@ class post_wall {
   void set_capped(bool capped) { capped_ = capped; }
   const eviction_counts& evicted() const { return evicted_; }
 
+  // Every post kept, the wall, the author lists and the eviction counts, for an engine
+  // state snapshot (post_wall_snapshot.cpp), and back: false with `why`, and the wall
+  // unchanged, when `in` is not what snapshot() writes. The audit entries in memory are
+  // not part of it: the audit export reads the journal.
+  boost::json::object snapshot() const;
+  bool restore(const boost::json::object& in, std::string& why);
+
   boost::json::array highlights() const;    // newest first, at most wall_size
   boost::json::array queued_posts() const;  // oldest first
   static boost::json::object to_highlight_json(const wall_entry& entry);

@@ -83,6 +83,12 @@ class question_board {
   // Every question ever asked, for export.
   const std::map<std::string, question>& all() const { return questions_; }
 
+  // Every question, with its voters and vote changes, for an engine state snapshot
+  // (question_board_snapshot.cpp), and back: false with `why`, and the board unchanged,
+  // when `in` is not what snapshot() writes.
+  boost::json::object snapshot() const;
+  bool restore(const boost::json::object& in, std::string& why);
+
   static boost::json::object to_public_json(const question& q);
   static boost::json::object to_staff_json(const question& q);
 
