@@ -158,7 +158,7 @@ class event_engine {
   // The moderation decisions recorded since the last call, oldest first (audit export).
   std::deque<audit_entry> take_audit();
 
-  // The whole state as a snapshot (engine_snapshot.md in docs/architecture.md): what
+  // The whole state as a snapshot (docs/architecture.md, "State snapshots"): what
   // replaying the journal up to seq() rebuilds, so the engine can start from it and the
   // journal's tail. {"snapshot": version, "epoch", "seq", "parts": {name: object}}, one
   // object per part (the engine's own fields, agenda, questions, wall, recent changes).
