@@ -12,6 +12,7 @@
 
 #include "gateway/protocol/client_address.hpp"
 #include "gateway/protocol/jwt.hpp"
+#include "gateway/store/redis_url.hpp"
 
 #ifndef COMPANION_WEB_ROOT
 #define COMPANION_WEB_ROOT "web-client"
@@ -81,6 +82,12 @@ const char* const serve_help =
     "                              'off' for none)\n"
     "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
     "                              server but not of the machine)\n"
+    "  --store redis://HOST:PORT[/DB]  keep the journal in Redis (a stream per event) instead of\n"
+    "                              SQLite in the data folder (docs/deployment.md)\n"
+    "  --role all|engine           engine: hold the engine lease in Redis before serving, stand by\n"
+    "                              while another engine holds it (needs --store; default all)\n"
+    "  --lease-ttl MS              an engine that stops renewing its lease is replaced after this\n"
+    "                              (default 3000)\n"
     "  --log-format text|json      structured log lines on stderr (default text)\n"
     "  --log-level info|debug      debug logs every connection's hello, refusal and slow-consumer\n"
     "                              close; info (default) the first of each kind per second\n"
@@ -371,6 +378,27 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       out.sources.did_resolver_url = value == "off" ? std::string() : value;
     } else if (flag == "--no-fsync") {
       out.config.synchronous_full = false;
+    } else if (flag == "--store") {
+      if (!cursor.take(value)) return cursor.error;
+      std::string error;
+      if (!parse_redis_url(value, error)) return "--store " + error;
+      out.config.store_url = value;
+    } else if (flag == "--role") {
+      if (!cursor.take(value)) return cursor.error;
+      if (value == "all")
+        out.config.role = server_config::node_role::all;
+      else if (value == "engine")
+        out.config.role = server_config::node_role::engine;
+      else if (value == "gateway")
+        return "--role gateway is not in this build yet: run --role engine (with a standby) or all";
+      else
+        return "--role wants all, engine or gateway, got '" + value + "'";
+    } else if (flag == "--lease-ttl") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t ms = 0;
+      if (!parse_count(value, ms) || ms < 500 || ms > 60'000)
+        return "--lease-ttl wants 500..60000 milliseconds";
+      out.config.lease_ttl = std::chrono::milliseconds(ms);
     } else if (flag == "--log-format") {
       if (!cursor.take(value)) return cursor.error;
       if (value != "text" && value != "json") return "--log-format wants text or json";
@@ -395,6 +423,8 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
   }
   if (out.config.tls_cert.empty() != out.config.tls_key.empty())
     return "--tls-cert and --tls-key go together";
+  if (out.config.role == server_config::node_role::engine && out.config.store_url.empty())
+    return "--role engine wants --store redis://HOST:PORT: the lease and the journal live in Redis";
   return {};
 }
 

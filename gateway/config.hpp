@@ -175,6 +175,18 @@ struct server_config {
 
   // Durability.
   bool synchronous_full = true;  // fsync every group commit: an ack survives power loss too
+
+  // Scale-out (--store, --role). An empty store_url keeps the journal in SQLite in the
+  // data folder: one machine needs nothing else.
+  std::string store_url;  // redis://HOST:PORT[/DB]
+  // A Redis reply slower than this counts as Redis down: a command fails (503) rather than
+  // hang, and a loopback or same-zone Redis answers in well under a millisecond.
+  std::chrono::milliseconds store_timeout{2000};
+  enum class node_role { all, engine } role = node_role::all;
+  // An engine that stopped renewing (crashed, paused, cut off) is replaced after this: short
+  // enough for a takeover in a few seconds, three renewals long so one slow reply is no loss.
+  std::chrono::milliseconds lease_ttl{3000};
+  std::string lease_token;  // this process's name in the lease, set at start
 };
 
 }  // namespace companion::gateway

@@ -1,5 +1,6 @@
 // The `companion` executable: parses the command line, loads the event files,
 // wires store, engines and shards together, and runs until told to stop.
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -13,8 +14,11 @@
 #include "gateway/process/zoneinfo.hpp"
 #include "gateway/protocol/jwt.hpp"
 #include "gateway/server.hpp"
+#include "gateway/store/engine_lease.hpp"
 #include "gateway/store/journal_upgrade.hpp"
 #include "gateway/store/open_store.hpp"
+#include "gateway/store/redis_store.hpp"
+#include "gateway/store/redis_url.hpp"
 #include "session/event_definition.hpp"
 
 #ifndef COMPANION_DEFAULT_EVENT
@@ -54,6 +58,49 @@ bool load_events(const std::vector<std::filesystem::path>& files,
     events.push_back(std::move(definition));
   }
   return true;
+}
+
+// Set by SIGINT or SIGTERM while an engine stands by (the server's own handler takes over
+// once it runs).
+std::atomic<bool> standby_cancelled{false};
+// Set when an active engine found another holding its lease: it stops and says so.
+std::atomic<bool> lease_lost{false};
+
+// --role engine: waits, printing `engine standby`, until this process holds the engine
+// lease, then prints `engine active` and keeps renewing it. Null when told to stop first.
+std::unique_ptr<gateway::engine_lease> hold_engine_lease(gateway::server_config& config) {
+  std::string error;
+  auto address = gateway::parse_redis_url(config.store_url, error);
+  config.lease_token = gateway::make_lease_token();
+  auto lease = std::make_unique<gateway::engine_lease>(*address, config.store_timeout,
+                                                       gateway::redis_store::lease_key("companion:"),
+                                                       config.lease_token, config.lease_ttl);
+  auto on_signal = [](int) { standby_cancelled = true; };
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool held = lease->acquire(
+      standby_cancelled,
+      [](const std::string& holder) {
+        std::cout << "engine standby: the engine lease is held by " << holder << "\n" << std::flush;
+        gateway::log_event("engine_standby", {{"holder", holder}});
+      },
+      [](const std::string& why) {
+        gateway::log_event("lease_unreachable", {{"why", why}});
+      });
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (!held) return nullptr;
+  std::cout << "engine active (lease " << config.lease_token << ")\n" << std::flush;
+  gateway::log_event("engine_active", {{"lease", config.lease_token}});
+  lease->keep([](const std::string& holder) {
+    // Its appends are refused from now on (the journal checks the holder): stop serving
+    // a state that can no longer change, and let a supervisor start it again as a standby.
+    gateway::log_event("lease_lost", {{"holder", holder}});
+    std::cerr << "companion: the engine lease is now held by " << holder << "; stopping\n";
+    lease_lost = true;
+    std::raise(SIGTERM);
+  });
+  return lease;
 }
 
 int serve(const std::vector<std::string>& args) {
@@ -96,7 +143,14 @@ int serve(const std::vector<std::string>& args) {
     show.starts_at = begins;
   }
 
+  std::unique_ptr<gateway::engine_lease> lease;
+  if (config.role == gateway::server_config::node_role::engine) {
+    lease = hold_engine_lease(config);
+    if (!lease) return 0;
+  }
+
   gateway::server server(config);
+  server.set_lease(lease.get());
   if (!server.prepare(std::move(events), request.sources, error)) {
     std::cerr << "companion: " << error << "\n";
     return 1;
@@ -131,7 +185,10 @@ int serve(const std::vector<std::string>& args) {
             << " --data " << config.data_dir.string() << "\n"
             << "    then send them " << base << "/moderate#token=<the printed token> (producers: /produce)\n"
             << std::flush;
-  return server.run();
+  int code = server.run();
+  // Given up at once on a clean stop, so that a standby need not wait for it to lapse.
+  if (lease) lease->release();
+  return lease_lost ? 1 : code;
 }
 
 int token(const std::vector<std::string>& args) {

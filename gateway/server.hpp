@@ -24,6 +24,7 @@
 #include "gateway/net/static_site.hpp"
 #include "gateway/process/revocation_watch.hpp"
 #include "gateway/protocol/rate_limiter.hpp"
+#include "gateway/store/engine_lease.hpp"
 #include "session/event_definition.hpp"
 #include "session/journal_store.hpp"
 
@@ -55,6 +56,9 @@ class server final : public shard_services {
   engine_host& engines() override { return *engines_; }
   ingest_host& ingest() override { return *ingest_; }
   session::journal_store& store() { return *store_; }
+  // The engine lease this process holds (--role engine), for /metrics; null otherwise.
+  void set_lease(const engine_lease* lease) { lease_ = lease; }
+  const engine_lease* lease() const { return lease_; }
   address_limiter& connection_limits() override { return addresses_; }
   address_buckets& address_questions() override { return address_questions_; }
   address_buckets& address_votes() override { return address_votes_; }
@@ -99,6 +103,7 @@ class server final : public shard_services {
   server_config config_;
   server_metrics metrics_;
   std::unique_ptr<session::journal_store> store_;
+  const engine_lease* lease_ = nullptr;
   std::unique_ptr<engine_host> engines_;
   std::unique_ptr<ingest_host> ingest_;
   std::unique_ptr<static_site> site_;

@@ -10,6 +10,8 @@ packages=(
   zlib1g-dev libbrotli-dev
   clang libclang-rt-14-dev clang-format
   sqlite3
+  libhiredis-dev
+  redis-server
   chromium nginx-light
   tzdata
 )

@@ -63,6 +63,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     const std::size_t journal_size = records.size();
     next_position_.push_back(records.empty() ? 1 : records.back().position + 1);
     generation_.push_back(0);
+    retry_rebuild_.push_back(false);
     loaded_.emplace_back(definition, epoch);
     auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch, engine_limits());
     engine->set_rules_checker(&engine_host::check_rules);
@@ -334,8 +335,18 @@ void engine_host::rebuild(std::size_t event) {
   std::vector<session::stored_record> records;
   std::string error;
   if (!store_.read(id, 1, records, error)) {
-    // Appends stay refused; the next refusal tries again.
+    // Appends stay refused; the store is tried again in a second (or at the next refusal),
+    // so the event takes commands again soon after the store is back, by itself.
     log_event("rebuild_failed", {{"event", id}, {"why", error}});
+    if (!retry_rebuild_[event]) {
+      retry_rebuild_[event] = true;
+      auto retry = std::make_shared<net::steady_timer>(context_, std::chrono::seconds(1));
+      retry->async_wait(
+          [this, retry, event, generation = generation_[event]](const boost::system::error_code& ec) {
+            retry_rebuild_[event] = false;
+            if (!ec && !stopping_ && generation_[event] == generation) rebuild(event);
+          });
+    }
     return;
   }
   auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(),

@@ -111,6 +111,7 @@ class engine_host {
   // times the engine was rebuilt (a refusal from before the last rebuild is old news).
   std::vector<std::uint64_t> next_position_;
   std::vector<std::uint64_t> generation_;
+  std::vector<bool> retry_rebuild_;  // a rebuild is due again after the store failed to read
   net::io_context context_{1};
   net::steady_timer tick_timer_;
   std::vector<std::unique_ptr<session::event_engine>> engines_;

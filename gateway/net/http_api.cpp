@@ -210,6 +210,17 @@ std::string metrics_text(server& owner) {
   single("companion_windowed_snapshots_total", counter,
          "Snapshots and queue snapshots sent with fewer items than the event holds (the rest is paged).",
          load(m.windowed_snapshots));
+  out.family("companion_node_role", gauge,
+             "This process's part: all (one machine) or engine (holds or waits for the engine lease).");
+  out.sample("companion_node_role", std::uint64_t{1},
+             {{"role", owner.config().role == server_config::node_role::engine ? "engine" : "all"}});
+  if (const engine_lease* lease = owner.lease()) {
+    single("companion_engine_lease_held", gauge, "1 while this process holds the engine lease.",
+           std::uint64_t{lease->held()});
+    out.family("companion_engine_lease_holder", gauge,
+               "The engine lease's holder as last seen by this process.");
+    out.sample("companion_engine_lease_holder", std::uint64_t{1}, {{"holder", lease->holder()}});
+  }
   const session::store_stats store = owner.store().stats();
   single("companion_store_commits_total", counter, "Group commits.", store.commits);
   single("companion_store_records_total", counter, "Journal records committed.", store.records);

@@ -1,5 +1,5 @@
 // The one place that picks the journal store for a data folder and a configuration:
-// the embedded SQLite database today; another store plugs in here.
+// the embedded SQLite database, or Redis with --store redis://.
 #pragma once
 
 #include <memory>

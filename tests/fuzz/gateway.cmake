@@ -5,3 +5,5 @@ companion_add_fuzzer(token_fuzz ${CMAKE_CURRENT_LIST_DIR}/token_fuzz.cpp compani
 companion_add_fuzzer(proxy_header_fuzz ${CMAKE_CURRENT_LIST_DIR}/proxy_header_fuzz.cpp companion::gateway_protocol)
 # What a client sends on /ws: session commands and the gateway's connection messages.
 companion_add_fuzzer(client_message_fuzz ${CMAKE_CURRENT_LIST_DIR}/client_message_fuzz.cpp companion::gateway)
+# --store redis://HOST:PORT[/DB].
+companion_add_fuzzer(redis_url_fuzz ${CMAKE_CURRENT_LIST_DIR}/redis_url_fuzz.cpp companion::gateway)
