@@ -7,6 +7,7 @@ import { Connection, event_from_url } from './connection.js';
 import { t } from './strings.js';
 import { $, set_text, show } from './dom.js';
 import { card_item, fill_card, fit_card, stage_scale } from './overlay_card.js';
+import { start_lower_third } from './screen/lower_third.js';
 
 // Short blips are invisible on air; only a long outage earns the marker.
 const MARKER_AFTER_MS = 10000;
@@ -92,6 +93,7 @@ function render(state) {
 }
 
 conn.on_state((state) => render(state));
+start_lower_third(conn);
 conn.on_status((status) => {
   if (status.state === 'connected') disconnected_since = null;
   else if (disconnected_since === null) disconnected_since = Date.now();
