@@ -13,6 +13,10 @@ packages=(
   libhiredis-dev
   redis-server
   chromium nginx-light
+  # Fonts for what the pages show, in the browser tests and the screenshots: emoji in
+  # posts and reactions, and the Japanese and Korean of the demo's posts and questions.
+  fonts-noto-color-emoji
+  fonts-noto-cjk
   tzdata
 )
 # Node.js comes from Debian unless a newer one is already installed.
