@@ -1,7 +1,8 @@
 // The broadcast overlay (/screen): shows the question, post or poll put on screen
-// as one lower-third card (a poll's with its result bars, growing as votes arrive), with an enter/leave animation, and a discreet marker only
-// when the connection has been down for a while. The card's type shrinks to fit
-// the safe area (overlay_card.js); the stage scales to the source's size.
+// as one lower-third card (a poll's with its result bars, growing as votes arrive),
+// with an enter/leave animation, and a discreet marker only when the connection has
+// been down for a while. The card's type shrinks to fit the safe area
+// (overlay_card.js); the stage scales to the source's size.
 
 import { Connection, event_from_url } from './connection.js';
 import { t } from './strings.js';
