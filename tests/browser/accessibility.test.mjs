@@ -131,3 +131,34 @@ test('every control of the viewer page is reached with Tab and shows its focus',
   await viewer.locator('#panel-wall:not([hidden])').waitFor();
   assert.deepEqual(stage.problems, []);
 });
+
+test('agenda changes are announced in a polite live region; with reduced motion nothing moves', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await stage.server();
+  await seedHeldPosts(server, server.token('ingest'), { count: 2 });
+  const viewer = await stage.viewer(server, { context: { reducedMotion: 'reduce' } });
+  const producer = await stage.producer(server);
+  const moderator = await stage.moderator(server);
+  for (const page of [viewer, producer, moderator]) await waitConnected(page);
+  const region = viewer.getByTestId('live-region');
+  assert.equal(await region.getAttribute('aria-live'), 'polite');
+
+  await producer.getByTestId('btn-start').click();
+  await waitText(viewer, 'live-region', 'Opening remarks');
+  await producer.getByTestId('btn-next').click();
+  await waitText(viewer, 'live-region', 'Keynote remarks');
+  await producer.getByTestId('announce-text').fill('The panel starts at 3 pm');
+  await producer.getByTestId('announce-send').click();
+  await waitText(viewer, 'live-region', 'The panel starts at 3 pm');
+
+  // A post arriving on the wall and the live badge would animate; with reduced motion
+  // nothing on the page runs an animation or a transition.
+  await viewer.getByTestId('tab-wall').click();
+  const queued = moderator.getByTestId('queue-list').locator('[data-testid=queue-item][data-kind=post]').first();
+  await queued.getByTestId('approve').click();
+  await viewer.getByTestId('wall-item').first().waitFor();
+  const moving = await viewer.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running').map((a) => `${a.animationName ?? a.transitionProperty} on ${a.effect?.target?.className}`));
+  assert.deepEqual(moving, []);
+  assert.deepEqual(stage.problems, []);
+});
