@@ -150,6 +150,30 @@ test('kill -9 of the active engine: the standby is active within 5 s, nothing ac
   assert.match(metrics, /companion_engine_lease_held 1/);
 });
 
+test('an engine stopped cleanly hands the lease over at once; a standby stops cleanly too', async (t) => {
+  const redis = await startRedis(t);
+  // A lease of a minute: a takeover within seconds can only come from the lease given up.
+  const args = ['--role', 'engine', '--lease-ttl', '60000'];
+  const active = await node(t, redis, args).start();
+  const standby = node(t, redis, args);
+  const standbyListening = standby.start();
+  standbyListening.catch(() => {});
+  await waitFor(() => /engine standby/.test(standby.output), { what: 'engine standby' });
+  const third = node(t, redis, args);
+  third.start().catch(() => {});
+  await waitFor(() => /engine standby/.test(third.output), { what: 'a second standby' });
+  // SIGTERM on a standby: it leaves at once, exit 0, having served nothing.
+  third.proc.kill('SIGTERM');
+  assert.deepEqual(await third.exited, { code: 0, signal: null });
+
+  const stoppedAt = Date.now();
+  assert.deepEqual(await active.stop(), { code: 0, signal: null });
+  await standbyListening;
+  const takeover = Date.now() - stoppedAt;
+  t.diagnostic(`standby listening ${takeover} ms after the active engine's SIGTERM`);
+  assert.ok(takeover < 5000, `took ${takeover} ms with a 60 s lease`);
+});
+
 test('an engine paused past its lease cannot write after the standby took over: the history does not fork', async (t) => {
   const redis = await startRedis(t);
   const args = ['--role', 'engine', '--lease-ttl', '1000'];

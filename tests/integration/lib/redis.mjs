@@ -27,14 +27,16 @@ function pong(port) {
   });
 }
 
-// `durable`: appendonly yes, appendfsync always, so an acknowledged write survives kill -9.
-export async function startRedis(t, { durable = true } = {}) {
+// `durable`: appendonly yes, appendfsync always, so an acknowledged write survives kill -9;
+// `extra`: more redis-server options.
+export async function startRedis(t, { durable = true, extra = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'companion-redis-'));
   const port = await freePort();
   let proc;
   let errors = '';
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning'];
   if (durable) args.push('--appendonly', 'yes', '--appendfsync', 'always');
+  args.push(...extra);
   const redis = {
     port,
     url: `redis://127.0.0.1:${port}`,
