@@ -92,22 +92,14 @@ test('axe-core finds no serious or critical violation on any page', { timeout: 9
   assert.deepEqual(stage.problems, []);
 });
 
-test('every control of the viewer page is reached with Tab and shows its focus', { timeout: 40000 }, async (t) => {
-  const stage = new Stage(browser);
-  t.after(() => stage.close());
-  const server = await stage.server();
-  const viewer = await stage.viewer(server);
-  await waitConnected(viewer);
-  await viewer.getByTestId('tab-qa').click();
-  await viewer.getByTestId('ask-text').fill('Is there a recording?');
-
-  // Tab round the page once (past the page's end focus leaves the document and comes
-  // back at the top), noting each focused control and whether it is drawn with a
-  // focus indicator (an outline of 2 px or more, or a box shadow).
+// Tabs round `page` once (past the page's end focus leaves the document and comes back
+// at the top), noting each focused control and whether it is drawn with a focus
+// indicator (an outline of 2 px or more, or a box shadow).
+async function tabRound(page, most = 150) {
   const visited = [];
-  for (let i = 0; i < 60; i++) {
-    await viewer.keyboard.press('Tab');
-    const focused = await viewer.evaluate(() => {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
       const el = document.activeElement;
       if (!el || el === document.body) return null;
       const style = getComputedStyle(el);
@@ -119,6 +111,19 @@ test('every control of the viewer page is reached with Tab and shows its focus',
     if (visited.some((v) => v.where === focused.where)) break;
     visited.push(focused);
   }
+  return visited;
+}
+
+test('every control of the pages is reached with Tab and shows its focus', { timeout: 40000 }, async (t) => {
+  const stage = new Stage(browser);
+  t.after(() => stage.close());
+  const server = await stage.server();
+  const viewer = await stage.viewer(server);
+  await waitConnected(viewer);
+  await viewer.getByTestId('tab-qa').click();
+  await viewer.getByTestId('ask-text').fill('Is there a recording?');
+
+  const visited = await tabRound(viewer);
   const ids = visited.map((v) => v.id);
   for (const control of ['event-title', 'tab-qa', 'ask-text', 'ask-name', 'ask-submit']) assert.ok(ids.includes(control), `${control} reached with Tab (reached: ${ids.join(', ')})`);
   assert.deepEqual(visited.filter((v) => !v.ring).map((v) => v.id), [], 'every focused control shows a focus ring');
@@ -129,6 +134,17 @@ test('every control of the viewer page is reached with Tab and shows its focus',
   assert.equal(await viewer.evaluate(() => document.activeElement.id), 'tab-wall');
   await viewer.keyboard.press('Enter');
   await viewer.locator('#panel-wall:not([hidden])').waitFor();
+
+  // The consoles too: their main controls are reached, every focus is drawn.
+  const producer = await stage.producer(server);
+  const moderator = await stage.moderator(server);
+  for (const [page, controls] of [[producer, ['btn-start', 'rundown-add', 'announce-text', 'stage-send']], [moderator, ['tab-queue', 'tab-questions']]]) {
+    await waitConnected(page);
+    const round = await tabRound(page);
+    const reached = round.map((v) => v.id);
+    for (const control of controls) assert.ok(reached.includes(control), `${control} reached with Tab (reached: ${reached.join(', ')})`);
+    assert.deepEqual(round.filter((v) => !v.ring).map((v) => v.id), [], 'every focused control shows a focus ring');
+  }
   assert.deepEqual(stage.problems, []);
 });
 
