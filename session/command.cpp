@@ -22,7 +22,7 @@ using namespace frame_fields;
 // presence is checked by the type's reader below.
 struct wire_fields {
   std::optional<std::string> text, name, kind, item, status, after, title, held_by, lang;
-  std::string question, post, highlight, segment, source, handle, search;
+  std::string question, post, highlight, segment, source, handle, search, emoji;
   std::vector<std::string> posts;
   bool item_given = false;
   bool after_given = false;
@@ -311,6 +311,16 @@ void write(const queue_page& in, boost::json::object& json) {
   if (!in.filter.search.empty()) json["search"] = in.filter.search;
 }
 
+std::string read(const wire_fields& f, react& out) {
+  if (f.emoji.empty()) return missing("emoji");
+  out.emoji = f.emoji;
+  return {};
+}
+// Reactions are never journaled; written for completeness of the round trip.
+void write(const react& in, boost::json::object& json) {
+  json["emoji"] = in.emoji;
+}
+
 // ---- The table ----
 
 struct command_row {
@@ -395,6 +405,7 @@ constexpr std::array<command_row, std::variant_size_v<command_body>> table{{
     row<moderation_set>("moderation.set", moderator),
     row<questions_page>("questions.page", viewer, rate_class::general, false),
     row<queue_page>("queue.page", moderator, rate_class::general, false),
+    row<react>("react", viewer, rate_class::reaction, false),
 }};
 
 constexpr bool rows_in_variant_order() {
@@ -458,6 +469,8 @@ bool read_field(std::string_view key, od::value& value, wire_fields& f, std::str
     read_string(value, key, f.lang, false, error);
   } else if (key == "search") {
     read_string(value, key, f.search, error);
+  } else if (key == "emoji") {
+    read_string(value, key, f.emoji, error);
   } else if (key == "after") {
     // A page's cursor, or where a segment goes (segment.add, segment.move); null for both.
     f.after_given = true;
@@ -612,7 +625,8 @@ bool command_from_json(const boost::json::object& json, command_body& out) {
                            {"segment", &f.segment},
                            {"source", &f.source},
                            {"handle", &f.handle},
-                           {"search", &f.search}})
+                           {"search", &f.search},
+                           {"emoji", &f.emoji}})
     if (const auto* s = string_at(key)) *into = std::string(*s);
   for (auto [key, into] : {std::pair{"text", &f.text},
                            {"name", &f.name},

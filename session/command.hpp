@@ -202,6 +202,12 @@ struct queue_page {
   bool operator==(const queue_page&) const = default;
 };
 
+// ---- Reactions, counted by the shard that reads them, never journaled ----
+struct react {
+  std::string emoji;  // checked against the event's reactions by the gateway
+  bool operator==(const react&) const = default;
+};
+
 using command_body =
     std::variant<agenda_start, agenda_next, agenda_previous, agenda_pause, agenda_resume, agenda_end,
                  agenda_goto, announce, stage_message, segment_add, segment_update, segment_remove,
@@ -209,7 +215,7 @@ using command_body =
                  question_reject, question_answered, question_reopen, question_unmerge, question_restore,
                  question_edit, post_approve, post_reject, post_feature, post_restore, highlight_remove,
                  author_block, author_trust, author_unblock, author_untrust, on_screen_set, moderation_set,
-                 questions_page, queue_page>;
+                 questions_page, queue_page, react>;
 
 struct command {
   // The command id (a string or an integer), echoed in the ack; null when the command has none.
@@ -217,8 +223,9 @@ struct command {
   command_body body;
 };
 
-// Which of a connection's rate budgets a command draws on, besides the general one.
-enum class rate_class { general, question, vote };
+// Which of a connection's rate budgets a command draws on, besides the general one;
+// reactions draw only on their own, and what exceeds it is dropped, not refused.
+enum class rate_class { general, question, vote, reaction };
 
 // One row of the command table.
 struct command_info {

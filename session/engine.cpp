@@ -481,10 +481,11 @@ struct event_engine::state final : publisher {
     reply->effects.emplace_back(rules_changed{moderation});
     return outcome::success();
   }
-  // Reads a shard answers from its replica.
+  // Reads a shard answers from its replica, and reactions a shard counts.
   template <class page>
-  requires std::is_same_v<page, questions_page> || std::is_same_v<page, queue_page> outcome
-  handle(const page&, applying&) {
+  requires std::is_same_v<page, questions_page> || std::is_same_v<page, queue_page> ||
+      std::is_same_v<page, react>
+          outcome handle(const page&, applying&) {
     return outcome::failure(error_code::bad_request, "\"" + std::string(info(command_body(page{})).name) +
                                                          "\" is not an event command");
   }

@@ -28,9 +28,9 @@ constexpr int min_planned_minutes = 1;
 constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
-constexpr std::array<std::string_view, 14> event_keys{
-    "id",    "title", "summary", "hashtags",   "starts_at",   "stream_url", "agenda",
-    "links", "qa",    "sources", "moderation", "show_timers", "time_zone",  "on_air"};
+constexpr std::array<std::string_view, 15> event_keys{
+    "id", "title",   "summary",    "hashtags",    "starts_at", "stream_url", "agenda",   "links",
+    "qa", "sources", "moderation", "show_timers", "time_zone", "on_air",     "reactions"};
 constexpr std::array<std::string_view, 2> on_air_roles{"moderator", "producer"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};
@@ -365,6 +365,28 @@ bool looks_like_time_zone(std::string_view name) {
 
 namespace {
 
+problem read_reactions(const json::object& root, std::vector<std::string>& out) {
+  const json::value* value = root.if_contains("reactions");
+  if (value == nullptr) return std::nullopt;  // the default set
+  const json::array* list = value->if_array();
+  if (list == nullptr) return fail("reactions", "must be an array of emoji");
+  if (list->empty() || list->size() > max_reactions)
+    return fail("reactions", "must list 1.." + std::to_string(max_reactions) + " emoji");
+  std::vector<std::string> emoji;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string path = element_path("reactions", i);
+    std::string one;
+    if (auto p = read_string((*list)[i], path, one)) return p;
+    if (std::string why = check_reaction(one); !why.empty())
+      return fail(path, why + " (got " + quoted(one) + ")");
+    if (reaction_set(emoji).find(one) != reaction_set::npos)
+      return fail(path, "duplicate reaction " + quoted(one));
+    emoji.push_back(std::move(one));
+  }
+  out = std::move(emoji);
+  return std::nullopt;
+}
+
 problem read_event(const json::object& root, event_definition& out) {
   if (auto p = refuse_unknown_keys(root, "", event_keys)) return p;
   if (auto p = read_required_string(root, "", "id", out.id)) return p;
@@ -396,6 +418,7 @@ problem read_event(const json::object& root, event_definition& out) {
   if (!on_air.empty() && std::find(on_air_roles.begin(), on_air_roles.end(), on_air) == on_air_roles.end())
     return fail("on_air", "unknown role " + quoted(on_air) + " (expected " + joined(on_air_roles, "|") + ")");
   out.on_air_producers_only = on_air == "producer";
+  if (auto p = read_reactions(root, out.reactions)) return p;
   if (auto p = read_verbatim_object(root, "sources", out.sources)) return p;
   return read_verbatim_object(root, "moderation", out.moderation);
 }
@@ -469,6 +492,8 @@ json::object segment_definition_to_json(const segment_definition& segment) {
 json::object event_to_json(const event_definition& def) {
   json::array hashtags;
   for (const auto& tag : def.hashtags) hashtags.emplace_back(tag);
+  json::array reactions;
+  for (const auto& emoji : def.reactions) reactions.emplace_back(emoji);
   json::array links;
   for (const auto& link : def.links) {
     links.emplace_back(json::object{{"title", link.title},
@@ -486,6 +511,7 @@ json::object event_to_json(const event_definition& def) {
                       {"show_timers", def.show_timers},
                       {"time_zone", def.time_zone},
                       {"on_air", def.on_air_producers_only ? "producer" : "moderator"},
+                      {"reactions", std::move(reactions)},
                       {"links", std::move(links)}};
 }
 

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "reactions.hpp"
 #include "types.hpp"
 
 namespace companion::session {
@@ -48,6 +49,8 @@ struct event_definition {
   bool show_timers = true;
   std::string time_zone = "UTC";       // IANA name; agenda times are shown in it
   bool on_air_producers_only = false;  // "on_air": "producer" reserves the overlay to producers
+  // The emoji viewers may react with (`react`), in the order the reaction bar shows them.
+  std::vector<std::string> reactions = default_reactions();
   // Sections owned by other components (hashtag tracker sources and moderation rules),
   // kept verbatim for them to parse.
   boost::json::object sources;

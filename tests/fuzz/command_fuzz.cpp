@@ -81,6 +81,7 @@ void check_body(const command_body& body) {
         if constexpr (std::is_same_v<T, questions_page> || std::is_same_v<T, queue_page>)
           check_page(c.after, c.limit);
         if constexpr (std::is_same_v<T, queue_page>) check_filter(c.filter, c.posts);
+        if constexpr (std::is_same_v<T, react>) check(!c.emoji.empty());
       },
       body);
 }

@@ -150,8 +150,9 @@ TEST_F(RealEventFileTest, KeepsSourcesAndModerationVerbatim) {
 
 TEST_F(RealEventFileTest, PublicJsonHasTheProtocolFields) {
   const auto json = event_to_json(event_);
-  EXPECT_EQ(json.size(), 10u);
+  EXPECT_EQ(json.size(), 11u);
   EXPECT_EQ(json.at("id"), "nato-indo-pacific-2024");
+  EXPECT_EQ(json.at("reactions").as_array().size(), 6u);
   EXPECT_EQ(json.at("show_timers"), true);
   EXPECT_EQ(json.at("title"), event_.title.c_str());
   EXPECT_EQ(json.at("summary"), event_.summary.c_str());
