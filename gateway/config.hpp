@@ -161,6 +161,14 @@ struct server_config {
   double votes_per_minute = 60;          // per connection
   double ip_questions_per_minute = 600;  // per address: hundreds of viewers behind one NAT
   double ip_votes_per_minute = 12000;
+  // Reactions (react) draw on their own budget, never the command budget: a tap every
+  // 200 ms is a fast thumb, and 5 a second from each of 10,000 viewers is what the
+  // fan-out is measured at (docs/benchmarks.md). What exceeds it is dropped, not refused.
+  double reactions_per_second = 5;
+  double reaction_burst = 5;  // a flurry of five taps at once, then the steady rate
+  // Reactions counted reach every connection of the event once per window, as one frame:
+  // two a second per connection however many arrive (protocol.md says 500 ms).
+  std::chrono::milliseconds reaction_window{500};
 
   // TLS: both set serves https:// and wss:// (TLS 1.2+) on the listening port; neither, plain.
   std::filesystem::path tls_cert;  // PEM certificate chain

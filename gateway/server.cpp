@@ -94,7 +94,10 @@ bool server::prepare(std::vector<session::event_definition> events, const source
       config_.embed_origins.empty()
           ? std::string()
           : content_security_policy_for(config_.allowed_origins, config_.embed_origins));
-  for (const auto& event : events) event_ids_.push_back(event.id);
+  for (const auto& event : events) {
+    event_ids_.push_back(event.id);
+    reaction_sets_.emplace_back(event.reactions);
+  }
   auto definitions = events;
   if (!config_.tls_cert.empty() && !load_tls(error)) return false;
   site_ = std::make_unique<static_site>();
@@ -145,6 +148,11 @@ bool server::prepare(std::vector<session::event_definition> events, const source
     return false;
   }
   bound_ = acceptor_->local_endpoint();
+  reactions_ = std::make_unique<reaction_pulse>(
+      shards_[0]->context(), shards_, reaction_sets_, config_.reaction_window,
+      [this](std::size_t event, std::shared_ptr<const delivery> frame) {
+        broadcast(event, std::move(frame));
+      });
   // Before anyone is told the server listens: a SIGTERM from then on is a clean drain,
   // queued until run() starts the shards if it comes first, never the default exit.
   signals_ = std::make_unique<net::signal_set>(shards_[0]->context(), SIGINT, SIGTERM);
@@ -216,6 +224,7 @@ int server::run() {
   ingest_->start();
   revocations_->start();
   for (auto& s : shards_) s->start_timers();
+  reactions_->start();
   accept_next();
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < shards_.size(); ++i)
@@ -230,6 +239,7 @@ void server::begin_shutdown() {
   if (draining_.exchange(true)) return;
   boost::system::error_code ignored;
   acceptor_->close(ignored);
+  reactions_->stop();
   for (auto& s : shards_) net::post(s->context(), [target = s.get()] { target->shut_down(); });
   // Wait (bounded) for the close handshakes, then stop engines, flush the store, stop the shards.
   shutdown_deadline_ = steady_clock::now() + std::chrono::milliseconds(2500);

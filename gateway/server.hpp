@@ -19,6 +19,7 @@
 #include "gateway/protocol/jwt.hpp"
 
 #include "gateway/net/net.hpp"
+#include "gateway/net/reaction_pulse.hpp"
 #include "gateway/net/shard.hpp"
 #include "gateway/net/shard_services.hpp"
 #include "gateway/net/static_site.hpp"
@@ -83,6 +84,9 @@ class server final : public shard_services {
   bool origin_allowed(std::string_view origin, std::string_view host) const override;
   // Whether a client address may read /metrics (--metrics-allow; anyone when none is set).
   bool metrics_allowed(std::string_view address) const override;
+  const session::reaction_set& reactions(std::size_t event) const override { return reaction_sets_[event]; }
+  // Reaction windows sent (one frame per event and window with anything counted).
+  std::uint64_t reaction_windows() const { return reactions_ ? reactions_->windows_sent() : 0; }
   bool draining() const override { return draining_.load(std::memory_order_relaxed); }
   std::atomic<std::uint64_t>& unauthenticated() override { return unauthenticated_; }
   // verify_token with the server's secret and leeway, refusing revoked tokens ("revoked").
@@ -111,6 +115,8 @@ class server final : public shard_services {
   std::unique_ptr<revocation_watch> revocations_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::string> event_ids_;
+  std::vector<session::reaction_set> reaction_sets_;
+  std::unique_ptr<reaction_pulse> reactions_;
   std::vector<ip_range> metrics_allow_;
   std::unique_ptr<tcp::acceptor> acceptor_;
   tcp::endpoint bound_;

@@ -195,6 +195,25 @@ std::string metrics_text(server& owner) {
              {{"table", "new_viewers"}});
   single("companion_http_requests_total", counter, "HTTP requests answered.", load(m.http_requests));
   single("companion_commands_total", counter, "WebSocket commands received.", load(m.commands));
+  out.family("companion_reactions_total", counter, "Reactions counted, by event.");
+  std::vector<std::uint64_t> totals;
+  for (std::size_t event = 0; event < owner.event_count(); ++event) {
+    std::uint64_t sum = 0;
+    for (auto& s : owner.shards()) {
+      s->reaction_totals(event, owner.reactions(event).size(), totals);
+      for (auto n : totals) sum += n;
+    }
+    out.sample("companion_reactions_total", sum, {{"event", owner.event_id(event)}});
+  }
+  out.family("companion_reactions_dropped_total", counter,
+             "Reactions not counted, by reason: over a connection's own limit (rate), or an emoji the event "
+             "does not list (not_allowed).");
+  out.sample("companion_reactions_dropped_total", load(m.reactions_dropped_rate), {{"reason", "rate"}});
+  out.sample("companion_reactions_dropped_total", load(m.reactions_dropped_not_allowed),
+             {{"reason", "not_allowed"}});
+  single("companion_reaction_windows_total", counter,
+         "reactions frames built: one per event and window in which anything was counted.",
+         owner.reaction_windows());
   const log_counters& logged = log_stats();
   out.family("companion_log_lines_total", counter,
              "Log lines by outcome: written to stderr, dropped because the log queue was full (stderr slower "

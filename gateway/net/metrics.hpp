@@ -44,6 +44,11 @@ struct server_metrics {
   counter token_closes_revoked{0};   // ... as `companion tokens revoke` cut their token
   counter token_refresh_refused{0};  // token.refresh refused past the chain's lifetime
 
+  // Reactions not counted: over a connection's own limit (acked "counted": false) ...
+  counter reactions_dropped_rate{0};
+  // ... or naming an emoji the event does not list (bad_request).
+  counter reactions_dropped_not_allowed{0};
+
   // How long queued posts and questions waited for a moderator's decision.
   static constexpr std::array<std::uint64_t, 9> decision_bounds_ms{1000,   5000,   15000,  30000,  60000,
                                                                    120000, 300000, 600000, 1800000};

@@ -14,6 +14,7 @@ void shard::install(std::vector<session::event_replica> replicas) {
   members_.resize(replicas_.size());
   pending_.resize(replicas_.size());
   joined_counts_ = std::vector<std::atomic<std::uint64_t>>(replicas_.size());
+  reaction_totals_ = std::vector<std::atomic<std::uint64_t>>(replicas_.size() * session::max_reactions);
   snapshot_frames_.resize(replicas_.size());
 }
 

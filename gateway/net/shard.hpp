@@ -14,6 +14,7 @@
 #include "gateway/net/net.hpp"
 #include "gateway/net/shard_services.hpp"
 #include "session/command.hpp"
+#include "session/reactions.hpp"
 #include "session/replica.hpp"
 
 namespace companion::gateway {
@@ -71,6 +72,18 @@ class shard {
   }
   const traffic& counters() const { return traffic_; }
 
+  // Reactions counted on this shard: running totals per event and emoji, written only by
+  // this thread and never reset, so the reaction pulse reads them without a lock.
+  void count_reaction(std::size_t event, std::size_t emoji) {
+    bump(reaction_totals_[event * session::max_reactions + emoji], 1);
+  }
+  // The totals of `event`'s first `emoji` reactions, into `out`; from any thread.
+  void reaction_totals(std::size_t event, std::size_t emoji, std::vector<std::uint64_t>& out) const {
+    out.resize(emoji);
+    for (std::size_t i = 0; i < emoji; ++i)
+      out[i] = reaction_totals_[event * session::max_reactions + i].load(std::memory_order_relaxed);
+  }
+
   // Joined viewer (non-staff) connections per event, readable from any thread (stats).
   std::uint64_t joined_count(std::size_t event) const {
     return event < joined_counts_.size() ? joined_counts_[event].load(std::memory_order_relaxed) : 0;
@@ -92,6 +105,7 @@ class shard {
   std::vector<std::vector<ws_connection*>> members_;  // joined connections per event
   std::vector<ws_connection*> all_;                   // every WebSocket on this shard
   std::vector<std::atomic<std::uint64_t>> joined_counts_;
+  std::vector<std::atomic<std::uint64_t>> reaction_totals_;  // event * max_reactions + emoji
   std::vector<std::pair<std::uint64_t, shared_frame>> snapshot_frames_;
   client_decoder decoder_;
   std::vector<char> read_buffer_;

@@ -18,6 +18,7 @@
 #include "gateway/protocol/address_limiter.hpp"
 #include "gateway/protocol/jwt.hpp"
 #include "gateway/protocol/rate_limiter.hpp"
+#include "session/reactions.hpp"
 #include "session/types.hpp"
 
 namespace boost::asio::ssl {
@@ -54,6 +55,8 @@ class shard_services {
   // Index of an event id; the default event for an empty id; npos when unknown.
   virtual std::size_t event_index(std::string_view id) const = 0;
   virtual bool origin_allowed(std::string_view origin, std::string_view host) const = 0;
+  // The emoji the event's viewers may react with; fixed once the server runs.
+  virtual const session::reaction_set& reactions(std::size_t event) const = 0;
   // Whether a client address may read /metrics (--metrics-allow; anyone when none is set).
   virtual bool metrics_allowed(std::string_view address) const = 0;
   // verify_token with the server's secret and leeway, refusing revoked tokens ("revoked").

@@ -44,6 +44,7 @@ ws_connection::ws_connection(shard& home, tcp::socket socket, std::string early_
   staff_commands_ = token_bucket(config.staff_commands_per_second, config.staff_command_burst);
   questions_ = token_bucket(config.questions_per_minute / 60.0, config.questions_per_minute);
   votes_ = token_bucket(config.votes_per_minute / 60.0, config.votes_per_minute / 4);
+  reactions_ = token_bucket(config.reactions_per_second, config.reaction_burst);
   opened_at_ = last_read_ = last_ping_ = steady_clock::now();
 }
 
@@ -198,6 +199,8 @@ void ws_connection::reply_error(const boost::json::value& command_id, session::e
 }
 
 bool ws_connection::check_rate(const boost::json::value& command_id, session::rate_class rate) {
+  // Reactions have their own limit, checked where they are counted.
+  if (rate == session::rate_class::reaction) return true;
   shard_services& owner = home_.owner();
   auto now = steady_clock::now();
   long retry_ms = 0;
@@ -278,6 +281,8 @@ void ws_connection::handle(session::command_body& body, boost::json::value& comm
       reply_error(command_id, allowed.code, allowed.message);
       return;
     }
+    if (const auto* reaction = std::get_if<session::react>(&body))
+      return handle_reaction(*reaction, command_id);
     return handle_page(body, command_id);
   }
   // The engine checks the role of everything it applies.
@@ -374,6 +379,25 @@ void ws_connection::handle(hello& cmd, const boost::json::value& command_id) {
                                  {"event", owner.event_id(event)},
                                  {"role", std::string(session::to_string(role_))},
                                  {"recovered", recovered ? "true" : "false"}});
+}
+
+void ws_connection::handle_reaction(const session::react& reaction, const boost::json::value& command_id) {
+  server_metrics& m = home_.owner().metrics();
+  const std::size_t emoji = home_.owner().reactions(event_).find(reaction.emoji);
+  if (emoji == session::reaction_set::npos) {
+    server_metrics::add(m.reactions_dropped_not_allowed);
+    reply_error(command_id, session::error_code::bad_request, "not one of this event's reactions");
+    return;
+  }
+  // Over the limit, a reaction is dropped without a word: a viewer tapping fast loses
+  // a few taps, never sees an error.
+  long retry_ms = 0;
+  const bool counted = reactions_.take(steady_clock::now(), retry_ms);
+  if (counted)
+    home_.count_reaction(event_, emoji);
+  else
+    server_metrics::add(m.reactions_dropped_rate);
+  if (!command_id.is_null()) send_text(session::ack_frame(command_id, {{"counted", counted}}));
 }
 
 void ws_connection::handle_page(const session::command_body& body, const boost::json::value& command_id) {

@@ -89,6 +89,8 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   bool check_joined(const boost::json::value& command_id);
   // questions.page and queue.page, answered from this shard's replica.
   void handle_page(const session::command_body& body, const boost::json::value& command_id);
+  // react: counted on this shard within the connection's own limit, never journaled.
+  void handle_reaction(const session::react& reaction, const boost::json::value& command_id);
   bool check_rate(const boost::json::value& command_id, session::rate_class rate);
   void reply_error(const boost::json::value& id, session::error_code code, std::string_view message);
   void on_write(const boost::system::error_code& ec, std::size_t bytes);
@@ -154,6 +156,7 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   token_bucket staff_commands_;
   token_bucket questions_;
   token_bucket votes_;
+  token_bucket reactions_;
 };
 
 }  // namespace companion::gateway
