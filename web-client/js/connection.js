@@ -117,6 +117,7 @@ export class Connection {
     this.state_listeners_ = new Set();
     this.status_listeners_ = new Set();
     this.staff_listeners_ = new Set();
+    this.reaction_listeners_ = new Set();
 
     this.on_online_ = () => {
       if (this.ws_ === null && !this.stopped_) this.#connect_now();
@@ -179,6 +180,12 @@ export class Connection {
   on_staff(cb) {
     this.staff_listeners_.add(cb);
     return () => this.staff_listeners_.delete(cb);
+  }
+
+  // on_reactions(cb): cb(frame) for each `reactions` frame, the counts of one window.
+  on_reactions(cb) {
+    this.reaction_listeners_.add(cb);
+    return () => this.reaction_listeners_.delete(cb);
   }
 
   // Sends a command; resolves with the ack frame, rejects with CommandError.
@@ -427,6 +434,9 @@ export class Connection {
       case 'pong': return this.#on_pong(frame);
       case 'ack': return this.#settle(frame, true);
       case 'error': return this.#on_error(frame);
+      case 'reactions':
+        for (const cb of this.reaction_listeners_) cb(frame);
+        return;
       case 'queue.snapshot':
       case 'queue.post':
       case 'queue.question':

@@ -2,13 +2,15 @@
 // as one lower-third card (a poll's with its result bars, growing as votes arrive),
 // with an enter/leave animation, and a discreet marker only when the connection has
 // been down for a while. The card's type shrinks to fit the safe area
-// (overlay_card.js); the stage scales to the source's size.
+// (overlay_card.js); the stage scales to the source's size. With ?reactions=1 the
+// audience's reactions rise along its edge (screen_reactions.js).
 
 import { Connection, event_from_url } from './connection.js';
 import { t } from './strings.js';
 import { $, set_text, show } from './dom.js';
 import { card_item, fill_card, fit_card, stage_scale } from './overlay_card.js';
 import { start_lower_third } from './screen/lower_third.js';
+import { mount_screen_reactions } from './screen_reactions.js';
 
 // Short blips are invisible on air; only a long outage earns the marker.
 const MARKER_AFTER_MS = 10000;
@@ -116,4 +118,5 @@ scale_stage();
 
 disconnected_since = Date.now();
 setInterval(update_marker, 1000);
+mount_screen_reactions(conn, $('stage'));
 conn.start();

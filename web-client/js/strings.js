@@ -126,6 +126,8 @@ const en = {
   featured: 'Featured',
   hashtags_heading: 'Join the conversation',
   post_on: 'Post {tag} on {network}',
+  reactions_heading: 'React',
+  react_with: 'React with {emoji}',
 
   // Viewer: Q&A
   ask_heading: 'Ask a question',
@@ -495,6 +497,8 @@ const ja = {
   featured: '注目',
   hashtags_heading: '会話に参加',
   post_on: '{network} で {tag} を付けて投稿',
+  reactions_heading: 'リアクション',
+  react_with: '{emoji} でリアクション',
   ask_heading: '質問する',
   ask_label: '質問',
   ask_placeholder: '登壇者への質問を入力してください',
@@ -614,6 +618,8 @@ const ko = {
   featured: '추천',
   hashtags_heading: '대화에 참여하세요',
   post_on: '{network}에 {tag} 달고 게시',
+  reactions_heading: '반응',
+  react_with: '{emoji}(으)로 반응하기',
   ask_heading: '질문하기',
   ask_label: '질문',
   ask_placeholder: '연사에게 할 질문을 입력하세요',

@@ -1,7 +1,7 @@
 // The viewer page (/): the top bar, the announcement, Now and Up next, the
-// hashtags, the open poll, and the Agenda, Wall, Q&A and Polls tabs, each a panel
-// (js/viewer/) drawn from the shared connection's copy of the state. The page is the
-// list of its panels.
+// reaction bar, the hashtags, the open poll, and the Agenda, Wall, Q&A and Polls tabs,
+// each a panel (js/viewer/) drawn from the shared connection's copy of the state. The
+// page is the list of its panels.
 
 import { Connection, event_from_url } from './connection.js';
 import { translate_page } from './strings.js';
@@ -10,6 +10,7 @@ import { event_memory, my_qa } from './viewer/mine.js';
 import { topbar_panel } from './viewer/topbar.js';
 import { announcement_panel, now_panel } from './viewer/now_panel.js';
 import { hashtags_panel } from './viewer/hashtags.js';
+import { reactions_panel } from './viewer/reactions_panel.js';
 import { agenda_panel } from './viewer/agenda_panel.js';
 import { wall_panel } from './viewer/wall_panel.js';
 import { qa_panel } from './viewer/qa_panel.js';
@@ -31,6 +32,7 @@ const panels = [
   topbar_panel(conn),
   announcement_panel(),
   now_panel(conn),
+  reactions_panel(conn),
   hashtags_panel(),
   agenda_panel(conn),
   wall,
