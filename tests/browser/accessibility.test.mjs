@@ -75,18 +75,17 @@ test('axe-core finds no serious or critical violation on any page', { timeout: 9
   await producer.getByTestId('take').click();
   await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor();
 
-  // Each page once, the viewer in both colour schemes (its dark palette is its own).
+  // Each page once, the viewer and the moderator in both colour schemes (the dark
+  // palettes are their own); the pages are analysed side by side, each in its renderer.
   const found = [];
-  found.push(...(await violations(phone, 'viewer phone Q&A')), ...(await violations(desktop, 'viewer desktop agenda')));
+  const analyse = async (pages) => found.push(...(await Promise.all(pages.map(([page, label]) => violations(page, label)))).flat());
+  await analyse([[phone, 'viewer phone Q&A'], [desktop, 'viewer desktop agenda'], [producer, 'producer'], [moderator, 'moderator queue'], [overlay, 'overlay'], [timer, 'timer']]);
   await phone.emulateMedia({ colorScheme: 'dark' });
   await phone.getByTestId('tab-wall').click();
   await phone.locator('#wall-list [data-testid=wall-item].featured').waitFor();
-  found.push(...(await violations(phone, 'viewer phone wall dark')));
-  found.push(...(await violations(producer, 'producer')), ...(await violations(moderator, 'moderator queue')));
   await moderator.getByTestId('tab-questions').click();
   await moderator.emulateMedia({ colorScheme: 'dark' });
-  found.push(...(await violations(moderator, 'moderator questions dark')));
-  found.push(...(await violations(overlay, 'overlay')), ...(await violations(timer, 'timer')));
+  await analyse([[phone, 'viewer phone wall dark'], [moderator, 'moderator questions dark']]);
 
   assert.deepEqual(found, []);
   assert.deepEqual(stage.problems, []);
