@@ -41,6 +41,13 @@ std::string journal_record_problem(const boost::json::object& record) {
   return kind_problem(record);
 }
 
+bool journal_record_folds(const boost::json::object& record) {
+  auto kind = record.find("kind");
+  if (kind == record.end() || !kind->value().is_string()) return false;
+  const std::string_view name = kind->value().get_string();
+  return name == "vote" || name == "unvote" || name == "tick";
+}
+
 boost::json::object restamp_journal_record(boost::json::object record) {
   if (journal_record_version(record) > journal_version && kind_problem(record).empty())
     record["v"] = journal_version;

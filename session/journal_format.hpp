@@ -13,6 +13,11 @@ namespace companion::session {
 // empty when it can.
 std::string journal_record_problem(const boost::json::object& record);
 
+// Whether a state snapshot taken after `record` makes it unneeded: votes, unvotes and
+// clock ticks decide nothing a moderator did (the audit export skips them) and only a
+// replay from the start, which a snapshot replaces, reads them.
+bool journal_record_folds(const boost::json::object& record);
+
 // The record as this build will replay it in a new epoch: a record of a newer format
 // is stamped with the current one (its fields are read by today's rules). Only for
 // records whose one problem is their version.

@@ -18,6 +18,9 @@ namespace companion::session {
 struct journal_entry {
   int format = 1;    // the record's format version (its "v")
   std::string text;  // the record as JSON text
+  // A record a state snapshot folds in (journal_record_folds): once a snapshot past it is
+  // stored, the store may drop it.
+  bool folds = false;
 };
 
 // One journal record as stored.
@@ -50,10 +53,12 @@ using append_done = std::function<void(const append_outcome&)>;
 
 // Figures for /metrics, read from any thread.
 struct store_stats {
-  std::uint64_t commits = 0;   // group commits
-  std::uint64_t records = 0;   // records made durable
-  std::uint64_t failures = 0;  // commits that failed
-  std::uint64_t fenced = 0;    // appends refused because another writer was first
+  std::uint64_t commits = 0;    // group commits
+  std::uint64_t records = 0;    // records made durable
+  std::uint64_t failures = 0;   // commits that failed
+  std::uint64_t fenced = 0;     // appends refused because another writer was first
+  std::uint64_t snapshots = 0;  // state snapshots stored
+  std::uint64_t folded = 0;     // records dropped because a stored snapshot covers them
   std::uint64_t memory_bytes = 0;
   // Commit latency histogram, upper bounds in microseconds (last bucket: +Inf).
   static constexpr std::array<std::uint64_t, 10> bounds_us{250,   500,   1000,  2500,   5000,
@@ -92,7 +97,10 @@ class journal_store {
   virtual void resume(const std::string& event) = 0;
 
   // Thread-safe, never blocks on storage: keeps `snapshot` as the event's latest, once
-  // the records it covers are durable (ordered with appends); `done` as for append.
+  // the records it covers are durable (ordered with appends); `done` as for append. The
+  // records it covers that fold (journal_entry::folds) may then be dropped, except the
+  // one at its position, which marks where the journal ends: a reader that starts from
+  // the snapshot never needs them, and the audit export does not either.
   virtual void write_snapshot(const std::string& event, journal_snapshot snapshot, append_done done) = 0;
   // Thread-safe, may block: the event's latest snapshot, nullopt when there is none.
   virtual bool read_snapshot(const std::string& event, std::optional<journal_snapshot>& out,

@@ -96,12 +96,15 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
     return nullptr;
   }
   if (!store->add_format_column(error)) return nullptr;
+  if (!store->add_folds_column(error)) return nullptr;
   auto prepare = [&](const char* sql, sqlite3_stmt*& out) {
     if (sqlite3_prepare_v2(store->db_, sql, -1, &out, nullptr) == SQLITE_OK) return true;
     error = sqlite3_errmsg(store->db_);
     return false;
   };
-  if (!prepare("INSERT INTO journal (event, n, record, format) VALUES (?, ?, ?, ?)", store->insert_) ||
+  if (!prepare("INSERT INTO journal (event, n, record, format, folds) VALUES (?, ?, ?, ?, ?)",
+               store->insert_) ||
+      !prepare("DELETE FROM journal WHERE event = ? AND n < ? AND folds = 1", store->fold_) ||
       !prepare("SELECT coalesce(max(n), 0) FROM journal WHERE event = ?", store->last_position_) ||
       !prepare("INSERT OR REPLACE INTO snapshots (event, n, state) VALUES (?, ?, ?)", store->save_snapshot_))
     return nullptr;
@@ -124,6 +127,23 @@ bool sqlite_store::add_format_column(std::string& error) {
     return false;
   }
   return exec(db_, "ALTER TABLE journal ADD COLUMN format INTEGER NOT NULL DEFAULT 1", error);
+}
+
+bool sqlite_store::add_folds_column(std::string& error) {
+  // Rows from before it never fold: they stay, whatever snapshot comes.
+  statement columns;
+  if (sqlite3_prepare_v2(db_, "SELECT 1 FROM pragma_table_info('journal') WHERE name = 'folds'", -1,
+                         &columns.handle, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  int rc = sqlite3_step(columns.handle);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  return exec(db_, "ALTER TABLE journal ADD COLUMN folds INTEGER NOT NULL DEFAULT 0", error);
 }
 
 bool sqlite_store::open_connection(sqlite3*& db, bool synchronous_full, std::string& error) {
@@ -151,6 +171,8 @@ session::store_stats sqlite_store::stats() const {
   out.records = records_.load(std::memory_order_relaxed);
   out.failures = failures_.load(std::memory_order_relaxed);
   out.fenced = fenced_.load(std::memory_order_relaxed);
+  out.snapshots = snapshots_.load(std::memory_order_relaxed);
+  out.folded = folded_.load(std::memory_order_relaxed);
   // Heap SQLite holds (page caches, statements), for all connections.
   out.memory_bytes = static_cast<std::uint64_t>(sqlite3_memory_used());
   for (std::size_t i = 0; i < out.latency_buckets.size(); ++i)
@@ -164,6 +186,7 @@ sqlite_store::~sqlite_store() {
   sqlite3_finalize(insert_);
   sqlite3_finalize(last_position_);
   sqlite3_finalize(save_snapshot_);
+  sqlite3_finalize(fold_);
   sqlite3_close(db_);
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -283,6 +306,7 @@ std::string sqlite_store::begin_epoch(const std::string& event,
     sqlite3_bind_int64(insert_, 2, ++n);
     bind_text(insert_, 3, record.text);
     sqlite3_bind_int(insert_, 4, record.format);
+    sqlite3_bind_int(insert_, 5, record.folds ? 1 : 0);
     if (sqlite3_step(insert_) != SQLITE_DONE) {
       error = sqlite3_errmsg(db_);
       sqlite3_reset(insert_);
@@ -364,6 +388,10 @@ void sqlite_store::run() {
     for (auto& item : batch) {
       if (item.what == work::kind::append && item.outcome.status == session::append_status::durable)
         records_.fetch_add(item.records.size(), std::memory_order_relaxed);
+      if (item.what == work::kind::snapshot && item.outcome.status == session::append_status::durable) {
+        snapshots_.fetch_add(1, std::memory_order_relaxed);
+        folded_.fetch_add(item.folded, std::memory_order_relaxed);
+      }
       if (item.outcome.status == session::append_status::fenced)
         fenced_.fetch_add(1, std::memory_order_relaxed);
       if (item.done) item.done(item.outcome);
@@ -439,6 +467,19 @@ bool sqlite_store::commit(std::vector<work>& batch, std::string& error) {
       written = sqlite3_step(save_snapshot_) == SQLITE_DONE;
       if (!written) error = sqlite3_errmsg(db_);
       sqlite3_reset(save_snapshot_);
+      if (written) {
+        // What the snapshot folds in leaves the journal; the record at its position stays,
+        // so the journal still ends where the writer will append next.
+        sqlite3_reset(fold_);
+        bind_text(fold_, 1, item.event);
+        sqlite3_bind_int64(fold_, 2, static_cast<sqlite3_int64>(item.position));
+        written = sqlite3_step(fold_) == SQLITE_DONE;
+        if (written)
+          item.folded = static_cast<std::uint64_t>(sqlite3_changes(db_));
+        else
+          error = sqlite3_errmsg(db_);
+        sqlite3_reset(fold_);
+      }
       item.outcome = {written ? append_status::durable : append_status::failed, written ? "" : error};
       continue;
     }
@@ -461,6 +502,7 @@ bool sqlite_store::commit(std::vector<work>& batch, std::string& error) {
       sqlite3_bind_int64(insert_, 2, static_cast<sqlite3_int64>(n));
       bind_text(insert_, 3, record.text);
       sqlite3_bind_int(insert_, 4, record.format);
+      sqlite3_bind_int(insert_, 5, record.folds ? 1 : 0);
       if (sqlite3_step(insert_) != SQLITE_DONE) {
         error = sqlite3_errmsg(db_);
         written = false;

@@ -57,12 +57,15 @@ class sqlite_store final : public session::journal_store {
     std::string state;  // a snapshot's
     session::append_done done;
     session::append_outcome outcome;
+    std::uint64_t folded = 0;  // records a stored snapshot dropped
   };
 
   explicit sqlite_store(std::filesystem::path path);
   bool open_connection(sqlite3*& db, bool synchronous_full, std::string& error);
   // Brings a journal table from before format versions up to date.
   bool add_format_column(std::string& error);
+  // Adds the `folds` column to a journal table from before snapshots folded records.
+  bool add_folds_column(std::string& error);
   void run();
   // Decides every item of `batch` in one transaction; false when the transaction failed.
   bool commit(std::vector<work>& batch, std::string& error);
@@ -73,6 +76,7 @@ class sqlite_store final : public session::journal_store {
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* last_position_ = nullptr;
   sqlite3_stmt* save_snapshot_ = nullptr;
+  sqlite3_stmt* fold_ = nullptr;
 
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -86,6 +90,8 @@ class sqlite_store final : public session::journal_store {
   std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> failures_{0};
   std::atomic<std::uint64_t> fenced_{0};
+  std::atomic<std::uint64_t> snapshots_{0};
+  std::atomic<std::uint64_t> folded_{0};
   std::array<std::atomic<std::uint64_t>, 11> latency_buckets_{};
   std::atomic<std::uint64_t> latency_sum_us_{0};
 };

@@ -37,6 +37,31 @@ std::unique_ptr<sqlite_store> open_store(const std::filesystem::path& folder) {
   return store;
 }
 
+// A stored snapshot drops the records it folds in before its position, keeps every other
+// record, and keeps the one at its position so the journal ends where the writer goes on.
+TEST(SqliteStoreTest, ASnapshotDropsTheRecordsItFoldsInAndTheJournalGoesOn) {
+  temp_folder folder;
+  auto store = open_store(folder.path());
+  store->start();
+  std::vector<journal_entry> batch;
+  for (int n = 1; n <= 8; ++n) batch.push_back({4, "r" + std::to_string(n), n % 2 == 0});  // even: votes
+  ASSERT_EQ(append_and_wait(*store, "e", 1, std::move(batch)).status, append_status::durable);
+  ASSERT_EQ(append_and_wait(*store, "other", 1, {{4, "x1", true}, {4, "x2", false}}).status,
+            append_status::durable);
+  std::promise<append_outcome> kept;
+  store->write_snapshot("e", {6, "{}"}, [&](const append_outcome& o) { kept.set_value(o); });
+  ASSERT_EQ(kept.get_future().get().status, append_status::durable);
+  std::vector<std::string> left;
+  for (const auto& record : read_all(*store, "e")) left.push_back(record.text);
+  // r2 and r4 folded; r6 marks the snapshot's position; r8 is after it.
+  EXPECT_EQ(left, (std::vector<std::string>{"r1", "r3", "r5", "r6", "r7", "r8"}));
+  EXPECT_EQ(read_all(*store, "other").size(), 2u);
+  EXPECT_EQ(store->stats().snapshots, 1u);
+  EXPECT_EQ(store->stats().folded, 2u);
+  EXPECT_EQ(append_and_wait(*store, "e", 9, {{4, "r9", true}}).status, append_status::durable);
+  EXPECT_EQ(append_and_wait(*store, "e", 9, {{4, "again", true}}).status, append_status::fenced);
+}
+
 // Kills a child process while it appends, many times over, and reopens the journal:
 // what is there is a prefix of what was appended, with no hole and no torn record.
 TEST(SqliteStoreTest, AKilledWriterLeavesAPrefixWithNoHole) {
