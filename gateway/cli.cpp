@@ -57,6 +57,9 @@ const char* const serve_help =
     "  --max-vote-changes N        votes and unvotes of one viewer on one question (default 4)\n"
     "  --new-viewers-per-minute N  new viewer ids per address after a burst of 1000 (default 300)\n"
     "  --resume-window N           changes kept per event for resuming clients (default 4096)\n"
+    "  --snapshot-records N        journal records between two state snapshots of an event: a start\n"
+    "                              replays at most this many (default 20000)\n"
+    "  --snapshot-seconds S        ... or this long after the last one while records come (default 600)\n"
     "  --questions-per-minute N    questions one connection may ask a minute (default 3)\n"
     "  --ip-questions-per-minute N questions one client address may ask a minute (default 600)\n"
     "  --ping-interval SECONDS     WebSocket ping period (default 20)\n"
@@ -242,6 +245,7 @@ std::size_t server_config::*positive_count_flag(std::string_view flag) {
       {"--page-scan-limit", &server_config::max_page_scan},
       {"--max-posts", &server_config::max_posts},
       {"--max-vote-changes", &server_config::max_vote_changes},
+      {"--snapshot-records", &server_config::snapshot_records},
   };
   for (const auto& [name, field] : flags)
     if (name == flag) return field;
@@ -294,6 +298,12 @@ std::string parse_serve_args(const std::vector<std::string>& args, serve_request
       std::size_t rate = 0;
       if (!parse_count(value, rate) || rate == 0) return "--new-viewers-per-minute wants a positive number";
       out.config.ip_new_viewers_per_minute = static_cast<double>(rate);
+    } else if (flag == "--snapshot-seconds") {
+      if (!cursor.take(value)) return cursor.error;
+      std::size_t seconds = 0;
+      if (!parse_count(value, seconds) || seconds == 0 || seconds > 86400)
+        return "--snapshot-seconds wants 1..86400 seconds";
+      out.config.snapshot_interval = std::chrono::seconds(seconds);
     } else if (flag == "--resume-window") {
       if (!cursor.take(value)) return cursor.error;
       if (!parse_count(value, out.config.resume_window_changes) || out.config.resume_window_changes == 0)

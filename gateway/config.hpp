@@ -128,6 +128,14 @@ struct server_config {
   // Times one viewer may vote on one question or take it back: vote, take back, vote again,
   // take back is a change of mind; past it each toggle would be one more journal record.
   std::size_t max_vote_changes = 4;
+  // Each event's state is written as a snapshot every this many journal records, and a
+  // start reads the newest one plus the journal after it: a restart replays at most this
+  // many records (about a second on one core, docs/benchmarks.md "Start-up") however long
+  // the event has run, and votes and ticks before the snapshot leave the journal.
+  std::size_t snapshot_records = 20'000;
+  // ... and this long after the last one while records arrive, so a quiet event's tail
+  // stays short too. Building one takes the engine thread about 1 ms per 1,000 posts kept.
+  std::chrono::seconds snapshot_interval{600};
   // Audit exports replay the whole journal on one thread; more requests than this waiting
   // are answered 503 rather than queued without end.
   std::size_t max_pending_exports = 4;

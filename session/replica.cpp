@@ -70,6 +70,21 @@ void event_replica::apply(const message_ptr& message, std::shared_ptr<const std:
   }
 }
 
+void event_replica::hold_earlier(const std::vector<message_ptr>& changes) {
+  if (!ring_.empty()) return;
+  // Only a run that ends at seq() with no gap: the ring answers for every seq it holds.
+  std::size_t first = changes.size();
+  while (first > 0 && changes[first - 1]->seq == seq_ - (changes.size() - first)) --first;
+  for (std::size_t i = first; i < changes.size(); ++i) {
+    ring_.push_back({changes[i], nullptr});
+    ring_bytes_ += changes[i]->payload.size();
+  }
+  while (!ring_.empty() && (ring_.size() > limits_.ring_changes || ring_bytes_ > limits_.ring_bytes)) {
+    ring_bytes_ -= ring_.front().message->payload.size();
+    ring_.pop_front();
+  }
+}
+
 void event_replica::apply_change(const published_message& message) {
   const std::string& kind = message.kind;
   const boost::json::value& data = message.data;

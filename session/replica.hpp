@@ -46,6 +46,11 @@ class event_replica {
   // `frame` is kept with a change for resuming clients and counts against the ring's bytes.
   void apply(const message_ptr& message, std::shared_ptr<const std::string> frame = nullptr);
 
+  // The changes up to seq() that led to the state it was built from, oldest first (an
+  // engine restored from a snapshot carries them): held for resuming clients as if they
+  // had been applied here. Only before the first apply().
+  void hold_earlier(const std::vector<message_ptr>& changes);
+
   const std::string& event_id() const { return event_id_; }
   const std::string& epoch() const { return epoch_; }
   std::uint64_t seq() const { return seq_; }

@@ -55,21 +55,24 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     std::string id = definition.id;
     std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);
     if (epoch.empty()) return false;
+    auto engine = std::make_unique<session::event_engine>(definition, epoch, engine_limits());
+    loaded_.emplace_back(std::move(definition), epoch);
     std::vector<session::stored_record> records;
-    if (!store_.read(id, 1, records, error)) {
-      error = "cannot read the journal of " + id + ": " + error;
-      return false;
-    }
+    std::uint64_t next = 1;
+    if (!read_engine(id, *engine, records, next, error)) return false;
     const std::size_t journal_size = records.size();
-    next_position_.push_back(records.empty() ? 1 : records.back().position + 1);
+    next_position_.push_back(next);
     generation_.push_back(0);
     retry_rebuild_.push_back(false);
-    loaded_.emplace_back(definition, epoch);
-    auto engine = std::make_unique<session::event_engine>(std::move(definition), epoch, engine_limits());
+    since_snapshot_.push_back(0);
+    snapshot_taken_.push_back(std::chrono::steady_clock::now());
+    snapshot_writing_.push_back(false);
     engine->set_rules_checker(&engine_host::check_rules);
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
                                                             engine->queue_snapshot(), limits);
-    // Replaying the journal rebuilds the state and refills the resume window.
+    // A snapshot carries the changes before it, so clients resume across the restart.
+    replica->hold_earlier(engine->recent_changes());
+    // Replaying the journal's tail rebuilds the rest and refills the resume window.
     std::string refusal;
     std::size_t skipped = replay(*engine, records, replica.get(), &refusal);
     if (!refusal.empty()) {
@@ -86,6 +89,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
                                {"epoch", epoch},
                                {"seq", std::to_string(engine->seq())},
                                {"journal", std::to_string(journal_size)},
+                               {"next_position", std::to_string(next)},
                                {"skipped", std::to_string(skipped)}});
     engines_.push_back(std::move(engine));
     queue_depths_.emplace_back(0);
@@ -112,6 +116,7 @@ void engine_host::stop() {
   net::post(context_, [this] { tick_timer_.cancel(); });
   context_.stop();
   if (thread_.joinable()) thread_.join();
+  snapshot_worker_.join();
 }
 
 void engine_host::schedule_tick() {
@@ -130,7 +135,10 @@ void engine_host::schedule_tick() {
       posts_evicted_[event][1].store(evicted.approved, std::memory_order_relaxed);
       posts_evicted_[event][2].store(evicted.held, std::memory_order_relaxed);
       session::engine_reply reply = engines_[event]->tick(now, viewers);
-      if (reply.journal) finish(event, std::move(reply), reply_target{});
+      if (reply.journal)
+        finish(event, std::move(reply), reply_target{});
+      else
+        maybe_snapshot(event);  // a quiet event's records still get their snapshot in time
     }
     if (owner_.config().autopilot_speed > 0 && !engines_.empty()) run_autopilot(now);
     schedule_tick();
@@ -247,7 +255,7 @@ void engine_host::finish(std::size_t event, session::engine_reply reply, reply_t
   std::string record = boost::json::serialize(*reply.journal);
   const int format = session::journal_record_version(*reply.journal);
   std::vector<session::journal_entry> entries;
-  entries.push_back({format, std::move(record)});
+  entries.push_back({format, std::move(record), session::journal_record_folds(*reply.journal)});
   store_.append(
       owner_.event_id(event), next_position_[event]++, std::move(entries),
       [this, event, generation = generation_[event], batch = std::move(batch), target = std::move(target),
@@ -269,6 +277,49 @@ void engine_host::finish(std::size_t event, session::engine_reply reply, reply_t
         if (!batch->messages.empty()) owner_.broadcast(event, batch);
         if (!ack.empty()) answer(target, std::move(ack));
       });
+  ++since_snapshot_[event];
+  maybe_snapshot(event);
+}
+
+void engine_host::maybe_snapshot(std::size_t event) {
+  const auto now = std::chrono::steady_clock::now();
+  const server_config& config = owner_.config();
+  if (snapshot_writing_[event] || since_snapshot_[event] == 0) return;
+  if (since_snapshot_[event] < config.snapshot_records &&
+      now - snapshot_taken_[event] < config.snapshot_interval)
+    return;
+  // The state after every record appended so far: the store keeps it once they are durable,
+  // and refuses it with them when one is refused.
+  const std::uint64_t position = next_position_[event] - 1;
+  auto state = std::make_shared<boost::json::object>(engines_[event]->snapshot());
+  snapshot_writing_[event] = true;
+  since_snapshot_[event] = 0;
+  snapshot_taken_[event] = now;
+  net::post(snapshot_worker_, [this, event, position, generation = generation_[event],
+                               state = std::move(state)]() mutable {
+    auto text = std::make_shared<std::string>(boost::json::serialize(*state));
+    state.reset();
+    // Handed to the store from the engine thread, in order with its appends. A rebuild
+    // since it was taken means it may hold a record the store refused: it is dropped.
+    net::post(context_, [this, event, position, generation, text = std::move(text)] {
+      if (generation_[event] != generation) {
+        snapshot_writing_[event] = false;
+        return;
+      }
+      const std::size_t bytes = text->size();
+      store_.write_snapshot(
+          owner_.event_id(event), session::journal_snapshot{position, std::move(*text)},
+          [this, event, position, bytes](const session::append_outcome& outcome) {
+            if (outcome.status == session::append_status::durable)
+              log_event("snapshot_stored", {{"event", owner_.event_id(event)},
+                                            {"position", std::to_string(position)},
+                                            {"bytes", std::to_string(bytes)}});
+            else
+              log_event("snapshot_failed", {{"event", owner_.event_id(event)}, {"why", outcome.error}});
+            net::post(context_, [this, event] { snapshot_writing_[event] = false; });
+          });
+    });
+  });
 }
 
 session::engine_limits engine_host::engine_limits() const {
@@ -332,9 +383,12 @@ bool engine_host::export_audit(std::size_t event, const std::function<void(const
 
 void engine_host::rebuild(std::size_t event) {
   const std::string& id = owner_.event_id(event);
+  auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(),
+                                                        engines_[event]->epoch(), engine_limits());
   std::vector<session::stored_record> records;
+  std::uint64_t next = 1;
   std::string error;
-  if (!store_.read(id, 1, records, error)) {
+  if (!read_engine(id, *engine, records, next, error)) {
     // Appends stay refused; the store is tried again in a second (or at the next refusal),
     // so the event takes commands again soon after the store is back, by itself.
     log_event("rebuild_failed", {{"event", id}, {"why", error}});
@@ -349,9 +403,6 @@ void engine_host::rebuild(std::size_t event) {
     }
     return;
   }
-  auto engine = std::make_unique<session::event_engine>(engines_[event]->definition(),
-                                                        engines_[event]->epoch(), engine_limits());
-  const std::uint64_t next = records.empty() ? 1 : records.back().position + 1;
   replay(*engine, records, nullptr);
   engine->set_rules_checker(&engine_host::check_rules);
   log_event("event_rebuilt", {{"event", id}, {"seq", std::to_string(engine->seq())}});
@@ -359,6 +410,34 @@ void engine_host::rebuild(std::size_t event) {
   next_position_[event] = next;
   ++generation_[event];
   store_.resume(id);
+}
+
+bool engine_host::read_engine(const std::string& id, session::event_engine& engine,
+                              std::vector<session::stored_record>& tail, std::uint64_t& next,
+                              std::string& error) const {
+  std::optional<session::journal_snapshot> snapshot;
+  if (!store_.read_snapshot(id, snapshot, error)) {
+    error = "cannot read the state snapshot of " + id + ": " + error;
+    return false;
+  }
+  std::uint64_t from = 1;
+  if (snapshot) {
+    std::string why;
+    // Votes and ticks before it may have left the journal: without it there is no going back.
+    if (!engine.restore(snapshot->state, why)) {
+      error = "the state snapshot of event " + id + " (journal position " +
+              std::to_string(snapshot->position) + ") cannot be read by this build: " + why +
+              ". Start the build that wrote it";
+      return false;
+    }
+    from = snapshot->position + 1;
+  }
+  if (!store_.read(id, from, tail, error)) {
+    error = "cannot read the journal of " + id + ": " + error;
+    return false;
+  }
+  next = tail.empty() ? from : tail.back().position + 1;
+  return true;
 }
 
 }  // namespace companion::gateway

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <array>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -101,6 +103,15 @@ class engine_host {
   // With `refusal`, stops at the first record this build cannot replay and says why there.
   std::size_t replay(session::event_engine& engine, std::vector<session::stored_record>& records,
                      session::event_replica* replica, std::string* refusal = nullptr) const;
+  // The engine as the store holds it: the newest state snapshot restored into `engine`,
+  // and in `tail` the journal after it (all of it without a snapshot); `next` is the
+  // position of the next append. False with `error`.
+  bool read_engine(const std::string& id, session::event_engine& engine,
+                   std::vector<session::stored_record>& tail, std::uint64_t& next, std::string& error) const;
+  // On the engine thread, after an append: a snapshot when --snapshot-records records or
+  // --snapshot-seconds have passed since the last and none is being written. The state is
+  // copied here; serialising and storing it happen off this thread.
+  void maybe_snapshot(std::size_t event);
   // The engines' limits from the configuration.
   session::engine_limits engine_limits() const;
   std::shared_ptr<const delivery> frame_messages(std::vector<session::message_ptr> messages) const;
@@ -122,6 +133,13 @@ class engine_host {
   std::deque<std::atomic<std::uint64_t>> questions_refused_;
   std::deque<std::array<std::atomic<std::uint64_t>, 3>> posts_evicted_;
   std::deque<std::atomic<std::uint64_t>> votes_refused_;
+  // Engine thread only, per event: records appended since the last snapshot was taken,
+  // when it was taken, and whether it is still being written.
+  std::vector<std::uint64_t> since_snapshot_;
+  std::vector<std::chrono::steady_clock::time_point> snapshot_taken_;
+  std::vector<bool> snapshot_writing_;
+  // Serialises snapshots, so a big state never holds the engine thread for that.
+  boost::asio::thread_pool snapshot_worker_{1};
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 };

@@ -246,6 +246,12 @@ std::string metrics_text(server& owner) {
   single("companion_store_failures_total", counter, "Failed commits.", store.failures);
   single("companion_store_fenced_total", counter,
          "Appends refused because another writer had already written at their position.", store.fenced);
+  single("companion_store_snapshots_total", counter,
+         "Event state snapshots stored (every --snapshot-records records or --snapshot-seconds).",
+         store.snapshots);
+  single("companion_store_folded_total", counter,
+         "Journal records (votes, unvotes, ticks) dropped because a stored snapshot covers them.",
+         store.folded);
   single("companion_store_memory_bytes", gauge, "Heap held by the journal database (page cache, statements).",
          static_cast<std::uint64_t>(store.memory_bytes));
 
