@@ -16,6 +16,10 @@ std::string announce_command(std::int64_t id, std::string_view text) {
   return boost::json::serialize(boost::json::object{{"type", "announce"}, {"id", id}, {"text", text}});
 }
 
+std::string react_command(std::string_view emoji) {
+  return boost::json::serialize(boost::json::object{{"type", "react"}, {"emoji", emoji}});
+}
+
 std::string simple_command(std::string_view type, std::int64_t id) {
   return boost::json::serialize(boost::json::object{{"type", type}, {"id", id}});
 }

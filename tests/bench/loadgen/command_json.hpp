@@ -13,6 +13,9 @@ std::string hello_command(std::int64_t id, std::string_view event, std::string_v
 // {"type":"announce","id":id,"text":text}
 std::string announce_command(std::int64_t id, std::string_view text);
 
+// {"type":"react","emoji":emoji}, without an id: nobody waits for its ack.
+std::string react_command(std::string_view emoji);
+
 // {"type":type,"id":id} for agenda.start, agenda.next, agenda.previous.
 std::string simple_command(std::string_view type, std::int64_t id);
 

@@ -234,6 +234,13 @@ class coordinator {
     total_.window_bytes += r.window_bytes;
     total_.window_cpu_us += r.window_cpu_us;
     total_.window_wall_us = std::max(total_.window_wall_us, r.window_wall_us);
+    total_.reactions_sent += r.reactions_sent;
+    total_.reaction_frames += r.reaction_frames;
+    total_.reaction_counts += r.reaction_counts;
+    total_.reaction_gaps += r.reaction_gaps;
+    total_.reaction_span_us += r.reaction_span_us;
+    total_.reaction_frames_max_in_a_second =
+        std::max(total_.reaction_frames_max_in_a_second, r.reaction_frames_max_in_a_second);
     total_.latency.merge(r.latency);
   }
 
@@ -427,6 +434,23 @@ class coordinator {
         if (*server_cpu_s_ > 0)
           out["deliveries_per_server_cpu_s"] = static_cast<double>(total_.deliveries) / *server_cpu_s_;
       }
+    }
+    if (opts_.react_rate > 0 && total_.ready > 0) {
+      const auto ready = static_cast<double>(total_.ready);
+      out["reactions_sent"] = total_.reactions_sent;
+      out["reactions_sent_per_s"] = static_cast<double>(total_.reactions_sent) / window_s;
+      out["reaction_frames"] = total_.reaction_frames;
+      // The server's promise: one frame per 500 ms window per connection, whatever the storm.
+      // Frames a second while they flowed: each viewer's frames after its first, over the
+      // time from its first to its last.
+      if (total_.reaction_span_us > 0)
+        out["reaction_frames_per_viewer_s"] =
+            static_cast<double>(total_.reaction_gaps) * 1e6 / static_cast<double>(total_.reaction_span_us);
+      out["reaction_frames_max_in_a_second"] = total_.reaction_frames_max_in_a_second;
+      // Every viewer sees every window, so each saw (about) every counted reaction.
+      out["reactions_seen_per_viewer"] = static_cast<double>(total_.reaction_counts) / ready;
+      if (server_cpu_s_ && total_.reactions_sent > 0)
+        out["server_cpu_us_per_reaction"] = *server_cpu_s_ * 1e6 / static_cast<double>(total_.reactions_sent);
     }
     out["lost_workers"] = lost_workers_;
 

@@ -126,6 +126,15 @@ TEST(ServerMessageTest, DecodesAnnouncementChange) {
   EXPECT_EQ(m.announce_text, text);
 }
 
+TEST(ServerMessageTest, DecodesReactionsWithTheWindowsCountsSummed) {
+  server_message_decoder decoder;
+  const server_message m = decoder.decode(
+      R"({"type":"reactions","counts":{"\u00e9":41,"x":7},"window_ms":500,"at":1713790800500})");
+  EXPECT_EQ(m.type, message_type::reactions);
+  EXPECT_EQ(m.reaction_count, 48u);
+  EXPECT_EQ(decoder.decode(R"({"type":"reactions","counts":[1]})").type, message_type::malformed);
+}
+
 TEST(ServerMessageTest, DecodesWelcomeAckAndError) {
   server_message_decoder decoder;
   const server_message welcome =
@@ -181,6 +190,15 @@ TEST(OptionsTest, SplitsConnectionsOverWorkersAndExpandsSourceRange) {
       << error;
   EXPECT_EQ(opts.workers, 3);
   EXPECT_EQ(opts.source_ips.size(), 8u);
+}
+
+TEST(OptionsTest, ReactRateIsBounded) {
+  options opts;
+  std::string error;
+  ASSERT_TRUE(parse({"--port", "80", "--react-rate", "5"}, opts, error)) << error;
+  EXPECT_EQ(opts.react_rate, 5);
+  EXPECT_FALSE(parse({"--port", "80", "--react-rate", "101"}, opts, error));
+  EXPECT_FALSE(parse({"--port", "80", "--react-rate", "-1"}, opts, error));
 }
 
 }  // namespace

@@ -60,6 +60,8 @@ const char* usage() {
          "  --broadcasts B --burst-size S --burst-gap-ms G   (burst)\n"
          "  --rate R --duration S                           (sustained, slow; drain uses --duration)\n"
          "  --slow-share 0.05 --slow-rcvbuf 4096            (slow)\n"
+         "  --react-rate 5                                  (sustained, slow: reactions per viewer a "
+         "second)\n"
          "  --source-ips 127.0.0.2-127.0.0.9 --server-pid PID --payload-bytes 300\n"
          "  --connect-concurrency 256 --settle-timeout S --json --check\n";
 }
@@ -117,6 +119,8 @@ bool parse_options(int argc, char** argv, options& out, std::string& error) {
       ok = parse_number(value, out.burst_size);
     else if (flag == "--burst-gap-ms")
       ok = parse_number(value, out.burst_gap_ms);
+    else if (flag == "--react-rate")
+      ok = parse_number(value, out.react_rate);
     else if (flag == "--slow-share")
       ok = parse_number(value, out.slow_share);
     else if (flag == "--slow-rcvbuf")
@@ -179,6 +183,10 @@ bool parse_options(int argc, char** argv, options& out, std::string& error) {
   }
   if (out.burst_size < 1) {
     error = "--burst-size must be >= 1";
+    return false;
+  }
+  if (out.react_rate < 0 || out.react_rate > 100) {
+    error = "--react-rate must be in [0, 100]";
     return false;
   }
   if (out.slow_share < 0 || out.slow_share >= 1) {

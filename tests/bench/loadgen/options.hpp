@@ -31,6 +31,7 @@ struct options {
   int payload_bytes = 300;          // wanted size of each change frame
   int connect_concurrency = 256;    // connects in flight per worker
   double settle_timeout_s = 15;     // wait for late deliveries after the last command
+  double react_rate = 0;            // sustained, slow: reactions each viewer sends a second; 0: none
   bool json = false;
   bool check = false;
 };

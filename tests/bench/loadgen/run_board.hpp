@@ -61,6 +61,13 @@ struct worker_report {
   std::uint64_t window_bytes = 0;
   std::uint64_t window_cpu_us = 0;  // this worker's own CPU time in the window
   std::uint64_t window_wall_us = 0;
+  std::uint64_t reactions_sent = 0;                   // react commands the viewers sent
+  std::uint64_t reaction_frames = 0;                  // `reactions` frames the viewers got
+  std::uint64_t reaction_counts = 0;                  // their counts summed, over every viewer
+  std::uint64_t reaction_frames_max_in_a_second = 0;  // most one viewer got within one second
+  // Over every viewer: frames after its first, and the time from its first to its last.
+  std::uint64_t reaction_gaps = 0;
+  std::uint64_t reaction_span_us = 0;
   latency_histogram latency;
 };
 

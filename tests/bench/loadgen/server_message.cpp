@@ -13,6 +13,7 @@ message_type type_of(std::string_view type) {
   if (type == "snapshot") return message_type::snapshot;
   if (type == "error") return message_type::error;
   if (type == "pong") return message_type::pong;
+  if (type == "reactions") return message_type::reactions;
   return message_type::other;
 }
 
@@ -65,6 +66,22 @@ server_message server_message_decoder::decode(std::string_view payload) {
         if (object["id"].get_int64().get(out.id)) out.id = -1;
       }
       break;
+    case message_type::reactions: {
+      simdjson::ondemand::object counts;
+      if (object["counts"].get_object().get(counts)) {
+        out.type = message_type::malformed;
+        return out;
+      }
+      for (auto field : counts) {
+        std::uint64_t n = 0;
+        if (field.value().get_uint64().get(n)) {
+          out.type = message_type::malformed;
+          return out;
+        }
+        out.reaction_count += n;
+      }
+      break;
+    }
     case message_type::error:
       if (object["id"].get_int64().get(out.id)) out.id = -1;
       if (object["code"].get_string().get(out.error_code)) out.error_code = {};

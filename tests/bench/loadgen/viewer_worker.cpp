@@ -52,11 +52,15 @@ struct viewer {
   bool fragmented = false;  // a fragmented text message is being assembled in `message`
   bool want_write = false;  // EPOLLOUT registered
   std::uint16_t close_code = 0;
-  std::uint64_t last_seq = 0;     // seq of the last change (or of the snapshot)
-  std::uint64_t last_number = 0;  // number of the last stamped announcement
-  std::string carry;              // bytes of a frame not yet complete
-  std::string message;            // fragments of a message not yet complete
-  std::string out;                // bytes the socket did not take yet
+  std::uint64_t last_seq = 0;         // seq of the last change (or of the snapshot)
+  std::uint64_t last_number = 0;      // number of the last stamped announcement
+  std::string carry;                  // bytes of a frame not yet complete
+  std::string message;                // fragments of a message not yet complete
+  std::string out;                    // bytes the socket did not take yet
+  std::uint64_t reaction_second = 0;  // second of the window of the last `reactions` frame
+  std::uint64_t reactions_in_second = 0;
+  std::uint64_t first_reaction_us = 0;  // arrival of the first and the last `reactions` frame
+  std::uint64_t last_reaction_us = 0;
 };
 
 std::uint64_t cpu_time_us() {
@@ -95,6 +99,12 @@ class viewer_worker {
     inet_pton(AF_INET, opts.host.c_str(), &server_.sin_addr);
     upgrade_ = upgrade_request(opts.host + ":" + std::to_string(opts.port));
     append_client_frame(hello_frame_, ws_op::text, hello_command(1, opts.event, ""), mask_rng_());
+    // The event's default reactions, framed once each: a reaction storm allocates nothing.
+    for (const char* emoji : {"\xF0\x9F\x91\x8F", "\xE2\x9D\xA4\xEF\xB8\x8F", "\xF0\x9F\x98\x82",
+                              "\xF0\x9F\x98\xAE", "\xF0\x9F\xA4\x94", "\xF0\x9F\x8E\x89"}) {
+      react_frames_.emplace_back();
+      append_client_frame(react_frames_.back(), ws_op::text, react_command(emoji), mask_rng_());
+    }
     // Spread slow viewers evenly over the range.
     const auto n = static_cast<std::size_t>(plan.connections);
     const auto s = static_cast<std::size_t>(plan.slow_connections);
@@ -125,6 +135,7 @@ class viewer_worker {
       const int n = epoll_wait(epoll_fd_, events, 1024, 5);
       for (int i = 0; i < n; ++i) on_event(viewers_[events[i].data.u64], events[i].events);
 
+      if (seen == run_phase::measuring && opts_.react_rate > 0) send_reactions();
       progress_.deliveries.store(report_.deliveries, std::memory_order_relaxed);
       progress_.last_arrival_us.store(last_delivery_us_, std::memory_order_relaxed);
       if (seen == run_phase::setup) check_setup();
@@ -223,6 +234,43 @@ class viewer_worker {
     v.state = viewer_state::closed;
     ++report_.failed;
     progress_.failed.store(report_.failed, std::memory_order_relaxed);
+  }
+
+  // --- reactions ---------------------------------------------------------------------
+
+  // Every ready viewer reacts `react_rate` times a second, in turn, on one schedule for
+  // the worker: what is due since the window began goes out now.
+  void send_reactions() {
+    if (viewers_.empty()) return;
+    const double elapsed_s = static_cast<double>(monotonic_us() - window_wall_us_) / 1e6;
+    const auto due =
+        static_cast<std::uint64_t>(elapsed_s * opts_.react_rate * static_cast<double>(report_.ready));
+    // Bounded per round, so reading is never starved by sending.
+    for (std::size_t tries = 0; report_.reactions_sent < due && tries < 2 * viewers_.size(); ++tries) {
+      viewer& v = viewers_[react_cursor_++ % viewers_.size()];
+      if (v.state != viewer_state::ready || v.paused) continue;
+      send(v, react_frames_[report_.reactions_sent % react_frames_.size()]);
+      ++report_.reactions_sent;
+    }
+  }
+
+  void on_reactions(viewer& v, const server_message& message, std::uint64_t now) {
+    ++report_.reaction_frames;
+    report_.reaction_counts += message.reaction_count;
+    if (v.first_reaction_us == 0) {
+      v.first_reaction_us = now;
+    } else {
+      ++report_.reaction_gaps;
+      report_.reaction_span_us += now - v.last_reaction_us;
+    }
+    v.last_reaction_us = now;
+    const std::uint64_t second = now > window_wall_us_ ? (now - window_wall_us_) / 1'000'000 : 0;
+    if (second != v.reaction_second) {
+      v.reaction_second = second;
+      v.reactions_in_second = 0;
+    }
+    report_.reaction_frames_max_in_a_second =
+        std::max(report_.reaction_frames_max_in_a_second, ++v.reactions_in_second);
   }
 
   // --- events ------------------------------------------------------------------------
@@ -354,6 +402,7 @@ class viewer_worker {
         return;
       case viewer_state::ready:
         if (message.type == message_type::change) on_change(v, message, now);
+        if (message.type == message_type::reactions) on_reactions(v, message, now);
         return;
       default:
         return;
@@ -516,6 +565,8 @@ class viewer_worker {
   std::string upgrade_;
   std::string hello_frame_;
   std::string pong_;
+  std::vector<std::string> react_frames_;
+  std::size_t react_cursor_ = 0;
   int epoll_fd_ = -1;
   std::size_t next_ = 0;
   std::size_t in_flight_ = 0;
