@@ -86,7 +86,7 @@ const char* const serve_help =
     "  --no-fsync                  commit without syncing to disk (faster; survives a crash of the\n"
     "                              server but not of the machine)\n"
     "  --store redis://HOST:PORT[/DB]  keep the journal in Redis (a stream per event) instead of\n"
-    "                              SQLite in the data folder (docs/deployment.md)\n"
+    "                              SQLite in the data folder; password from COMPANION_REDIS_PASSWORD\n"
     "  --role all|engine           engine: hold the engine lease in Redis before serving, stand by\n"
     "                              while another engine holds it (needs --store; default all)\n"
     "  --lease-ttl MS              an engine that stops renewing its lease is replaced after this\n"

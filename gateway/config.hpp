@@ -194,7 +194,8 @@ struct server_config {
 
   // Scale-out (--store, --role). An empty store_url keeps the journal in SQLite in the
   // data folder: one machine needs nothing else.
-  std::string store_url;  // redis://HOST:PORT[/DB]
+  std::string store_url;       // redis://HOST:PORT[/DB]
+  std::string store_password;  // COMPANION_REDIS_PASSWORD, kept off the command line
   // A Redis reply slower than this counts as Redis down: a command fails (503) rather than
   // hang, and a loopback or same-zone Redis answers in well under a millisecond.
   std::chrono::milliseconds store_timeout{2000};

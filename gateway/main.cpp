@@ -2,6 +2,7 @@
 // wires store, engines and shards together, and runs until told to stop.
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -71,6 +72,7 @@ std::atomic<bool> lease_lost{false};
 std::unique_ptr<gateway::engine_lease> hold_engine_lease(gateway::server_config& config) {
   std::string error;
   auto address = gateway::parse_redis_url(config.store_url, error);
+  address->password = config.store_password;
   config.lease_token = gateway::make_lease_token();
   auto lease = std::make_unique<gateway::engine_lease>(*address, config.store_timeout,
                                                        gateway::redis_store::lease_key("companion:"),
@@ -143,6 +145,7 @@ int serve(const std::vector<std::string>& args) {
     show.starts_at = begins;
   }
 
+  if (const char* password = std::getenv("COMPANION_REDIS_PASSWORD")) config.store_password = password;
   std::unique_ptr<gateway::engine_lease> lease;
   if (config.role == gateway::server_config::node_role::engine) {
     lease = hold_engine_lease(config);

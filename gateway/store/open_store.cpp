@@ -12,6 +12,7 @@ std::unique_ptr<session::journal_store> open_store(const server_config& config, 
     if (!address) return nullptr;
     redis_store_options options;
     options.address = *address;
+    options.address.password = config.store_password;
     options.timeout = config.store_timeout;
     options.lease_token = config.lease_token;
     return redis_store::open(std::move(options), error);

@@ -54,6 +54,12 @@ bool redis_connection::connect(std::string& error) {
   if (!context_) return fail("out of memory");
   if (context_->err) return fail(context_->errstr);
   if (redisSetTimeout(context_, to_timeval(timeout_)) != REDIS_OK) return fail("cannot set the timeout");
+  if (!address_.password.empty()) {
+    redis_reply auth(static_cast<redisReply*>(
+        redisCommand(context_, "AUTH %b", address_.password.data(), address_.password.size())));
+    if (!auth) return fail(context_->errstr);
+    if (auth->type == REDIS_REPLY_ERROR) return fail("AUTH: " + reply_text(auth.get()));
+  }
   if (address_.db != 0) {
     redis_reply selected(static_cast<redisReply*>(redisCommand(context_, "SELECT %u", address_.db)));
     if (!selected) return fail(context_->errstr);

@@ -12,6 +12,8 @@ struct redis_address {
   std::string host;  // a name or an IPv4/IPv6 address (brackets stripped)
   std::uint16_t port = 6379;
   unsigned db = 0;  // SELECT'ed after connecting
+  // Sent with AUTH after connecting when set; never in the URL (COMPANION_REDIS_PASSWORD).
+  std::string password;
 };
 
 // nullopt with `error` saying what is wrong with `url`.

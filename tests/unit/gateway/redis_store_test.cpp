@@ -118,6 +118,26 @@ TEST(RedisStoreTest, RedisDownFailsAppendsAtOnceAndTheStoreCarriesOnWhenItIsBack
   EXPECT_EQ(records[2].text, "c");
 }
 
+TEST(RedisStoreTest, ARedisWithAPasswordTakesTheStoreOnlyWithIt) {
+  testing::redis_server redis({"--requirepass", "a long shared secret"});
+  redis_store_options options;
+  options.address = {"127.0.0.1", redis.port(), 0};
+  std::string error;
+  EXPECT_FALSE(redis_store::open(options, error));
+  EXPECT_NE(error.find("NOAUTH"), std::string::npos) << error;
+  options.address.password = "not it";
+  error.clear();
+  EXPECT_FALSE(redis_store::open(options, error));
+  EXPECT_NE(error.find("AUTH"), std::string::npos) << error;
+  options.address.password = "a long shared secret";
+  options.address.db = 2;
+  auto store = redis_store::open(options, error);
+  ASSERT_TRUE(store) << error;
+  store->start();
+  EXPECT_EQ(append_and_wait(*store, "e", 1, records_of({"a"})).status, append_status::durable);
+  EXPECT_EQ(read_all(*store, "e").size(), 1u);
+}
+
 TEST(RedisUrlTest, ReadsHostPortAndDatabase) {
   std::string error;
   auto plain = parse_redis_url("redis://127.0.0.1:6380", error);
