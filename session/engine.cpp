@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <deque>
@@ -898,7 +899,10 @@ bool restore_own(const boost::json::object& in, engine_state& s, std::string& wh
 
 bool event_engine::restore(std::string_view text, std::string& why) {
   boost::system::error_code ec;
-  boost::json::value parsed = boost::json::parse(text, ec);
+  // The tree lives only while the state is built from it: one arena, freed at once, holds
+  // it in about half the memory of one allocation per value.
+  boost::json::monotonic_resource arena;
+  boost::json::value parsed = boost::json::parse(text, ec, &arena);
   if (ec || !parsed.is_object()) return (why = "not a JSON object", false);
   const boost::json::object& root = parsed.get_object();
   std::int64_t version = 0;
@@ -937,7 +941,7 @@ bool event_engine::restore(std::string_view text, std::string& why) {
     std::uint64_t expected = seq + 1 - std::min<std::uint64_t>(seq, frames.size());
     if (frames.size() > seq) return (why = "recent: more changes than seq", false);
     for (auto& payload : frames) {
-      boost::json::value frame = boost::json::parse(payload, ec);
+      boost::json::value frame = boost::json::parse(payload, ec, &arena);
       const boost::json::object* fields = ec ? nullptr : frame.if_object();
       auto message = std::make_shared<published_message>();
       const boost::json::value* data = nullptr;
@@ -945,7 +949,7 @@ bool event_engine::restore(std::string_view text, std::string& why) {
           !read_field(*fields, "kind", message->kind, why) || !read_field(*fields, "data", data, why) ||
           message->seq != expected++)
         return (why = "recent: not the changes before seq", false);
-      message->data = *data;
+      message->data = boost::json::value(*data, boost::json::storage_ptr());  // off the arena
       message->payload = std::move(payload);
       fresh->recent.push_back(std::move(message));
     }

@@ -18,11 +18,16 @@ std::optional<question_status> parse_status(std::string_view text) {
 }
 
 boost::json::object question_snapshot(const question& q) {
-  boost::json::array voters, merged_from;
-  for (const auto& viewer : q.voters) voters.emplace_back(viewer);
+  boost::json::array merged_from;
   for (const auto& id : q.merged_from) merged_from.emplace_back(id);
-  boost::json::object changes;
-  for (const auto& [viewer, count] : q.vote_changes) changes[viewer] = count;
+  // One entry per viewer who ever voted here: 2 x their vote changes, plus 1 while their
+  // vote counts. Votes are the bulk of a big event's state; each id is written once.
+  std::map<std::string_view, std::uint64_t> ballots;
+  for (const auto& [viewer, count] : q.vote_changes) ballots[viewer] = 2 * std::uint64_t{count};
+  for (const auto& viewer : q.voters) ballots[viewer] += 1;
+  boost::json::object ballot_json;
+  ballot_json.reserve(ballots.size());
+  for (const auto& [viewer, entry] : ballots) ballot_json[viewer] = entry;
   return {{"id", q.id},
           {"text", q.text},
           {"author", q.author ? boost::json::value(*q.author) : boost::json::value(nullptr)},
@@ -31,8 +36,7 @@ boost::json::object question_snapshot(const question& q) {
           {"asked_at", q.asked_at},
           {"answered_at", q.answered_at ? boost::json::value(*q.answered_at) : boost::json::value(nullptr)},
           {"segment", q.segment},
-          {"voters", std::move(voters)},
-          {"vote_changes", std::move(changes)},
+          {"ballots", std::move(ballot_json)},
           {"rejected_from", to_string(q.rejected_from)},
           {"merged_into", q.merged_into},
           {"merge_added_vote", q.merge_added_vote},
@@ -43,14 +47,12 @@ boost::json::object question_snapshot(const question& q) {
 bool read_question(const boost::json::object& in, question& q, std::string& why) {
   const boost::json::value* author = nullptr;
   std::string status, rejected_from;
-  std::vector<std::string> voters;
-  const boost::json::object* changes = nullptr;
+  const boost::json::object* ballots = nullptr;
   if (!read_field(in, "id", q.id, why) || !read_field(in, "text", q.text, why) ||
       !read_field(in, "author", author, why) || !read_field(in, "asker", q.asker, why) ||
       !read_field(in, "status", status, why) || !read_field(in, "asked_at", q.asked_at, why) ||
       !read_field(in, "answered_at", q.answered_at, why) || !read_field(in, "segment", q.segment, why) ||
-      !read_strings(in, "voters", voters, why) || !read_field(in, "vote_changes", changes, why) ||
-      !read_field(in, "rejected_from", rejected_from, why) ||
+      !read_field(in, "ballots", ballots, why) || !read_field(in, "rejected_from", rejected_from, why) ||
       !read_field(in, "merged_into", q.merged_into, why) ||
       !read_field(in, "merge_added_vote", q.merge_added_vote, why) ||
       !read_strings(in, "merged_from", q.merged_from, why) ||
@@ -64,11 +66,12 @@ bool read_question(const boost::json::object& in, question& q, std::string& why)
   if (!parsed || !from) return (why = "status: not a question status", false);
   q.status = *parsed;
   q.rejected_from = *from;
-  q.voters.insert(voters.begin(), voters.end());
-  for (const auto& [viewer, count] : *changes) {
-    if (!count.is_int64() || count.get_int64() < 0 || count.get_int64() > 0xffffffffLL)
-      return (why = "vote_changes: not a count", false);
-    q.vote_changes.emplace(std::string(viewer), static_cast<std::uint32_t>(count.get_int64()));
+  for (const auto& [viewer, entry] : *ballots) {
+    if (!entry.is_int64() || entry.get_int64() < 0 || entry.get_int64() > 0x1ffffffffLL)
+      return (why = "ballots: not a count", false);
+    const auto n = static_cast<std::uint64_t>(entry.get_int64());
+    if (n % 2 == 1) q.voters.emplace(viewer);
+    if (n / 2 > 0) q.vote_changes.emplace(std::string(viewer), static_cast<std::uint32_t>(n / 2));
   }
   return true;
 }
