@@ -43,6 +43,9 @@ struct server_config {
   // The default event's agenda moves on its own at this many times its planned pace
   // (--autopilot; 0: off, producers move it): a demo shows the show happen.
   double autopilot_speed = 0;
+  // --rehearsal: each start of the server begins the default event from its prepared show
+  // (a new epoch, as event.reset makes), so a rehearsal never starts from the last one's end.
+  bool rehearsal = false;
 
   // Protocol limits (protocol.md).
   std::size_t max_frame_bytes = 16 * 1024;     // larger frames close with 1009

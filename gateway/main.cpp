@@ -143,6 +143,7 @@ int serve(const std::vector<std::string>& args) {
     const session::millis begins = gateway::wall_clock_ms() + *request.rehearsal_lead_ms;
     request.sources.replay_anchor = gateway::source_overrides::anchor{show.starts_at, begins};
     show.starts_at = begins;
+    config.rehearsal = true;
   }
 
   if (const char* password = std::getenv("COMPANION_REDIS_PASSWORD")) config.store_password = password;

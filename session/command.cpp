@@ -23,6 +23,7 @@ using namespace frame_fields;
 struct wire_fields {
   std::optional<std::string> text, name, kind, item, status, after, title, held_by, lang;
   std::string question, post, highlight, segment, source, handle, search, emoji;
+  std::optional<std::string> confirm;
   std::vector<std::string> posts;
   bool item_given = false;
   bool after_given = false;
@@ -190,6 +191,15 @@ std::string read(const wire_fields& f, qa_set& out) {
 }
 void write(const qa_set& in, boost::json::object& json) {
   json["kind"] = in.open ? "open" : "closed";
+}
+
+std::string read(const wire_fields& f, event_reset& out) {
+  if (!f.confirm) return missing("confirm");
+  out.confirm = *f.confirm;
+  return {};
+}
+void write(const event_reset& in, boost::json::object& json) {
+  json["confirm"] = in.confirm;
 }
 
 // on_screen.set names its item in `item` or, as in protocol v1, in `id`.
@@ -382,6 +392,7 @@ constexpr std::array<command_row, std::variant_size_v<command_body>> table{{
     row<segment_remove>("segment.remove", producer),
     row<segment_move>("segment.move", producer),
     row<qa_set>("qa.set", producer),
+    row<event_reset>("event.reset", producer),
     row<question_ask>("question.ask", viewer, rate_class::question),
     row<question_vote>("question.vote", viewer, rate_class::vote),
     row<question_unvote>("question.unvote", viewer, rate_class::vote),
@@ -435,6 +446,8 @@ bool read_field(std::string_view key, od::value& value, wire_fields& f, std::str
     read_string(value, key, f.post, error);
   } else if (key == "posts") {
     read_posts(value, f.posts, error);
+  } else if (key == "confirm") {
+    read_string(value, key, f.confirm, false, error);
   } else if (key == "highlight") {
     read_string(value, key, f.highlight, error);
   } else if (key == "segment") {

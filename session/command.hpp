@@ -89,6 +89,13 @@ struct qa_set {
   bool open = true;
   bool operator==(const qa_set&) const = default;
 };
+// After a rehearsal: a new epoch without the rehearsal's audience input (the gateway
+// carries it out; the engine only checks it). `confirm` must repeat the event's id, so
+// a stray click or a replayed frame meant for another event resets nothing.
+struct event_reset {
+  std::string confirm;
+  bool operator==(const event_reset&) const = default;
+};
 
 // ---- Questions ----
 struct question_ask {
@@ -211,11 +218,11 @@ struct react {
 using command_body =
     std::variant<agenda_start, agenda_next, agenda_previous, agenda_pause, agenda_resume, agenda_end,
                  agenda_goto, announce, stage_message, segment_add, segment_update, segment_remove,
-                 segment_move, qa_set, question_ask, question_vote, question_unvote, question_approve,
-                 question_reject, question_answered, question_reopen, question_unmerge, question_restore,
-                 question_edit, post_approve, post_reject, post_feature, post_restore, highlight_remove,
-                 author_block, author_trust, author_unblock, author_untrust, on_screen_set, moderation_set,
-                 questions_page, queue_page, react>;
+                 segment_move, qa_set, event_reset, question_ask, question_vote, question_unvote,
+                 question_approve, question_reject, question_answered, question_reopen, question_unmerge,
+                 question_restore, question_edit, post_approve, post_reject, post_feature, post_restore,
+                 highlight_remove, author_block, author_trust, author_unblock, author_untrust, on_screen_set,
+                 moderation_set, questions_page, queue_page, react>;
 
 struct command {
   // The command id (a string or an integer), echoed in the ack; null when the command has none.

@@ -410,6 +410,12 @@ struct event_engine::state final : publisher {
     return rundown_changed(run.move_segment(cmd.segment, cmd.after));
   }
   outcome handle(const qa_set& cmd, applying&) { return questions.set_open(cmd.open, *this); }
+  outcome handle(const event_reset& cmd, applying&) {
+    if (cmd.confirm != definition.id)
+      return outcome::failure(error_code::bad_request,
+                              "confirm must repeat the event's id (\"" + definition.id + "\") to reset it");
+    return outcome::success();
+  }
   outcome handle(const on_screen_set& cmd, applying& a) { return set_screen(cmd, a.who, a.staff_name); }
 
   outcome handle(const question_ask& cmd, applying& a) {
@@ -538,6 +544,11 @@ engine_reply event_engine::apply(const command& cmd, const actor& who, millis no
     reply.messages.clear();
     reply.ack = {};
     reply.effects.clear();
+    return reply;
+  }
+  if (std::holds_alternative<event_reset>(cmd.body)) {
+    // The new epoch is the gateway's to start; the old journal gets no record of it.
+    reply.effects.emplace_back(reset_requested{});
     return reply;
   }
   if (queued_since) reply.effects.emplace_back(decision_made{std::max<millis>(0, now - *queued_since)});

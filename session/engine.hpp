@@ -71,7 +71,10 @@ struct authors_changed {
 struct decision_made {
   millis waited = 0;
 };
-using engine_effect = std::variant<rules_changed, authors_changed, decision_made>;
+// A producer confirmed event.reset: the gateway starts the event's new epoch (see
+// epoch_carry.hpp for what the new epoch keeps). Nothing is journaled in the old one.
+struct reset_requested {};
+using engine_effect = std::variant<rules_changed, authors_changed, decision_made, reset_requested>;
 
 struct engine_reply {
   outcome result;

@@ -16,10 +16,11 @@ std::string change_frame(std::uint64_t seq, std::string_view epoch, std::string_
   return boost::json::serialize(frame);
 }
 
-std::string snapshot_frame(std::uint64_t seq, const boost::json::object& state) {
+std::string snapshot_frame(std::uint64_t seq, const boost::json::object& state, std::string_view epoch) {
   boost::json::object frame;
   frame["type"] = "snapshot";
   frame["seq"] = seq;
+  if (!epoch.empty()) frame["epoch"] = epoch;
   frame["state"] = state;
   return boost::json::serialize(frame);
 }

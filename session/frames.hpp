@@ -15,7 +15,9 @@ namespace companion::session {
 // `at` is the engine's time when it applied the change, as journaled with it.
 std::string change_frame(std::uint64_t seq, std::string_view epoch, std::string_view kind, millis at,
                          const boost::json::value& data);
-std::string snapshot_frame(std::uint64_t seq, const boost::json::object& state);
+// `epoch`, when given, names the history the snapshot belongs to (a client that gets one
+// without asking, after a reset, learns the new epoch from it).
+std::string snapshot_frame(std::uint64_t seq, const boost::json::object& state, std::string_view epoch = {});
 // `fields` may carry result fields such as the seq a change produced.
 std::string ack_frame(const boost::json::value& id, const boost::json::object& fields = {});
 std::string error_frame(const boost::json::value& id, error_code code, std::string_view message);

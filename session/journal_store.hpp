@@ -51,6 +51,17 @@ struct append_outcome {
 // Runs once per append on a thread of the store, after the outcome is final.
 using append_done = std::function<void(const append_outcome&)>;
 
+// What a new epoch started with the writer running came to: on `durable`, the epoch and
+// the records its journal starts with (positions 1..n).
+struct epoch_outcome {
+  append_outcome outcome;
+  std::string epoch;
+  std::vector<stored_record> journal;
+};
+using epoch_done = std::function<void(epoch_outcome)>;
+// Which records of the present journal a new epoch keeps.
+using record_filter = std::function<bool(const stored_record&)>;
+
 // Figures for /metrics, read from any thread.
 struct store_stats {
   std::uint64_t commits = 0;    // group commits
@@ -96,6 +107,16 @@ class journal_store {
   // order with appends, so one made before it is still refused.
   virtual void resume(const std::string& event) = 0;
 
+  // Thread-safe, may block: as read(), from the journal of an earlier epoch of the event
+  // that a new epoch kept aside (none: no records, and true).
+  virtual bool read_archived(const std::string& event, const std::string& epoch, std::uint64_t from,
+                             std::vector<stored_record>& out, std::string& error,
+                             std::size_t limit = all_records) {
+    (void)event, (void)epoch, (void)from, (void)out, (void)limit;
+    error = "this store keeps no earlier epochs";
+    return false;
+  }
+
   // Thread-safe, never blocks on storage: keeps `snapshot` as the event's latest, once
   // the records it covers are durable (ordered with appends); `done` as for append. The
   // records it covers that fold (journal_entry::folds) may then be dropped, except the
@@ -111,6 +132,17 @@ class journal_store {
   // epoch's journal is kept aside, not lost. Empty with `error` on failure.
   virtual std::string begin_epoch(const std::string& event, const std::vector<journal_entry>& records,
                                   std::string& error) = 0;
+
+  // Thread-safe, never blocks on storage; for a running writer (a producer's reset):
+  // ordered with appends, as begin_epoch but with the journal's records that `keep` takes,
+  // in order and numbered from 1. An append made before it goes to the old journal (kept
+  // aside), one made after it to the new; an earlier refusal does not stop it, since the
+  // new journal holds only durable records. `done` runs once, on a thread of the store.
+  virtual void begin_epoch_live(const std::string& event, record_filter keep, epoch_done done) {
+    (void)event;
+    (void)keep;
+    done({{append_status::failed, "this store cannot start a new epoch while it runs"}, {}, {}});
+  }
 
   // Starts and stops the writer; stop() makes what was appended before it durable first.
   virtual void start() = 0;

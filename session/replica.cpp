@@ -186,7 +186,7 @@ const boost::json::object& event_replica::state() {
 
 const std::string& event_replica::snapshot_payload() {
   if (!snapshot_valid_) {
-    snapshot_ = snapshot_frame(seq_, state());
+    snapshot_ = snapshot_frame(seq_, state(), epoch_);
     snapshot_valid_ = true;
   }
   return snapshot_;

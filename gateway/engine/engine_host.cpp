@@ -13,6 +13,7 @@
 #include "gateway/server.hpp"
 #include "hashtag-tracker/moderation_rules.hpp"
 #include "session/autopilot.hpp"
+#include "session/epoch_carry.hpp"
 #include "session/frames.hpp"
 #include "session/journal_format.hpp"
 #include "session/post_wall.hpp"
@@ -45,14 +46,20 @@ engine_host::~engine_host() {
   stop();
 }
 
-bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
+session::replica_limits engine_host::replica_limits() const {
   session::replica_limits limits;
   limits.ring_changes = owner_.config().resume_window_changes;
   limits.snapshot_open_questions = owner_.config().snapshot_open_questions;
   limits.snapshot_answered_questions = owner_.config().snapshot_answered_questions;
   limits.queue_snapshot_items = owner_.config().queue_snapshot_items;
+  return limits;
+}
+
+bool engine_host::load(std::vector<session::event_definition> events, std::string& error) {
+  const session::replica_limits limits = replica_limits();
   for (auto& definition : events) {
     std::string id = definition.id;
+    if (loaded_.empty() && owner_.config().rehearsal && !start_rehearsal(id, error)) return false;
     std::string epoch = store_.epoch_for(id, wall_clock_ms(), error);
     if (epoch.empty()) return false;
     auto engine = std::make_unique<session::event_engine>(definition, epoch, engine_limits());
@@ -67,6 +74,8 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     since_snapshot_.push_back(0);
     snapshot_taken_.push_back(std::chrono::steady_clock::now());
     snapshot_writing_.push_back(false);
+    resetting_.push_back(0);
+    held_.emplace_back();
     engine->set_rules_checker(&engine_host::check_rules);
     auto replica = std::make_unique<session::event_replica>(id, epoch, engine->seq(), engine->public_state(),
                                                             engine->queue_snapshot(), limits);
@@ -101,6 +110,36 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
   return true;
 }
 
+bool engine_host::start_rehearsal(const std::string& id, std::string& error) {
+  std::vector<session::stored_record> records;
+  if (!store_.read(id, 1, records, error)) {
+    error = "cannot read the journal of " + id + ": " + error;
+    return false;
+  }
+  std::vector<session::journal_entry> carried;
+  for (auto& stored : records) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(stored.text, ec);
+    if (!ec && parsed.is_object() && session::carried_across_reset(parsed.get_object()))
+      carried.push_back({stored.format, std::move(stored.text)});
+  }
+  // Nothing but preparation so far (or nothing at all): the journal is the show's start.
+  if (carried.size() == records.size()) return true;
+  std::string old_epoch = store_.epoch_for(id, wall_clock_ms(), error);
+  if (old_epoch.empty()) return false;
+  std::string epoch = store_.begin_epoch(id, carried, error);
+  if (epoch.empty()) {
+    error = "cannot begin the rehearsal of " + id + ": " + error;
+    return false;
+  }
+  log_event("event_reset", {{"event", id},
+                            {"archived", old_epoch},
+                            {"epoch", epoch},
+                            {"carried", std::to_string(carried.size())},
+                            {"why", "rehearsal"}});
+  return true;
+}
+
 session::event_replica engine_host::make_replica(std::size_t event) const {
   return *templates_[event];
 }
@@ -125,6 +164,7 @@ void engine_host::schedule_tick() {
     if (ec || stopping_) return;
     session::millis now = wall_clock_ms();
     for (std::size_t event = 0; event < engines_.size(); ++event) {
+      if (resetting_[event]) continue;  // its coalesced changes wait for the new epoch
       std::uint64_t viewers = 0;
       for (auto& s : owner_.shards()) viewers += s->joined_count(event);
       queue_depths_[event].store(engines_[event]->queue_depth(), std::memory_order_relaxed);
@@ -140,21 +180,116 @@ void engine_host::schedule_tick() {
       else
         maybe_snapshot(event);  // a quiet event's records still get their snapshot in time
     }
-    if (owner_.config().autopilot_speed > 0 && !engines_.empty()) run_autopilot(now);
+    if (owner_.config().autopilot_speed > 0 && !engines_.empty() && !resetting_[0]) run_autopilot(now);
     schedule_tick();
   });
 }
 
+void engine_host::post_work(std::size_t event, std::function<void()> work) {
+  net::post(context_, [this, event, work = std::move(work)]() mutable {
+    if (resetting_[event])
+      held_[event].push_back(std::move(work));
+    else
+      work();
+  });
+}
+
 void engine_host::submit(std::size_t event, session::command cmd, session::actor who, reply_target target) {
-  net::post(context_,
+  post_work(event,
             [this, event, cmd = std::move(cmd), who = std::move(who), target = std::move(target)]() mutable {
               session::engine_reply reply = engines_[event]->apply(cmd, who, wall_clock_ms());
               if (!reply.result.ok()) {
                 answer(target, session::error_frame(target.id, reply.result.code, reply.result.message));
                 return;
               }
+              for (const auto& effect : reply.effects)
+                if (std::holds_alternative<session::reset_requested>(effect))
+                  return begin_reset(event, std::move(target));
               finish(event, std::move(reply), std::move(target));
             });
+}
+
+void engine_host::begin_reset(std::size_t event, reply_target target) {
+  resetting_[event] = 1;
+  // From here on, a state snapshot or a rebuild of the old epoch is old news: neither may
+  // reach the store after the new epoch begins.
+  ++generation_[event];
+  const std::string& id = owner_.event_id(event);
+  log_event("event_reset_begun", {{"event", id}});
+  auto keep = [](const session::stored_record& record) {
+    boost::system::error_code ec;
+    auto parsed = boost::json::parse(record.text, ec);
+    return !ec && parsed.is_object() && session::carried_across_reset(parsed.get_object());
+  };
+  store_.begin_epoch_live(
+      id, keep, [this, event, target = std::move(target)](session::epoch_outcome result) mutable {
+        net::post(context_, [this, event, target = std::move(target), result = std::move(result)]() mutable {
+          complete_reset(event, std::move(result), std::move(target));
+        });
+      });
+}
+
+void engine_host::complete_reset(std::size_t event, session::epoch_outcome result, reply_target target) {
+  const std::string& id = owner_.event_id(event);
+  if (result.outcome.status != session::append_status::durable) {
+    log_event("event_reset_failed", {{"event", id}, {"why", result.outcome.error}});
+    answer(target, session::error_frame(target.id, session::error_code::internal,
+                                        "the reset could not be stored; nothing was changed"));
+    // The old epoch goes on; a refusal it heard meanwhile was set aside, so rebuild from
+    // what is durable and take appends again.
+    rebuild(event);
+  } else {
+    session::event_definition definition;
+    std::string archived;
+    {
+      std::lock_guard lock(loaded_mutex_);
+      archived = loaded_[event].second;
+      loaded_[event].second = result.epoch;
+      definition = loaded_[event].first;
+    }
+    auto engine =
+        std::make_unique<session::event_engine>(std::move(definition), result.epoch, engine_limits());
+    engine->set_rules_checker(&engine_host::check_rules);
+    session::event_replica replica(id, result.epoch, engine->seq(), engine->public_state(),
+                                   engine->queue_snapshot(), replica_limits());
+    const std::size_t carried = result.journal.size();
+    replay(*engine, result.journal, &replica);
+    engines_[event] = std::move(engine);
+    next_position_[event] = carried + 1;
+    // The store dropped the old snapshot; the new epoch's first comes by the usual rule.
+    since_snapshot_[event] = carried;
+    snapshot_taken_[event] = std::chrono::steady_clock::now();
+    // The tracker judges new posts by the rules and author lists the new epoch carried.
+    auto parsed = tracker::moderation_rules::parse(engines_[event]->moderation_rules());
+    if (auto* checked = std::get_if<tracker::moderation_rules>(&parsed))
+      owner_.ingest().set_rules(event, std::move(*checked));
+    owner_.ingest().set_authors(event, engines_[event]->authors());
+    log_event("event_reset", {{"event", id},
+                              {"archived", archived},
+                              {"epoch", result.epoch},
+                              {"carried", std::to_string(carried)},
+                              {"seq", std::to_string(engines_[event]->seq())}});
+    // Every shard starts over from the new replica, after the old epoch's last changes.
+    for (auto& s : owner_.shards())
+      net::post(s->context(), [target = s.get(), event, copy = replica]() mutable {
+        target->reset(event, std::move(copy));
+      });
+    if (!target.id.is_null())
+      answer(target, session::ack_frame(target.id, boost::json::object{{"epoch", result.epoch},
+                                                                       {"archived", archived},
+                                                                       {"seq", engines_[event]->seq()}}));
+  }
+  resetting_[event] = 0;
+  auto held = std::move(held_[event]);
+  held_[event].clear();
+  for (auto& work : held) {
+    if (resetting_[event]) {
+      // A second reset among the held inputs: the rest waits for it in turn.
+      held_[event].push_back(std::move(work));
+      continue;
+    }
+    work();
+  }
 }
 
 void engine_host::run_autopilot(session::millis now) {
@@ -195,7 +330,7 @@ void engine_host::apply_effects(std::size_t event, const std::vector<session::en
 
 void engine_host::submit_post(std::size_t event, session::social_post post,
                               session::moderation_decision decision) {
-  net::post(context_, [this, event, post = std::move(post), decision = std::move(decision)] {
+  post_work(event, [this, event, post = std::move(post), decision = std::move(decision)] {
     session::engine_reply reply = engines_[event]->ingest(post, decision, wall_clock_ms());
     // A post the wall already holds (a repeat after a restart) changes nothing.
     if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
@@ -203,7 +338,7 @@ void engine_host::submit_post(std::size_t event, session::social_post post,
 }
 
 void engine_host::submit_retraction(std::size_t event, std::string post_id) {
-  net::post(context_, [this, event, post_id = std::move(post_id)] {
+  post_work(event, [this, event, post_id = std::move(post_id)] {
     session::engine_reply reply = engines_[event]->retract(post_id, wall_clock_ms());
     if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
   });
@@ -211,7 +346,7 @@ void engine_host::submit_retraction(std::size_t event, std::string post_id) {
 
 void engine_host::submit_edit(std::size_t event, session::social_post post,
                               session::moderation_decision decision) {
-  net::post(context_, [this, event, post = std::move(post), decision = std::move(decision)] {
+  post_work(event, [this, event, post = std::move(post), decision = std::move(decision)] {
     session::engine_reply reply = engines_[event]->edit(post, decision, wall_clock_ms());
     // An edit of a post the wall never took (filtered out, or unknown) changes nothing.
     if (reply.result.ok()) finish(event, std::move(reply), reply_target{});
@@ -358,18 +493,26 @@ std::size_t engine_host::replay(session::event_engine& engine, std::vector<sessi
 }
 
 bool engine_host::export_audit(std::size_t event, const std::function<void(const session::audit_entry&)>& row,
-                               std::string& error) const {
+                               std::string& error, const std::string& epoch) const {
   session::engine_limits limits = engine_limits();
   // The entries are taken after every record; one record (an author block over every post
   // kept, each with a waiting edit) makes at most two per post.
   limits.max_audit = 2 * limits.max_posts + 16;
-  session::event_engine engine(loaded_[event].first, loaded_[event].second, limits);
+  std::pair<session::event_definition, std::string> loaded;
+  {
+    std::lock_guard lock(loaded_mutex_);
+    loaded = loaded_[event];
+  }
+  session::event_engine engine(loaded.first, loaded.second, limits);
   // A page at a time: memory holds one page of the journal's text, never all of it.
   constexpr std::size_t page = 4096;
   std::vector<session::stored_record> records;
   for (std::uint64_t from = 1;; from += page) {
     records.clear();
-    if (!store_.read(loaded_[event].first.id, from, records, error, page)) return false;
+    const bool archived = !epoch.empty() && epoch != loaded.second;
+    if (archived ? !store_.read_archived(loaded.first.id, epoch, from, records, error, page)
+                 : !store_.read(loaded.first.id, from, records, error, page))
+      return false;
     for (const auto& stored : records) {
       boost::system::error_code ec;
       auto record = boost::json::parse(stored.text, ec);

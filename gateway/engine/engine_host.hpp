@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,8 +66,10 @@ class engine_host {
   // `row` as it is made: memory holds a page of the journal's text and the event's bounded
   // state, never the whole journal or audit. False with `error` when the journal cannot be
   // read.
+  // `epoch`: an earlier epoch's archived journal (a rehearsal's, after a reset) instead of
+  // the present one; an epoch the event never had gives no rows.
   bool export_audit(std::size_t event, const std::function<void(const session::audit_entry&)>& row,
-                    std::string& error) const;
+                    std::string& error, const std::string& epoch = {}) const;
   // On the engine thread: commits the reply's journal record, then publishes and answers.
   void finish(std::size_t event, session::engine_reply reply, reply_target target);
 
@@ -91,6 +94,17 @@ class engine_host {
 
  private:
   void schedule_tick();
+  // On the engine thread: runs `work` for `event` now, or after the event's reset when one
+  // is under way (nothing that arrives meanwhile is lost or applied to the old epoch).
+  void post_work(std::size_t event, std::function<void()> work);
+  // event.reset, confirmed: the store starts the new epoch in order with the appends
+  // before it; complete_reset() then builds the engine and every shard's replica anew.
+  void begin_reset(std::size_t event, reply_target target);
+  void complete_reset(std::size_t event, session::epoch_outcome result, reply_target target);
+  session::replica_limits replica_limits() const;
+  // Before load (--rehearsal): a journal holding more than preparation gets a new epoch
+  // that keeps only the preparation, as event.reset does. False with `error` on failure.
+  bool start_rehearsal(const std::string& id, std::string& error);
   // --autopilot: moves the default event's agenda when its segment has run its time.
   void run_autopilot(session::millis now);
   // moderation.set's rules as the tracker reads them: why they are refused, or empty.
@@ -126,8 +140,13 @@ class engine_host {
   net::io_context context_{1};
   net::steady_timer tick_timer_;
   std::vector<std::unique_ptr<session::event_engine>> engines_;
-  // Each event's definition and epoch as loaded, readable from any thread.
+  // Each event's definition and epoch as loaded (the epoch changes at a reset), read from
+  // any thread under loaded_mutex_.
   std::vector<std::pair<session::event_definition, std::string>> loaded_;
+  mutable std::mutex loaded_mutex_;
+  // Engine thread only, per event: a reset is under way, and the inputs waiting for it.
+  std::vector<char> resetting_;
+  std::vector<std::vector<std::function<void()>>> held_;
   std::vector<std::unique_ptr<session::event_replica>> templates_;  // as of load()
   std::deque<std::atomic<std::uint64_t>> queue_depths_;             // a deque: atomics never move
   std::deque<std::atomic<std::uint64_t>> questions_refused_;

@@ -540,6 +540,21 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
       if (!staff_authorized(owner, request, owner.event_id(event), error))
         return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
       bool questions = rest == "questions.csv";
+      // audit.csv?epoch=E: the decisions of an earlier epoch (a rehearsal before its reset).
+      std::string epoch;
+      if (auto query = target.find('?'); query != std::string_view::npos) {
+        for (std::string_view rest_of = target.substr(query + 1); !rest_of.empty();) {
+          std::string_view pair = rest_of.substr(0, rest_of.find('&'));
+          rest_of.remove_prefix(std::min(rest_of.size(), pair.size() + 1));
+          if (!pair.starts_with("epoch=")) continue;
+          epoch = std::string(pair.substr(6));
+          bool valid = !epoch.empty() && epoch.size() <= 32;
+          for (char c : epoch) valid = valid && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
+          if (!valid)
+            return reply(json_error(request, http::status::bad_request, "bad_request",
+                                    "epoch must be 1 to 32 lowercase letters and digits"));
+        }
+      }
       auto shared_request = std::make_shared<http_request>(request);
       auto answer = [&home, questions, shared_request, reply = std::move(reply),
                      event_name = owner.event_id(event)](std::string body) {
@@ -569,11 +584,12 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
         return reply(json_error(request, http::status::service_unavailable, "rate_limited",
                                 "an export is being prepared; retry in a few seconds"));
       }
-      net::post(owner.exports(), [&owner, event, answer = std::move(answer)] {
+      net::post(owner.exports(), [&owner, event, epoch, answer = std::move(answer)] {
         std::string why, body;
         append_csv_row(body, {"at", "who", "action", "kind", "item", "author", "text", "rule", "reason"});
         if (!owner.engines().export_audit(
-                event, [&body](const session::audit_entry& entry) { append_audit_row(body, entry); }, why)) {
+                event, [&body](const session::audit_entry& entry) { append_audit_row(body, entry); }, why,
+                epoch)) {
           log_event("export_failed", {{"event", owner.event_id(event)}, {"why", why}});
           body.clear();
         }

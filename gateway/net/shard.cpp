@@ -52,6 +52,25 @@ void shard::deliver(std::size_t event, std::shared_ptr<const delivery> batch) {
   });
 }
 
+void shard::reset(std::size_t event, session::event_replica replica) {
+  if (send_scheduled_) {
+    send_timer_.cancel();
+    send_pending();
+  }
+  replicas_[event] = std::move(replica);
+  snapshot_frames_[event] = {};
+  const shared_frame snapshot = snapshot_frame(event);
+  shared_frame queue;
+  auto& list = members_[event];
+  for (std::size_t i = 0; i < list.size();) {
+    ws_connection* connection = list[i];
+    if (connection->is_staff() && !queue) queue = queue_snapshot_frame(event);
+    connection->start_over(snapshot, connection->is_staff() ? queue : shared_frame{});
+    // A connection closed as too slow leaves the list; its slot now holds another.
+    if (i < list.size() && list[i] == connection) ++i;
+  }
+}
+
 void shard::answer(std::weak_ptr<ws_connection> connection, std::string payload) {
   if (send_scheduled_) {
     pending_answers_.emplace_back(std::move(connection), std::move(payload));

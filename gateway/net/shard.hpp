@@ -38,6 +38,9 @@ class shard {
   // --- everything below runs on this shard's thread ---
   // Queues a committed batch; batches that arrive while the shard is busy go out together.
   void deliver(std::size_t event, std::shared_ptr<const delivery> batch);
+  // The event has a new epoch (a reset): what was queued of the old one goes out first,
+  // then every joined connection gets the new snapshot (staff their queue snapshot too).
+  void reset(std::size_t event, session::event_replica replica);
   // Sends a command's answer to a connection after the batches queued before it, so an
   // ack never overtakes its change.
   void answer(std::weak_ptr<ws_connection> connection, std::string payload);

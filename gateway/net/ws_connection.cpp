@@ -513,6 +513,15 @@ void ws_connection::deliver(const std::vector<std::shared_ptr<const delivery>>& 
   flush(false);
 }
 
+void ws_connection::start_over(const shared_frame& snapshot, const shared_frame& queue_snapshot) {
+  if (closing_ || terminated_) return;
+  // Ranges of seqs name changes of the old epoch; whole frames (a welcome) still go.
+  std::erase_if(catch_up_, [](const catch_up_item& item) { return !item.frame; });
+  if (!send(snapshot)) return;
+  if (queue_snapshot && !send(queue_snapshot)) return;
+  flush();
+}
+
 void ws_connection::send_text(std::string_view payload) {
   send(std::make_shared<const std::string>(make_frame(ws_opcode::text, payload)));
 }

@@ -50,6 +50,9 @@ class ws_connection : public std::enable_shared_from_this<ws_connection> {
   void flush(bool count = true);
   // Sends a committed batch (staff-only frames only to staff), directly when idle.
   void deliver(const std::vector<std::shared_ptr<const delivery>>& batches);
+  // The event's history was reset: changes of the old epoch still to catch up on are
+  // dropped, and the new epoch's snapshot (and queue snapshot, for staff) follows.
+  void start_over(const shared_frame& snapshot, const shared_frame& queue_snapshot);
   // Sends a close frame after what is queued (or instead of it, for 4008) and closes.
   void close(std::uint16_t code, std::string_view reason);
   // Called by the shard about once a second: pings, idle and hello timeouts, close linger.

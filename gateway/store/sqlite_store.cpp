@@ -237,6 +237,35 @@ bool sqlite_store::read(const std::string& event, std::uint64_t from,
   return true;
 }
 
+bool sqlite_store::read_archived(const std::string& event, const std::string& epoch, std::uint64_t from,
+                                 std::vector<session::stored_record>& out, std::string& error,
+                                 std::size_t limit) {
+  connection reader;
+  if (!open_connection(reader.handle, false, error)) return false;
+  statement select;
+  if (sqlite3_prepare_v2(
+          reader.handle,
+          "SELECT n, format, record FROM journal_archive WHERE event = ? AND epoch = ? AND n >= ? "
+          "ORDER BY n LIMIT ?",
+          -1, &select.handle, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(reader.handle);
+    return false;
+  }
+  bind_text(select.handle, 1, event);
+  bind_text(select.handle, 2, epoch);
+  sqlite3_bind_int64(select.handle, 3, static_cast<sqlite3_int64>(from));
+  sqlite3_bind_int64(select.handle, 4, static_cast<sqlite3_int64>(std::min<std::size_t>(limit, all_records)));
+  int rc;
+  while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW)
+    out.push_back({static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),
+                   sqlite3_column_int(select.handle, 1), column_text(select.handle, 2)});
+  if (rc != SQLITE_DONE) {
+    error = sqlite3_errmsg(reader.handle);
+    return false;
+  }
+  return true;
+}
+
 bool sqlite_store::read_snapshot(const std::string& event, std::optional<session::journal_snapshot>& out,
                                  std::string& error) {
   connection reader;
@@ -260,18 +289,11 @@ bool sqlite_store::read_snapshot(const std::string& event, std::optional<session
   return true;
 }
 
-std::string sqlite_store::begin_epoch(const std::string& event,
-                                      const std::vector<session::journal_entry>& records,
-                                      std::string& error) {
-  // One transaction: the old journal moves to the archive and the new one takes its
-  // place, or nothing changes at all.
-  if (!exec(db_, "BEGIN IMMEDIATE", error)) return {};
-  const std::string epoch = random_epoch();
+bool sqlite_store::replace_journal(const std::string& event, const std::string& epoch,
+                                   const std::vector<session::journal_entry>& records, std::string& error) {
   auto fail = [&] {
     if (error.empty()) error = sqlite3_errmsg(db_);
-    std::string ignored;
-    exec(db_, "ROLLBACK", ignored);
-    return std::string();
+    return false;
   };
   statement archive;
   if (sqlite3_prepare_v2(
@@ -310,12 +332,65 @@ std::string sqlite_store::begin_epoch(const std::string& event,
     if (sqlite3_step(insert_) != SQLITE_DONE) {
       error = sqlite3_errmsg(db_);
       sqlite3_reset(insert_);
-      return fail();
+      return false;
     }
   }
   sqlite3_reset(insert_);
-  if (!exec(db_, "COMMIT", error)) return fail();
+  return true;
+}
+
+std::string sqlite_store::begin_epoch(const std::string& event,
+                                      const std::vector<session::journal_entry>& records,
+                                      std::string& error) {
+  // One transaction: the old journal moves to the archive and the new one takes its
+  // place, or nothing changes at all.
+  if (!exec(db_, "BEGIN IMMEDIATE", error)) return {};
+  const std::string epoch = random_epoch();
+  if (!replace_journal(event, epoch, records, error) || !exec(db_, "COMMIT", error)) {
+    std::string ignored;
+    exec(db_, "ROLLBACK", ignored);
+    return {};
+  }
   return epoch;
+}
+
+void sqlite_store::begin_epoch_live(const std::string& event, session::record_filter keep,
+                                    session::epoch_done done) {
+  {
+    std::lock_guard lock(mutex_);
+    work item{work::kind::epoch, event, 0, {}, {}, {}, {}};
+    item.keep = std::move(keep);
+    item.epoch_done = std::move(done);
+    queue_.push_back(std::move(item));
+  }
+  wake_.notify_one();
+}
+
+bool sqlite_store::start_epoch(work& item, std::string& error) {
+  // The journal as this transaction sees it: every append queued before this one is in it.
+  statement select;
+  if (sqlite3_prepare_v2(db_, "SELECT n, format, record FROM journal WHERE event = ? ORDER BY n", -1,
+                         &select.handle, nullptr) != SQLITE_OK) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  bind_text(select.handle, 1, item.event);
+  std::vector<session::journal_entry> entries;
+  int rc;
+  while ((rc = sqlite3_step(select.handle)) == SQLITE_ROW) {
+    session::stored_record record{static_cast<std::uint64_t>(sqlite3_column_int64(select.handle, 0)),
+                                  sqlite3_column_int(select.handle, 1), column_text(select.handle, 2)};
+    if (!item.keep(record)) continue;
+    record.position = item.kept.size() + 1;
+    entries.push_back({record.format, record.text});
+    item.kept.push_back(std::move(record));
+  }
+  if (rc != SQLITE_DONE) {
+    error = sqlite3_errmsg(db_);
+    return false;
+  }
+  item.epoch = random_epoch();
+  return replace_journal(item.event, item.epoch, entries, error);
 }
 
 void sqlite_store::start() {
@@ -395,6 +470,12 @@ void sqlite_store::run() {
       if (item.outcome.status == session::append_status::fenced)
         fenced_.fetch_add(1, std::memory_order_relaxed);
       if (item.done) item.done(item.outcome);
+      if (item.epoch_done) {
+        if (item.outcome.status != session::append_status::durable) item.kept.clear();
+        item.epoch_done({item.outcome,
+                         item.outcome.status == session::append_status::durable ? item.epoch : "",
+                         std::move(item.kept)});
+      }
     }
     batch.clear();
   }
@@ -440,6 +521,18 @@ bool sqlite_store::commit(std::vector<work>& batch, std::string& error) {
     }
     if (!written) {
       refuse(item, append_status::failed, error);
+      continue;
+    }
+    if (item.what == work::kind::epoch) {
+      written = start_epoch(item, error);
+      if (!written) {
+        item.outcome = {append_status::failed, error};
+        continue;
+      }
+      // The new journal holds only durable records: the event's appends are taken again.
+      refused_.erase(item.event);
+      ends[item.event] = item.kept.size();
+      item.outcome = {append_status::durable, {}};
       continue;
     }
     if (refused_.contains(item.event)) {

@@ -34,6 +34,9 @@ class sqlite_store final : public session::journal_store {
   std::string epoch_for(const std::string& event, std::int64_t now_ms, std::string& error) override;
   bool read(const std::string& event, std::uint64_t from, std::vector<session::stored_record>& out,
             std::string& error, std::size_t limit = all_records) override;
+  bool read_archived(const std::string& event, const std::string& epoch, std::uint64_t from,
+                     std::vector<session::stored_record>& out, std::string& error,
+                     std::size_t limit = all_records) override;
   void append(const std::string& event, std::uint64_t position, std::vector<session::journal_entry> records,
               session::append_done done) override;
   void resume(const std::string& event) override;
@@ -43,6 +46,8 @@ class sqlite_store final : public session::journal_store {
                      std::string& error) override;
   std::string begin_epoch(const std::string& event, const std::vector<session::journal_entry>& records,
                           std::string& error) override;
+  void begin_epoch_live(const std::string& event, session::record_filter keep,
+                        session::epoch_done done) override;
   void start() override;
   void stop() override;
   session::store_stats stats() const override;
@@ -50,7 +55,7 @@ class sqlite_store final : public session::journal_store {
  private:
   // One item of the writer's queue: an append, a snapshot, or a resume.
   struct work {
-    enum class kind { append, snapshot, resume } what = kind::append;
+    enum class kind { append, snapshot, resume, epoch } what = kind::append;
     std::string event;
     std::uint64_t position = 0;
     std::vector<session::journal_entry> records;
@@ -58,6 +63,11 @@ class sqlite_store final : public session::journal_store {
     session::append_done done;
     session::append_outcome outcome;
     std::uint64_t folded = 0;  // records a stored snapshot dropped
+    // A new epoch's: which records it keeps, what it came to, and whom to tell.
+    session::record_filter keep;
+    std::string epoch;
+    std::vector<session::stored_record> kept;
+    session::epoch_done epoch_done;
   };
 
   explicit sqlite_store(std::filesystem::path path);
@@ -69,6 +79,12 @@ class sqlite_store final : public session::journal_store {
   void run();
   // Decides every item of `batch` in one transaction; false when the transaction failed.
   bool commit(std::vector<work>& batch, std::string& error);
+  // Inside an open transaction: the event's journal moves to the archive, its snapshot is
+  // dropped, and `epoch` begins with `records` at positions 1..n.
+  bool replace_journal(const std::string& event, const std::string& epoch,
+                       const std::vector<session::journal_entry>& records, std::string& error);
+  // Inside the writer's transaction: the new epoch of `item`.
+  bool start_epoch(work& item, std::string& error);
 
   std::filesystem::path path_;
   int lock_fd_ = -1;  // data_dir/companion.lock, flock'ed, when the sole writer

@@ -1,10 +1,12 @@
 // A rehearsal of the bundled event over the wire: --rehearsal moves the schedule to
 // begin shortly after the start (the event file stays as it is), the replayed demo
 // posts follow the moved schedule and are stamped with the time they are played,
-// and --autopilot moves the agenda on its own at the pace asked for.
+// --autopilot moves the agenda on its own at the pace asked for, and each start of a
+// rehearsal begins from the prepared show, not from where the last one ended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultEvent, eventFile, http, joinClient, startServer, waitFor } from './lib/harness.mjs';
+import { CompanionServer, defaultEvent, eventFile, http, joinClient, startServer, tempDataDir, waitFor } from './lib/harness.mjs';
+import { rmSync } from 'node:fs';
 
 const fileStart = Date.parse('2024-04-22T14:00:00Z');
 const posts = eventFile('events/nato-indo-pacific-2024.posts.ndjson');
@@ -70,4 +72,43 @@ test('--rehearsal begins the schedule after the lead; the autopilot runs the seg
   const ended = await waitFor(() => agendaChanges().find((a) => a.status === 'ended'), { timeout: 5000, what: 'the end' });
   const closingStart = ended.segments.find((s) => s.id === 'closing').actual_start;
   assert.ok(ended.ended_at - closingStart >= 1000, 'the closing ran its 5 planned minutes at the pace');
+});
+
+test('each start with --rehearsal begins from the prepared show; a start without it keeps the journal', async (t) => {
+  const dataDir = tempDataDir();
+  const lives = [];
+  t.after(async () => {
+    for (const life of lives) await life.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const live = async (args) => {
+    const server = new CompanionServer({ dataDir, args });
+    lives.push(server);
+    return server.start();
+  };
+  const first = await live(['--rehearsal']);
+  const producer = await joinClient(t, first, { token: first.token('producer') });
+  const ok = async (command) => assert.equal((await producer.request(command)).type, 'ack', command.type);
+  await ok({ type: 'segment.update', segment: 'panel', title: 'Panel: partners in the Pacific' });
+  await ok({ type: 'agenda.start' });
+  await ok({ type: 'announce', text: 'First run' });
+  await ok({ type: 'question.ask', text: 'A question of the first run?' });
+  const firstEpoch = producer.welcome.epoch;
+  await first.stop();
+
+  const second = await live(['--rehearsal']);
+  const again = await joinClient(t, second, { resume: { epoch: firstEpoch, seq: producer.welcome.seq } });
+  assert.notEqual(again.welcome.epoch, firstEpoch);
+  assert.equal(again.welcome.recovered, false);
+  const state = (await again.next((f) => f.type === 'snapshot')).state;
+  assert.equal(state.agenda.status, 'scheduled');
+  assert.equal(state.announcement, null);
+  assert.equal(state.agenda.segments.find((s) => s.id === 'panel').title, 'Panel: partners in the Pacific');
+  assert.match(second.errors, /event_reset .*archived=/);
+  await second.stop();
+
+  // A show (no --rehearsal) starts from the journal as it is.
+  const third = await live([]);
+  const show = await joinClient(t, third);
+  assert.equal(show.welcome.epoch, again.welcome.epoch);
 });

@@ -477,6 +477,8 @@ export class Connection {
 
   #on_snapshot(frame) {
     this.progressed_ = true;
+    // A snapshot the server sends unasked (the event was reset) names its new epoch.
+    if (typeof frame.epoch === 'string') this.epoch = frame.epoch;
     this.state = normalize_state(frame.state);
     this.pages_.open = { after: null, done: false, busy: false };
     this.pages_.answered = { after: null, done: false, busy: false };

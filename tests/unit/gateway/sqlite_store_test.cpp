@@ -313,5 +313,73 @@ TEST(SqliteStoreTest, ANewEpochKeepsTheOldJournalAside) {
   sqlite3_close(db);
 }
 
+TEST(SqliteStoreTest, ALiveNewEpochIsOrderedWithTheAppendsAroundIt) {
+  temp_folder folder;
+  auto store = open_store(folder.path());
+  std::string error;
+  const std::string old_epoch = store->epoch_for("e", 1, error);
+  ASSERT_FALSE(old_epoch.empty()) << error;
+  store->start();
+  ASSERT_EQ(append_and_wait(*store, "e", 1, records_of({"keep 1", "drop 2"})).status, append_status::durable);
+  // Queued together, in this order: an append of the old epoch, the new epoch, an append
+  // of the new one (numbered after the kept records), and another event's append.
+  std::promise<append_outcome> before_done;
+  std::promise<session::epoch_outcome> epoch_done;
+  std::promise<append_outcome> after_done, other_done;
+  store->append("e", 3, records_of({"keep 3"}), [&](const append_outcome& o) { before_done.set_value(o); });
+  store->begin_epoch_live(
+      "e", [](const stored_record& record) { return record.text.starts_with("keep"); },
+      [&](session::epoch_outcome o) { epoch_done.set_value(std::move(o)); });
+  store->append("e", 3, records_of({"new 3"}), [&](const append_outcome& o) { after_done.set_value(o); });
+  store->append("f", 1, records_of({"other"}), [&](const append_outcome& o) { other_done.set_value(o); });
+  EXPECT_EQ(before_done.get_future().get().status, append_status::durable);
+  session::epoch_outcome epoch = epoch_done.get_future().get();
+  ASSERT_EQ(epoch.outcome.status, append_status::durable) << epoch.outcome.error;
+  EXPECT_NE(epoch.epoch, old_epoch);
+  ASSERT_EQ(epoch.journal.size(), 2u);
+  EXPECT_EQ(epoch.journal[0].text, "keep 1");
+  EXPECT_EQ(epoch.journal[1].text, "keep 3");
+  EXPECT_EQ(epoch.journal[1].position, 2u);
+  EXPECT_EQ(after_done.get_future().get().status, append_status::durable);
+  EXPECT_EQ(other_done.get_future().get().status, append_status::durable);
+  store->stop();
+
+  EXPECT_EQ(store->epoch_for("e", 2, error), epoch.epoch);
+  auto records = read_all(*store, "e");
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[2].text, "new 3");
+  EXPECT_EQ(read_all(*store, "f").size(), 1u);
+  // The old epoch's journal, all three records, reads back from the archive.
+  std::vector<stored_record> archived;
+  ASSERT_TRUE(store->read_archived("e", old_epoch, 1, archived, error)) << error;
+  ASSERT_EQ(archived.size(), 3u);
+  EXPECT_EQ(archived[1].text, "drop 2");
+  archived.clear();
+  ASSERT_TRUE(store->read_archived("e", "no-such-epoch", 1, archived, error)) << error;
+  EXPECT_TRUE(archived.empty());
+}
+
+TEST(SqliteStoreTest, ALiveNewEpochTakesAnEventARefusalStopped) {
+  temp_folder folder;
+  auto store = open_store(folder.path());
+  std::string error;
+  ASSERT_FALSE(store->epoch_for("e", 1, error).empty()) << error;
+  store->start();
+  ASSERT_EQ(append_and_wait(*store, "e", 1, records_of({"a"})).status, append_status::durable);
+  // A hole: refused, and so is every later append until the writer resumes...
+  EXPECT_EQ(append_and_wait(*store, "e", 5, records_of({"x"})).status, append_status::failed);
+  EXPECT_EQ(append_and_wait(*store, "e", 2, records_of({"b"})).status, append_status::failed);
+  // ...or a new epoch begins: it holds only durable records, so appends are taken again.
+  std::promise<session::epoch_outcome> epoch_done;
+  store->begin_epoch_live(
+      "e", [](const stored_record&) { return true; },
+      [&](session::epoch_outcome o) { epoch_done.set_value(std::move(o)); });
+  auto epoch = epoch_done.get_future().get();
+  ASSERT_EQ(epoch.outcome.status, append_status::durable) << epoch.outcome.error;
+  EXPECT_EQ(epoch.journal.size(), 1u);
+  EXPECT_EQ(append_and_wait(*store, "e", 2, records_of({"b"})).status, append_status::durable);
+  store->stop();
+}
+
 }  // namespace
 }  // namespace companion::gateway
