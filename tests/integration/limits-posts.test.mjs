@@ -1,9 +1,13 @@
 // Posts per event are bounded: past --max-posts each arrival forgets the oldest held post
 // (nothing settled or hidden being left), staff see it leave their queue, the count is on
-// /metrics by kind, and the post on screen stays whatever arrives after it.
+// /metrics by kind, and the post on screen stays whatever arrives after it. A journal
+// from before the cap replays whole.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, joinClient, http, defaultEvent, waitFor } from './lib/harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startServer, joinClient, http, defaultEvent, tempDataDir, waitFor } from './lib/harness.mjs';
 
 const route = `/api/events/${defaultEvent}/posts`;
 
@@ -55,4 +59,43 @@ test('past --max-posts the oldest held posts leave the queue, counted, and the p
   const late = await joinClient(t, server, { token: server.token('moderator') });
   const queue = await late.next((f) => f.type === 'queue.snapshot');
   assert.deepEqual(queue.posts.map((p) => p.id), ['webhook:h4', 'webhook:n1', 'webhook:n2', 'webhook:n3']);
+});
+
+// The cap came with journal format 4: a journal written before it (here 8 held posts in
+// format 3 records) replays whole whatever --max-posts is now; the first post this build
+// takes brings the event down to the cap, oldest first.
+test('an older journal past --max-posts replays every post it kept; new posts meet the cap', async (t) => {
+  const dataDir = tempDataDir();
+  const at = Date.now() - 60_000;
+  const rows = [];
+  for (let n = 1; n <= 8; ++n) {
+    const record = {
+      v: 3, kind: 'post', at: at + n, verdict: 'pending', rule: 'default', reason: 'held for review',
+      post: { id: `webhook:old${n}`, source: 'webhook', url: '', author_id: '', author_handle: `old${n}`,
+        author_display_name: '', text: `Old post ${n} #NATOSummit`, tags: ['NATOSummit'], lang: 'en',
+        created_at: at, is_reply: false, is_repost: false, link_count: 0 },
+    };
+    rows.push(`('${defaultEvent}',${n},'${JSON.stringify(record).replaceAll("'", "''")}',3)`);
+  }
+  const sql = path.join(dataDir, 'seed.sql');
+  writeFileSync(sql, [
+    'CREATE TABLE journal (event TEXT NOT NULL, n INTEGER NOT NULL, record TEXT NOT NULL,' +
+      ' format INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (event, n)) WITHOUT ROWID;',
+    `INSERT INTO journal (event, n, record, format) VALUES ${rows.join(',')};`,
+  ].join('\n'));
+  execFileSync('sqlite3', [path.join(dataDir, 'companion.db'), `.read ${sql}`]);
+
+  const server = await startServer(t, { dataDir, args: ['--quiet', '--max-posts', '5'] });
+  const moderator = await joinClient(t, server, { token: server.token('moderator') });
+  const queue = await moderator.next((f) => f.type === 'queue.snapshot');
+  assert.deepEqual(queue.posts.map((p) => p.id), [1, 2, 3, 4, 5, 6, 7, 8].map((n) => `webhook:old${n}`));
+  assert.equal(evicted((await http(server, '/metrics')).text, 'held'), 0);
+
+  assert.equal((await ingest(server, [post('new1')])).accepted, 1);
+  await waitFor(() => moderator.frames.filter((f) => f.type === 'queue.removed').length === 4, { what: 'four posts leaving the queue' });
+  assert.deepEqual(
+    moderator.frames.filter((f) => f.type === 'queue.removed').map((f) => f.id),
+    ['webhook:old1', 'webhook:old2', 'webhook:old3', 'webhook:old4'],
+  );
+  await waitFor(async () => evicted((await http(server, '/metrics')).text, 'held') === 4, { what: '4 held posts evicted on /metrics' });
 });
