@@ -89,11 +89,12 @@ bool server::prepare(std::vector<session::event_definition> events, const source
     }
     metrics_allow_.push_back(*range);
   }
+  const stream_sources streams = stream_sources_of(events);
   set_content_security_policy(
-      content_security_policy_for(config_.allowed_origins),
+      content_security_policy_for(config_.allowed_origins, {}, streams),
       config_.embed_origins.empty()
           ? std::string()
-          : content_security_policy_for(config_.allowed_origins, config_.embed_origins));
+          : content_security_policy_for(config_.allowed_origins, config_.embed_origins, streams));
   for (const auto& event : events) {
     event_ids_.push_back(event.id);
     reaction_sets_.emplace_back(event.reactions);

@@ -28,9 +28,9 @@ constexpr int min_planned_minutes = 1;
 constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
-constexpr std::array<std::string_view, 15> event_keys{
-    "id", "title",   "summary",    "hashtags",    "starts_at", "stream_url", "agenda",   "links",
-    "qa", "sources", "moderation", "show_timers", "time_zone", "on_air",     "reactions"};
+constexpr std::array<std::string_view, 16> event_keys{
+    "id", "title",   "summary",    "hashtags",    "starts_at", "stream_url", "agenda",    "links",
+    "qa", "sources", "moderation", "show_timers", "time_zone", "on_air",     "reactions", "stream"};
 constexpr std::array<std::string_view, 2> on_air_roles{"moderator", "producer"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};
@@ -404,6 +404,12 @@ problem read_event(const json::object& root, event_definition& out) {
   out.starts_at = *start;
   if (auto p = read_optional_string(root, "", "stream_url", out.stream_url)) return p;
   if (auto p = check_web_url(out.stream_url, "stream_url")) return p;
+  if (const json::value* stream = root.if_contains("stream")) {
+    event_stream parsed;
+    std::string field, why;
+    if (!parse_event_stream(*stream, parsed, field, why)) return fail(std::move(field), std::move(why));
+    out.stream = std::move(parsed);
+  }
   if (auto p = read_agenda(root, out.segments)) return p;
   if (auto p = read_links(root, out.links)) return p;
   if (auto p = read_qa(root, out.questions_premoderated)) return p;
@@ -489,7 +495,9 @@ json::object segment_definition_to_json(const segment_definition& segment) {
                       {"speakers", std::move(speakers)}};
 }
 
-json::object event_to_json(const event_definition& def) {
+namespace {
+
+json::object event_fields(const event_definition& def) {
   json::array hashtags;
   for (const auto& tag : def.hashtags) hashtags.emplace_back(tag);
   json::array reactions;
@@ -513,6 +521,14 @@ json::object event_to_json(const event_definition& def) {
                       {"on_air", def.on_air_producers_only ? "producer" : "moderator"},
                       {"reactions", std::move(reactions)},
                       {"links", std::move(links)}};
+}
+
+}  // namespace
+
+json::object event_to_json(const event_definition& def) {
+  json::object out = event_fields(def);
+  out["stream"] = def.stream ? json::value(event_stream_to_json(*def.stream)) : json::value(nullptr);
+  return out;
 }
 
 }  // namespace companion::session

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "event_stream.hpp"
 #include "reactions.hpp"
 #include "types.hpp"
 
@@ -55,6 +57,7 @@ struct event_definition {
   // kept verbatim for them to parse.
   boost::json::object sources;
   boost::json::object moderation;
+  std::optional<event_stream> stream;  // "stream": the video beside the companion, when set
 };
 
 // Why an event file was refused: which file, which field (a JSON path such as

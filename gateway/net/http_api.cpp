@@ -1,6 +1,7 @@
 #include "gateway/net/http_api.hpp"
 #include "gateway/process/clock.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 
@@ -432,8 +433,24 @@ std::string render_metrics(server& owner) {
   return metrics_text(owner) + owner.ingest().metrics_text();
 }
 
+stream_sources stream_sources_of(const std::vector<session::event_definition>& events) {
+  stream_sources out;
+  for (const auto& event : events) {
+    if (!event.stream) continue;
+    if (event.stream->kind == "youtube") out.youtube = true;
+    if (event.stream->kind != "hls") continue;
+    // The parser admits only plain origins (scheme, host, port): nothing a policy would misread.
+    std::string origin = session::url_origin(event.stream->url);
+    if (!origin.empty() &&
+        std::find(out.media_origins.begin(), out.media_origins.end(), origin) == out.media_origins.end())
+      out.media_origins.push_back(std::move(origin));
+  }
+  return out;
+}
+
 std::string content_security_policy_for(const std::vector<std::string>& allowed_origins,
-                                        const std::vector<std::string>& frame_ancestors) {
+                                        const std::vector<std::string>& frame_ancestors,
+                                        const stream_sources& streams) {
   // 'self' covers ws:// and wss:// to the page's own host and port; other origins are named
   // one by one, so a page can open WebSockets to this server and the configured ones only.
   std::string connect = "'self'";
@@ -445,11 +462,23 @@ std::string content_security_policy_for(const std::vector<std::string>& allowed_
     else if (origin.starts_with("http://"))
       connect += " ws://" + origin.substr(7);
   }
+  // A player: hls.js fetches the stream (connect-src) into a MediaSource (blob:); the
+  // browser's own HLS reads it as media. YouTube plays in its privacy-enhanced frame.
+  std::string player;
+  if (!streams.media_origins.empty()) {
+    std::string media = "'self' blob:";
+    for (const auto& origin : streams.media_origins) {
+      connect += " " + origin;
+      media += " " + origin;
+    }
+    player += "; media-src " + media;
+  }
+  if (streams.youtube) player += "; frame-src https://www.youtube-nocookie.com";
   // The origins were checked when the flags were read (is_embed_origin in cli.cpp).
   std::string ancestors;
   for (const auto& origin : frame_ancestors) ancestors += (ancestors.empty() ? "" : " ") + origin;
   if (ancestors.empty()) ancestors = "'none'";
-  return "default-src 'self'; connect-src " + connect +
+  return "default-src 'self'; connect-src " + connect + player +
          "; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors " + ancestors +
          "; base-uri 'none'; form-action 'self'";
 }

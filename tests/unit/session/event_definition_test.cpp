@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <optional>
 #include <string>
@@ -424,6 +425,91 @@ TEST(EventDefinitionTest, StreamUrlMustBeAWebUrl) {
   const auto error = refusal(valid_event_with("\"summary\":\"\"", R"("summary":"","stream_url":"ftp://x")"));
   ASSERT_TRUE(error);
   EXPECT_EQ(error->field, "stream_url");
+}
+
+event_definition with_stream(std::string_view stream) {
+  auto result = parse_event_definition(
+      valid_event_with("\"summary\":\"\"", std::string(R"("summary":"","stream":)") + std::string(stream)),
+      "inline.json");
+  if (const auto* error = std::get_if<event_load_error>(&result)) {
+    ADD_FAILURE() << error->message();
+    return {};
+  }
+  return std::get<event_definition>(std::move(result));
+}
+
+std::optional<event_load_error> stream_refusal(std::string_view stream) {
+  return refusal(
+      valid_event_with("\"summary\":\"\"", std::string(R"("summary":"","stream":)") + std::string(stream)));
+}
+
+TEST(EventDefinitionTest, AnHlsStreamIsInThePublicEvent) {
+  auto event = with_stream(
+      R"({"kind":"hls","url":"https://video.example.org:8443/live/index.m3u8","delay_ms":12000,"started_at":"2024-04-22T13:59:30Z"})");
+  ASSERT_TRUE(event.stream);
+  EXPECT_EQ(event.stream->kind, "hls");
+  EXPECT_EQ(event.stream->delay_ms, 12000);
+  EXPECT_EQ(*event.stream->started_at, 1713794370000);
+  EXPECT_EQ(url_origin(event.stream->url), "https://video.example.org:8443");
+  const auto json = event_to_json(event);
+  EXPECT_EQ(json.at("stream"),
+            boost::json::parse(R"({"kind":"hls","url":"https://video.example.org:8443/live/index.m3u8",
+                                                      "delay_ms":12000,"started_at":1713794370000})"));
+}
+
+TEST(EventDefinitionTest, NoStreamIsNullAndNoneMayLinkToARecording) {
+  EXPECT_EQ(event_to_json(load_good(source_dir / "events/nato-indo-pacific-2024.json")).count("stream"), 1u);
+  auto none = with_stream(R"({"kind":"none","url":"https://www.usip.org/events/nato"})");
+  ASSERT_TRUE(none.stream);
+  EXPECT_EQ(event_to_json(none).at("stream").at("started_at"), nullptr);
+  EXPECT_EQ(event_to_json(none).at("stream").at("delay_ms"), 0);
+}
+
+TEST(EventDefinitionTest, YouTubeLinksNameTheirVideo) {
+  for (const char* url :
+       {"https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://youtube.com/watch?feature=x&v=dQw4w9WgXcQ",
+        "https://youtu.be/dQw4w9WgXcQ?t=4", "https://www.youtube.com/live/dQw4w9WgXcQ",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ", "https://m.youtube.com/watch?v=dQw4w9WgXcQ#t"})
+    EXPECT_EQ(youtube_video_id(url), "dQw4w9WgXcQ") << url;
+  for (const char* url :
+       {"http://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube.com/watch?v=short",
+        "https://evil.example/watch?v=dQw4w9WgXcQ",
+        "https://www.youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
+        "https://user@www.youtube.com/watch?v=dQw4w9WgXcQ", "https://www.youtube.com/watch?v=dQw4w9WgXcQx",
+        "https://www.youtube.com/channel/dQw4w9WgXcQ", "https://youtube-nocookie.com/live/dQw4w9WgXcQ"})
+    EXPECT_EQ(youtube_video_id(url), "") << url;
+  auto event = with_stream(R"({"kind":"youtube","url":"https://youtu.be/dQw4w9WgXcQ","delay_ms":20000})");
+  ASSERT_TRUE(event.stream);
+  EXPECT_EQ(event_to_json(event).at("stream").at("video_id"), "dQw4w9WgXcQ");
+}
+
+TEST(EventDefinitionTest, AStreamWithAMistakeIsRefusedWithItsField) {
+  struct mistake {
+    const char* stream;
+    const char* field;
+  };
+  for (const auto& m : std::initializer_list<mistake>{
+           {R"("https://x.example/a.m3u8")", "stream"},
+           {R"({"url":"https://x.example/a.m3u8"})", "stream.kind"},
+           {R"({"kind":"dash","url":"https://x.example/a.mpd"})", "stream.kind"},
+           {R"({"kind":"hls","url":"ftp://x.example/a.m3u8"})", "stream.url"},
+           {R"({"kind":"hls"})", "stream.url"},
+           {R"({"kind":"hls","url":"https://x.example/a.m3u8 'unsafe-inline'"})", "stream.url"},
+           {R"({"kind":"hls","url":"https://a b.example/a.m3u8"})", "stream.url"},
+           {R"({"kind":"youtube","url":"https://vimeo.com/1234"})", "stream.url"},
+           {R"j({"kind":"none","url":"javascript:alert(1)"})j", "stream.url"},
+           {R"({"kind":"hls","url":"https://x.example/a.m3u8","delay_ms":-1})", "stream.delay_ms"},
+           {R"({"kind":"hls","url":"https://x.example/a.m3u8","delay_ms":300001})", "stream.delay_ms"},
+           {R"({"kind":"hls","url":"https://x.example/a.m3u8","delay_ms":"5s"})", "stream.delay_ms"},
+           {R"({"kind":"hls","url":"https://x.example/a.m3u8","started_at":"yesterday"})",
+            "stream.started_at"},
+           {R"({"kind":"hls","url":"https://x.example/a.m3u8","latency":5})", "stream.latency"},
+       }) {
+    const auto error = stream_refusal(m.stream);
+    ASSERT_TRUE(error) << m.stream;
+    EXPECT_EQ(error->field, m.field) << m.stream << ": " << error->why;
+    EXPECT_FALSE(error->why.empty());
+  }
 }
 
 // starts_at in several spellings: what it must become, or nothing when it must be refused.
