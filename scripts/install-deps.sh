@@ -18,6 +18,7 @@ packages=(
   fonts-noto-color-emoji
   fonts-noto-cjk
   tzdata
+  ffmpeg
 )
 # Node.js comes from Debian unless a newer one is already installed.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

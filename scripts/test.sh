@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: unit tests, fuzz-corpus
-# replays and benchmark smoke runs (CTest), integration tests against the real
-# binary, browser tests in Chromium, then the suite again under ASan+UBSan and
-# TSan, and each libFuzzer target for a bounded time.
+# Installs what is missing, builds, and runs every test: unit tests (C++ and the web
+# client's pure modules), fuzz-corpus replays and benchmark smoke runs (CTest),
+# integration tests against the real binary, browser tests in Chromium, then the
+# suite again under ASan+UBSan and TSan, and each libFuzzer target for a bounded time.
 #
 #   COMPANION_TEST_PHASES="unit integration browser asan tsan fuzz"  (default: all)
 #   COMPANION_FUZZ_SECONDS=20                                         (per fuzz target, two at a time)
@@ -76,7 +76,10 @@ for phase in $phases; do
     unit)
       run_phase build-dev build dev || { failed=$((failed + 1)); continue; }
       run_phase unit ctest --preset dev -j"$jobs"
-      count_ctest "$log_dir/unit.log" ;;
+      count_ctest "$log_dir/unit.log"
+      # The web client's pure modules (no browser, no server).
+      run_phase web-unit node --test tests/unit/web/
+      count_node "$log_dir/web-unit.log" ;;
     integration)
       run_phase integration node_suite "$root/build/dev/gateway/companion" integration/
       count_node "$log_dir/integration.log" ;;

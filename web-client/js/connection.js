@@ -164,7 +164,7 @@ export class Connection {
   }
 
   // Subscriptions; each returns a function that unsubscribes.
-  // on_state(cb): cb(state, change) where change is {kind, data, seq} or {kind: 'snapshot'}.
+  // on_state(cb): cb(state, change) where change is {kind, data, seq, at} or {kind: 'snapshot'}.
   on_state(cb) {
     this.state_listeners_.add(cb);
     return () => this.state_listeners_.delete(cb);
@@ -513,7 +513,7 @@ export class Connection {
     if (frame.kind === 'poll' && frame.data) this.queue.polls = upsert_draft(this.queue.polls, frame.data);
     this.seq = frame.seq;
     this.progressed_ = true;
-    this.#emit_state({ kind: frame.kind, data: frame.data, seq: frame.seq });
+    this.#emit_state({ kind: frame.kind, data: frame.data, seq: frame.seq, at: frame.at });
   }
 
   #on_queue(frame) {
