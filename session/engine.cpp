@@ -961,6 +961,7 @@ bool event_engine::restore(std::string_view text, std::string& why) {
           message->seq != expected++)
         return (why = "recent: not the changes before seq", false);
       message->data = boost::json::value(*data, boost::json::storage_ptr());  // off the arena
+      if (const auto* at = fields->if_contains("at"); at && at->is_int64()) message->at = at->get_int64();
       message->payload = std::move(payload);
       fresh->recent.push_back(std::move(message));
     }
