@@ -114,10 +114,8 @@ test('with a local HLS stream the viewer shows agenda changes after the stream l
     }, null, { timeout: 5000 });
     return currentTime();
   };
-  const before = await currentTime();
-  const opening = await seekTo(0);
-  assert.ok(opening < before - 1, `the opening chapter goes back from ${before} s to ${opening} s`);
   const keynote = await seekTo(1);
+  const opening = await seekTo(0);
   const apart = (nextChange.at - change.at) / 1000;
   t.diagnostic(`chapters at ${opening.toFixed(2)} s and ${keynote.toFixed(2)} s of the video, ${apart.toFixed(2)} s apart on the server`);
   assert.ok(Math.abs(keynote - opening - apart) < 1, `the chapters are ${keynote - opening} s apart in the video, ${apart} s on the server`);
