@@ -53,6 +53,8 @@ const char* const serve_help =
     "  --max-http-connections-per-ip N  ... from one address, IPv6 by /64 (default 1000)\n"
     "  --max-questions N           questions one event takes; the next ask is conflict (default 20000)\n"
     "  --page-scan-limit N         items one filtered or searched queue.page looks at (default 5000)\n"
+    "  --max-polls N               polls one event takes, drafts included; the next poll.create is conflict "
+    "(default 200)\n"
     "  --max-posts N               posts one event keeps; the oldest settled go first (default 100000)\n"
     "  --max-vote-changes N        votes and unvotes of one viewer on one question (default 4)\n"
     "  --new-viewers-per-minute N  new viewer ids per address after a burst of 1000 (default 300)\n"
@@ -244,6 +246,7 @@ std::size_t server_config::*positive_count_flag(std::string_view flag) {
       {"--max-questions", &server_config::max_questions},
       {"--page-scan-limit", &server_config::max_page_scan},
       {"--max-posts", &server_config::max_posts},
+      {"--max-polls", &server_config::max_polls},
       {"--max-vote-changes", &server_config::max_vote_changes},
       {"--snapshot-records", &server_config::snapshot_records},
   };

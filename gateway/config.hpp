@@ -125,6 +125,9 @@ struct server_config {
   // Questions one event takes, whatever their status; the next ask is `conflict`. A real
   // Q&A gets a few thousand; this keeps anonymous input from growing the state forever.
   std::size_t max_questions = 20'000;
+  // Polls one event takes, drafts included; the next poll.create is `conflict`. A show runs a
+  // few dozen, and every draft is in each staff console's queue snapshot.
+  std::size_t max_polls = 200;
   // Posts one event keeps, in every state. A busy hashtag brings tens of thousands a day;
   // past this the oldest settled, then hidden approved, then held posts are forgotten.
   std::size_t max_posts = 100'000;

@@ -10,6 +10,7 @@
 
 #include "frame_fields.hpp"
 #include "paging.hpp"
+#include "poll_rules.hpp"
 
 namespace companion::session {
 namespace {
@@ -22,9 +23,11 @@ using namespace frame_fields;
 // presence is checked by the type's reader below.
 struct wire_fields {
   std::optional<std::string> text, name, kind, item, status, after, title, held_by, lang;
-  std::string question, post, highlight, segment, source, handle, search, emoji;
+  std::string question, post, highlight, segment, source, handle, search, emoji, poll;
   std::optional<std::string> confirm;
   std::vector<std::string> posts;
+  std::optional<std::vector<std::string>> options;
+  std::optional<bool> multiple;
   bool item_given = false;
   bool after_given = false;
   std::optional<std::string> id_as_item;  // the id as text, for on_screen.set of protocol v1
@@ -275,6 +278,47 @@ void write(const segment_move& in, boost::json::object& json) {
   json["after"] = in.after ? boost::json::value(*in.after) : boost::json::value(nullptr);
 }
 
+// poll.create names its question in `question`, as a text; the other poll commands name a poll.
+std::string read(const wire_fields& f, poll_create& out) {
+  if (f.question.empty()) return missing("question");
+  if (!f.options) return missing("options");
+  out.question = f.question;
+  out.options = *f.options;
+  out.multiple = f.multiple.value_or(false);
+  return {};
+}
+void write(const poll_create& in, boost::json::object& json) {
+  json["question"] = in.question;
+  json["options"] = boost::json::array(in.options.begin(), in.options.end());
+  if (in.multiple) json["multiple"] = true;
+}
+
+template <class T>
+concept on_one_poll = std::is_same_v<T, poll_open> || std::is_same_v<T, poll_close>;
+
+template <on_one_poll T>
+std::string read(const wire_fields& f, T& out) {
+  if (f.poll.empty()) return missing("poll");
+  out.poll = f.poll;
+  return {};
+}
+template <on_one_poll T>
+void write(const T& in, boost::json::object& json) {
+  json["poll"] = in.poll;
+}
+
+std::string read(const wire_fields& f, poll_vote& out) {
+  if (f.poll.empty()) return missing("poll");
+  if (!f.options) return missing("options");
+  out.poll = f.poll;
+  out.options = *f.options;
+  return {};
+}
+void write(const poll_vote& in, boost::json::object& json) {
+  json["poll"] = in.poll;
+  json["options"] = boost::json::array(in.options.begin(), in.options.end());
+}
+
 // A page size within the protocol's bounds, and a cursor from an earlier page.
 std::string read_page_window(const wire_fields& f, std::optional<std::string>& after, std::size_t& limit) {
   if (!f.limit) {
@@ -414,6 +458,10 @@ constexpr std::array<command_row, std::variant_size_v<command_body>> table{{
     row<author_untrust>("author.untrust", moderator),
     row<on_screen_set>("on_screen.set", moderator),
     row<moderation_set>("moderation.set", moderator),
+    row<poll_create>("poll.create", moderator),
+    row<poll_open>("poll.open", moderator),
+    row<poll_close>("poll.close", moderator),
+    row<poll_vote>("poll.vote", viewer, rate_class::vote),
     row<questions_page>("questions.page", viewer, rate_class::general, false),
     row<queue_page>("queue.page", moderator, rate_class::general, false),
     row<react>("react", viewer, rate_class::reaction, false),
@@ -430,6 +478,49 @@ const command_row* find_row(std::string_view name) {
   for (const auto& entry : table)
     if (entry.info.name == name) return &entry;
   return nullptr;
+}
+
+// An array of strings (a poll's option texts or a ballot's option ids); no poll has more
+// than max_poll_options, so no longer list is read. Texts and ids are the engine's to check.
+void read_string_list(od::value& value, std::string_view key, std::optional<std::vector<std::string>>& out,
+                      std::string& error) {
+  const std::string name = "field \"" + std::string(key) + "\"";
+  od::array array;
+  if (value.get_array().get(array)) {
+    if (error.empty()) error = name + " must be an array of strings";
+    return;
+  }
+  std::vector<std::string> items;
+  std::string fault;
+  for (auto element : array) {
+    od::value inner;
+    od::json_type type;
+    std::string_view text;
+    if (element.get(inner) || inner.type().get(type)) {
+      fault = "malformed JSON";
+      break;
+    }
+    if (type != od::json_type::string) {
+      // Still read, so malformed JSON inside is refused as such.
+      if (auto why = check_unused(inner, 2); !why.empty()) fault = why;
+      if (fault.empty()) fault = name + " must be an array of strings";
+      continue;
+    }
+    if (inner.get_string().get(text)) {
+      fault = "malformed JSON";
+      break;
+    }
+    if (!fault.empty()) continue;
+    if (items.size() == max_poll_options)
+      fault = name + " holds at most " + std::to_string(max_poll_options) + " items";
+    else
+      items.emplace_back(text);
+  }
+  if (!fault.empty()) {
+    if (error.empty()) error = std::move(fault);
+    return;
+  }
+  out = std::move(items);
 }
 
 // Reads one field of a frame into `f`. False when the frame must be refused at once
@@ -516,6 +607,17 @@ bool read_field(std::string_view key, od::value& value, wire_fields& f, std::str
       return false;
     } else {
       f.speakers = std::move(parsed);
+    }
+  } else if (key == "poll") {
+    read_string(value, key, f.poll, error);
+  } else if (key == "options") {
+    read_string_list(value, key, f.options, error);
+  } else if (key == "multiple") {
+    bool flag = false;
+    if (value.get_bool().get(flag)) {
+      if (error.empty()) error = "field \"multiple\" must be a boolean";
+    } else {
+      f.multiple = flag;
     }
   } else if (key == "open") {
     bool flag = false;
@@ -639,7 +741,8 @@ bool command_from_json(const boost::json::object& json, command_body& out) {
                            {"source", &f.source},
                            {"handle", &f.handle},
                            {"search", &f.search},
-                           {"emoji", &f.emoji}})
+                           {"emoji", &f.emoji},
+                           {"poll", &f.poll}})
     if (const auto* s = string_at(key)) *into = std::string(*s);
   for (auto [key, into] : {std::pair{"text", &f.text},
                            {"name", &f.name},
@@ -656,6 +759,13 @@ bool command_from_json(const boost::json::object& json, command_body& out) {
   if (auto it = json.find("posts"); it != json.end() && it->value().is_array())
     for (const auto& id : it->value().get_array())
       if (id.is_string()) f.posts.emplace_back(id.get_string());
+  if (auto it = json.find("options"); it != json.end() && it->value().is_array()) {
+    f.options.emplace();
+    for (const auto& option : it->value().get_array())
+      if (option.is_string()) f.options->emplace_back(option.get_string());
+  }
+  if (auto it = json.find("multiple"); it != json.end() && it->value().is_bool())
+    f.multiple = it->value().get_bool();
   if (auto it = json.find("rules"); it != json.end() && it->value().is_object())
     f.rules = it->value().get_object();
   if (auto it = json.find("planned_minutes"); it != json.end() && it->value().is_int64())

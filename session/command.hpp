@@ -194,6 +194,28 @@ struct moderation_set {
   bool operator==(const moderation_set&) const = default;
 };
 
+// ---- Polls ----
+// The texts are checked by the engine (poll_rules.hpp), like the event file's polls.
+struct poll_create {
+  std::string question;
+  std::vector<std::string> options;  // the options' texts; their ids are given at creation
+  bool multiple = false;
+  bool operator==(const poll_create&) const = default;
+};
+struct poll_open {
+  std::string poll;
+  bool operator==(const poll_open&) const = default;
+};
+struct poll_close {
+  std::string poll;
+  bool operator==(const poll_close&) const = default;
+};
+struct poll_vote {
+  std::string poll;
+  std::vector<std::string> options;  // option ids: exactly one unless the poll is `multiple`
+  bool operator==(const poll_vote&) const = default;
+};
+
 // ---- Reads answered from a shard's replica, never journaled ----
 struct questions_page {
   bool answered = false;             // "status": "open" or "answered"
@@ -222,7 +244,7 @@ using command_body =
                  question_approve, question_reject, question_answered, question_reopen, question_unmerge,
                  question_restore, question_edit, post_approve, post_reject, post_feature, post_restore,
                  highlight_remove, author_block, author_trust, author_unblock, author_untrust, on_screen_set,
-                 moderation_set, questions_page, queue_page, react>;
+                 moderation_set, poll_create, poll_open, poll_close, poll_vote, questions_page, queue_page, react>;
 
 struct command {
   // The command id (a string or an integer), echoed in the ack; null when the command has none.

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "frames.hpp"
+#include "poll_board.hpp"
 #include "post_wall.hpp"
 #include "question_board.hpp"
 #include "snapshot_fields.hpp"
@@ -53,7 +54,8 @@ struct event_engine::state final : publisher {
         run(definition.segments),
         questions(definition.questions_premoderated),
         wall(wall_limits{l.wall_size, l.max_posts, l.max_audit}),
-        moderation(definition.moderation) {
+        moderation(definition.moderation),
+        polls(definition.polls) {
     for (const auto& tag : definition.hashtags) tag_totals[tag] = 0;
     // The state shows only published stats, so that it always equals what followers hold.
     last_stats = stats_json(0);
@@ -70,6 +72,7 @@ struct event_engine::state final : publisher {
   question_board questions;
   post_wall wall;
   boost::json::object moderation;  // auto-moderation rules in force (the event file's, then moderators')
+  poll_board polls;
 
   // Stats: totals per hashtag and the arrivals of the last minute.
   std::map<std::string, std::uint64_t> tag_totals;
@@ -137,7 +140,9 @@ struct event_engine::state final : publisher {
     if (on_screen.is_null()) return;
     const auto& screen = on_screen.get_object();
     std::string kind = string_field(screen, "kind"), id = string_field(screen, "id");
-    bool visible = kind == "question" ? questions.is_public(id) : wall.is_highlight(id);
+    bool visible = kind == "question" ? questions.is_public(id)
+                   : kind == "poll"   ? polls.is_public(id)
+                                      : wall.is_highlight(id);
     if (!visible) {
       on_screen = nullptr;
       change("on_screen", nullptr);
@@ -180,8 +185,11 @@ struct event_engine::state final : publisher {
         return outcome::failure(error_code::not_found, "no such approved question");
     } else if (*cmd.kind == "highlight") {
       if (!wall.is_highlight(id)) return outcome::failure(error_code::not_found, "no such highlight");
+    } else if (*cmd.kind == "poll") {
+      // A draft is staff-only until opened; an open or a closed poll may go on air.
+      if (!polls.is_public(id)) return outcome::failure(error_code::not_found, "no such open or closed poll");
     } else {
-      return outcome::failure(error_code::bad_request, "kind must be question or highlight");
+      return outcome::failure(error_code::bad_request, "kind must be question, highlight or poll");
     }
     if (!on_screen.is_null() && string_field(on_screen.get_object(), "kind") == *cmd.kind &&
         string_field(on_screen.get_object(), "id") == id)
@@ -283,7 +291,8 @@ struct event_engine::state final : publisher {
   // (posts are recorded there, one row per post): questions, authors, the overlay, the
   // show and the rules. Each names the item, its text as decided on, and who decided.
   void audit_decision(const command& cmd, const actor& who, millis now, const boost::json::object& ack) {
-    if (std::holds_alternative<question_vote>(cmd.body) || std::holds_alternative<question_unvote>(cmd.body))
+    if (std::holds_alternative<question_vote>(cmd.body) ||
+        std::holds_alternative<question_unvote>(cmd.body) || std::holds_alternative<poll_vote>(cmd.body))
       return;
     const std::string type(type_name(cmd.body));
     // The command's fields by name, as the journal writes them.
@@ -333,6 +342,8 @@ struct event_engine::state final : publisher {
       std::string text;
       if (*screen->kind == "question") {
         if (const question* q = questions.find(*screen->item)) text = q->text;
+      } else if (*screen->kind == "poll") {
+        if (const poll* p = polls.find(*screen->item)) text = p->definition.question;
       } else if (const wall_entry* post = wall.find(*screen->item)) {
         text = post->post.text;
       }
@@ -354,6 +365,14 @@ struct event_engine::state final : publisher {
     if (const auto* qa = std::get_if<qa_set>(&cmd.body))
       return note("qa", qa->open ? "opened" : "closed", {}, {});
     if (type == "moderation.set") return note("rules", "set", {}, boost::json::serialize(moderation));
+    if (type.starts_with("poll.")) {
+      static const std::map<std::string, std::string, std::less<>> done{
+          {"poll.create", "created"}, {"poll.open", "opened"}, {"poll.close", "closed"}};
+      std::string id = field("poll").empty() ? string_field(ack, "poll") : field("poll");
+      auto action = done.find(type);
+      if (const poll* p = polls.find(id); p && action != done.end())
+        note("poll", action->second, id, p->definition.question);
+    }
   }
 
   std::string current_segment() const {
@@ -488,6 +507,23 @@ struct event_engine::state final : publisher {
     reply->effects.emplace_back(rules_changed{moderation});
     return outcome::success();
   }
+  outcome handle(const poll_create& cmd, applying& a) {
+    if (!replaying && polls.size() >= limits.max_polls) {
+      // Counted; journaled polls replay whatever the cap is now.
+      ++polls.refused_full;
+      return outcome::failure(error_code::conflict, "this event takes no more polls (at most " +
+                                                        std::to_string(limits.max_polls) + ")");
+    }
+    poll_definition made{{}, cmd.question, {}, cmd.multiple};
+    for (const auto& text : cmd.options) made.options.push_back({{}, text});
+    return polls.create(std::move(made), *this, a.ack);
+  }
+  outcome handle(const poll_open& cmd, applying& a) { return polls.open(cmd.poll, a.now, *this); }
+  outcome handle(const poll_close& cmd, applying& a) { return polls.close(cmd.poll, a.now, *this); }
+  outcome handle(const poll_vote& cmd, applying& a) {
+    return polls.vote(cmd.poll, a.who.viewer, cmd.options);
+  }
+
   // Reads a shard answers from its replica, and reactions a shard counts.
   template <class page>
   requires std::is_same_v<page, questions_page> || std::is_same_v<page, queue_page> ||
@@ -645,6 +681,8 @@ engine_reply event_engine::tick(millis now, std::uint64_t viewers) {
     s.questions.flush_votes(s);
     s.last_votes_at = now;
   }
+  // Poll counts follow the same pace, per poll.
+  if (s.polls.has_pending_votes()) s.polls.flush_votes(now, votes_interval, s);
   if (now - s.last_stats_at >= s.limits.stats_interval) {
     s.forget_old_tags(now);
     boost::json::value stats = s.stats_json(now);
@@ -777,6 +815,12 @@ std::uint64_t event_engine::votes_refused_changes() const {
 const post_wall& event_engine::wall() const {
   return state_->wall;
 }
+const poll_board& event_engine::polls() const {
+  return state_->polls;
+}
+std::uint64_t event_engine::polls_refused_full() const {
+  return state_->polls.refused_full;
+}
 std::deque<audit_entry> event_engine::take_audit() {
   return state_->wall.take_audit();
 }
@@ -788,6 +832,8 @@ boost::json::object event_engine::public_state() const {
           {"announcement", s.announcement},
           {"highlights", s.wall.highlights()},
           {"questions", s.questions.public_questions()},
+          {"polls", s.polls.public_polls()},
+          {"polls_total", s.polls.public_count()},
           {"on_screen", s.on_screen},
           {"stage", s.stage},
           {"stats", s.last_stats},
@@ -799,6 +845,7 @@ boost::json::object event_engine::queue_snapshot() const {
   return {{"type", "queue.snapshot"},
           {"posts", state_->wall.queued_posts()},
           {"questions", state_->questions.staff_questions()},
+          {"polls", state_->polls.drafts()},
           {"rules", state_->moderation},
           {"authors", state_->wall.authors_json()}};
 }
@@ -825,7 +872,8 @@ const boost::json::object& event_engine::moderation_rules() const {
 // the whole snapshot: starting without that part's state would be another history.
 namespace {
 
-constexpr std::array<std::string_view, 5> snapshot_parts{"engine", "agenda", "questions", "wall", "recent"};
+constexpr std::array<std::string_view, 6> snapshot_parts{"engine", "agenda", "questions",
+                                                         "wall",   "polls",  "recent"};
 
 bool null_or_object(const boost::json::value& value) {
   return value.is_null() || value.is_object();
@@ -859,6 +907,7 @@ boost::json::object event_engine::snapshot() const {
                             {"agenda", s.run.snapshot()},
                             {"questions", s.questions.snapshot()},
                             {"wall", s.wall.snapshot()},
+                            {"polls", s.polls.snapshot()},
                             {"recent", boost::json::object{{"changes", std::move(recent)}}}};
   return {{"snapshot", snapshot_version}, {"epoch", s.epoch}, {"seq", s.seq}, {"parts", std::move(parts)}};
 }
@@ -945,6 +994,7 @@ bool event_engine::restore(std::string_view text, std::string& why) {
   if (const auto* p = part("questions"); p && !fresh->questions.restore(*p, why))
     return fail_at("questions", why);
   if (const auto* p = part("wall"); p && !fresh->wall.restore(*p, why)) return fail_at("wall", why);
+  if (const auto* p = part("polls"); p && !fresh->polls.restore(*p, why)) return fail_at("polls", why);
   if (const auto* p = part("recent")) {
     std::vector<std::string> frames;
     if (!read_strings(*p, "changes", frames, why)) return fail_at("recent", why);

@@ -26,6 +26,7 @@ namespace companion::session {
 
 class question_board;
 class post_wall;
+class poll_board;
 struct audit_entry;
 
 // One frame for clients: a numbered public change, or a staff-only queue frame.
@@ -110,6 +111,9 @@ struct engine_limits {
   // a snapshot as they do across one that replayed the whole journal: the gateway sets it
   // to its resume window.
   std::size_t recent_changes = 4096;
+  // Polls an event takes, drafts included; the next poll.create is `conflict`. A show runs a
+  // few dozen; every draft is in each staff console's snapshot and every poll holds its voters.
+  std::size_t max_polls = 200;
 };
 
 class event_engine {
@@ -158,13 +162,16 @@ class event_engine {
   // Votes and unvotes refused because the viewer reached max_vote_changes on the question.
   std::uint64_t votes_refused_changes() const;
   const post_wall& wall() const;
+  const poll_board& polls() const;
+  // poll.create refused because the event reached max_polls.
+  std::uint64_t polls_refused_full() const;
   // The moderation decisions recorded since the last call, oldest first (audit export).
   std::deque<audit_entry> take_audit();
 
   // The whole state as a snapshot (docs/architecture.md, "State snapshots"): what
   // replaying the journal up to seq() rebuilds, so the engine can start from it and the
   // journal's tail. {"snapshot": version, "epoch", "seq", "parts": {name: object}}, one
-  // object per part (the engine's own fields, agenda, questions, wall, recent changes).
+  // object per part (the engine's own fields, agenda, questions, wall, polls, recent changes).
   // Built on the engine's thread; serialising it can happen anywhere.
   boost::json::object snapshot() const;
   // Replaces the state with a snapshot's (the text snapshot() serialised). False with

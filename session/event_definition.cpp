@@ -28,14 +28,20 @@ constexpr int min_planned_minutes = 1;
 constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
-constexpr std::array<std::string_view, 16> event_keys{
+constexpr std::array<std::string_view, 17> event_keys{
     "id", "title",   "summary",    "hashtags",    "starts_at", "stream_url", "agenda",    "links",
-    "qa", "sources", "moderation", "show_timers", "time_zone", "on_air",     "reactions", "stream"};
+    "qa", "sources", "moderation", "show_timers", "time_zone", "on_air",     "reactions", "stream",
+    "polls"};
 constexpr std::array<std::string_view, 2> on_air_roles{"moderator", "producer"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};
 constexpr std::array<std::string_view, 5> link_keys{"title", "url", "kind", "published", "summary"};
 constexpr std::array<std::string_view, 1> qa_keys{"premoderate"};
+constexpr std::array<std::string_view, 4> poll_keys{"id", "question", "options", "multiple"};
+constexpr std::array<std::string_view, 2> poll_option_keys{"id", "text"};
+// A show prepares a handful of polls; a hundred is a long conference day with room to spare,
+// and every draft is in each staff console's snapshot.
+constexpr std::size_t max_prepared_polls = 100;
 constexpr std::array<std::string_view, 6> segment_kinds{"opening", "keynote", "panel",
                                                         "qa",      "break",   "closing"};
 constexpr std::array<std::string_view, 4> speaker_roles{"speaker", "moderator", "panelist", "host"};
@@ -333,6 +339,68 @@ problem read_qa(const json::object& root, bool& premoderate) {
   return std::nullopt;
 }
 
+problem read_poll_option(const json::value& value, const std::string& path, poll_option_definition& out) {
+  const json::object* object = value.if_object();
+  if (object == nullptr) return fail(path, "must be an object with id and text");
+  if (auto p = refuse_unknown_keys(*object, path, poll_option_keys)) return p;
+  if (auto p = read_required_string(*object, path, "id", out.id)) return p;
+  if (auto p = check_id(out.id, member_path(path, "id"))) return p;
+  return read_required_string(*object, path, "text", out.text);
+}
+
+problem read_poll(const json::value& value, const std::string& path, poll_definition& out) {
+  const json::object* object = value.if_object();
+  if (object == nullptr) return fail(path, "must be an object");
+  if (auto p = refuse_unknown_keys(*object, path, poll_keys)) return p;
+  if (auto p = read_required_string(*object, path, "id", out.id)) return p;
+  if (auto p = check_id(out.id, member_path(path, "id"))) return p;
+  if (auto p = read_required_string(*object, path, "question", out.question)) return p;
+  const std::string options_path = member_path(path, "options");
+  const json::value* options = object->if_contains("options");
+  if (options == nullptr) return fail(options_path, "missing");
+  const json::array* list = options->if_array();
+  if (list == nullptr) return fail(options_path, "must be an array of options");
+  out.options.resize(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string option_path = element_path(options_path, i);
+    if (auto p = read_poll_option((*list)[i], option_path, out.options[i])) return p;
+    for (std::size_t j = 0; j < i; ++j)
+      if (out.options[j].id == out.options[i].id)
+        return fail(member_path(option_path, "id"), "duplicate option id " + quoted(out.options[i].id));
+  }
+  if (const json::value* multiple = object->if_contains("multiple")) {
+    const bool* b = multiple->if_bool();
+    if (b == nullptr) return fail(member_path(path, "multiple"), "must be true or false");
+    out.multiple = *b;
+  }
+  // The same rules as poll.create; their field names are relative to the poll.
+  if (std::string why = check_poll_texts(out); !why.empty()) {
+    const std::size_t colon = why.find(": ");
+    std::string field = why.substr(0, colon);
+    if (field.starts_with("options[")) field = "options" + field.substr(7) + ".text";
+    return fail(member_path(path, field), why.substr(colon + 2));
+  }
+  return std::nullopt;
+}
+
+problem read_polls(const json::object& root, std::vector<poll_definition>& out) {
+  const json::value* value = root.if_contains("polls");
+  if (value == nullptr) return std::nullopt;
+  const json::array* list = value->if_array();
+  if (list == nullptr) return fail("polls", "must be an array of polls");
+  if (list->size() > max_prepared_polls)
+    return fail("polls", "at most " + std::to_string(max_prepared_polls) + " polls");
+  out.resize(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string path = element_path("polls", i);
+    if (auto p = read_poll((*list)[i], path, out[i])) return p;
+    for (std::size_t j = 0; j < i; ++j)
+      if (out[j].id == out[i].id)
+        return fail(member_path(path, "id"), "duplicate poll id " + quoted(out[i].id));
+  }
+  return std::nullopt;
+}
+
 problem read_optional_bool(const json::object& root, std::string_view key, bool& out) {
   const json::value* value = root.if_contains(key);
   if (value == nullptr) return std::nullopt;
@@ -425,6 +493,7 @@ problem read_event(const json::object& root, event_definition& out) {
     return fail("on_air", "unknown role " + quoted(on_air) + " (expected " + joined(on_air_roles, "|") + ")");
   out.on_air_producers_only = on_air == "producer";
   if (auto p = read_reactions(root, out.reactions)) return p;
+  if (auto p = read_polls(root, out.polls)) return p;
   if (auto p = read_verbatim_object(root, "sources", out.sources)) return p;
   return read_verbatim_object(root, "moderation", out.moderation);
 }

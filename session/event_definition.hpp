@@ -11,6 +11,7 @@
 
 #include "event_stream.hpp"
 #include "reactions.hpp"
+#include "poll_rules.hpp"
 #include "types.hpp"
 
 namespace companion::session {
@@ -53,6 +54,10 @@ struct event_definition {
   bool on_air_producers_only = false;  // "on_air": "producer" reserves the overlay to producers
   // The emoji viewers may react with (`react`), in the order the reaction bar shows them.
   std::vector<std::string> reactions = default_reactions();
+  // Polls prepared for the show ("polls"), drafts until staff open them. Their ids and
+  // their options' ids are written in the file, so journaled ballots keep naming the same
+  // options after the file is edited.
+  std::vector<poll_definition> polls;
   // Sections owned by other components (hashtag tracker sources and moderation rules),
   // kept verbatim for them to parse.
   boost::json::object sources;

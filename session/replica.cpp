@@ -39,6 +39,13 @@ event_replica::event_replica(std::string event_id, std::string epoch, std::uint6
     if (it->value().is_array()) questions_.load(it->value().get_array());
     state_.erase(it);
   }
+  if (auto it = state_.find("polls"); it != state_.end()) {
+    if (it->value().is_array()) polls_ = it->value().get_array();
+    state_.erase(it);
+  }
+  state_.erase("polls_total");
+  if (auto it = queue_snapshot.find("polls"); it != queue_snapshot.end() && it->value().is_array())
+    draft_polls_ = it->value().get_array();
   if (auto it = queue_snapshot.find("posts"); it != queue_snapshot.end() && it->value().is_array())
     for (const auto& post : it->value().get_array()) queued_posts_.put({++queue_order_, id_of(post)}, post);
   if (auto it = queue_snapshot.find("questions"); it != queue_snapshot.end() && it->value().is_array())
@@ -112,7 +119,42 @@ void event_replica::apply_change(const published_message& message) {
     questions_.put(data.get_object());
   } else if (kind == "votes" && data.is_object()) {
     questions_.set_votes(data.get_object());
+  } else if (kind == "poll") {
+    apply_poll(data);
+  } else if (kind == "poll.votes" && data.is_object()) {
+    apply_poll_votes(data.get_object());
   }
+}
+
+// A poll opened (newest first) or closed (in place); an opened draft leaves the queue.
+void event_replica::apply_poll(const boost::json::value& poll) {
+  std::string id = id_of(poll);
+  auto same = std::find_if(polls_.begin(), polls_.end(), [&](const auto& item) { return id_of(item) == id; });
+  if (same != polls_.end())
+    *same = poll;
+  else
+    polls_.insert(polls_.begin(), poll);
+  auto draft = std::find_if(draft_polls_.begin(), draft_polls_.end(),
+                            [&](const auto& item) { return id_of(item) == id; });
+  if (draft != draft_polls_.end()) {
+    draft_polls_.erase(draft);
+    queue_valid_ = false;
+  }
+}
+
+// {"poll","votes":{"<option id>":n},"total":n}: absolute counts.
+void event_replica::apply_poll_votes(const boost::json::object& counts) {
+  std::string id = string_at(counts, "poll");
+  auto same = std::find_if(polls_.begin(), polls_.end(), [&](const auto& item) { return id_of(item) == id; });
+  if (same == polls_.end()) return;
+  auto& poll = same->as_object();
+  if (const auto* total = counts.if_contains("total")) poll["total"] = *total;
+  const auto* votes = counts.if_contains("votes");
+  auto* options = poll.if_contains("options");
+  if (!votes || !votes->is_object() || !options || !options->is_array()) return;
+  for (auto& option : options->as_array())
+    if (option.is_object())
+      if (const auto* n = votes->get_object().if_contains(id_of(option))) option.as_object()["votes"] = *n;
 }
 
 void event_replica::apply_staff(const published_message& message) {
@@ -129,6 +171,8 @@ void event_replica::apply_staff(const published_message& message) {
     queued_questions_.put(question_key(question), question);
   } else if (message.kind == "moderation.rules") {
     rules_ = frame.at("rules");
+  } else if (message.kind == "queue.poll") {
+    draft_polls_.push_back(frame.at("poll"));
   } else if (message.kind == "queue.authors") {
     authors_ = frame.at("authors");
   } else if (message.kind == "queue.removed") {
@@ -179,6 +223,19 @@ const boost::json::object& event_replica::state() {
     }
     public_state_["questions"] = std::move(window);
     public_state_["questions_total"] = questions_.size();
+    // The newest polls, and the one on screen wherever it ranks.
+    boost::json::array polls;
+    for (std::size_t i = 0; i < polls_.size() && i < limits_.snapshot_polls; ++i) polls.push_back(polls_[i]);
+    if (screen && screen->is_object() && screen->get_object().if_contains("kind") &&
+        screen->get_object().at("kind") == "poll") {
+      std::string id = id_of(*screen);
+      bool in_window = std::any_of(polls.begin(), polls.end(), [&](const auto& p) { return id_of(p) == id; });
+      auto found =
+          std::find_if(polls_.begin(), polls_.end(), [&](const auto& item) { return id_of(item) == id; });
+      if (!in_window && found != polls_.end()) polls.push_back(*found);
+    }
+    public_state_["polls"] = std::move(polls);
+    public_state_["polls_total"] = polls_.size();
     public_state_valid_ = true;
   }
   return public_state_;
@@ -205,6 +262,7 @@ const std::string& event_replica::queue_snapshot_payload() {
                               {"questions", std::move(questions.items)},
                               {"posts_total", queued_posts_.size()},
                               {"questions_total", queued_questions_.size()},
+                              {"polls", draft_polls_},
                               {"posts_next", cursor(posts)},
                               {"questions_next", cursor(questions)},
                               {"rules", rules_},

@@ -28,6 +28,8 @@ struct replica_limits {
   std::size_t snapshot_open_questions = 100;
   std::size_t snapshot_answered_questions = 50;
   std::size_t queue_snapshot_items = 100;
+  // Polls in the public state: the protocol's bound (the newest; polls_total counts all).
+  std::size_t snapshot_polls = 50;
 };
 
 // A change held for resuming clients, with its WebSocket frame when the caller has one:
@@ -85,6 +87,8 @@ class event_replica {
  private:
   void apply_change(const published_message& message);
   void apply_staff(const published_message& message);
+  void apply_poll(const boost::json::value& poll);
+  void apply_poll_votes(const boost::json::object& counts);
 
   std::string event_id_;
   std::string epoch_;
@@ -103,7 +107,9 @@ class event_replica {
   ordered_items queued_posts_;
   ordered_items queued_questions_;
   boost::json::value rules_;
-  boost::json::value authors_;  // the moderators' blocked and trusted lists
+  boost::json::value authors_;      // the moderators' blocked and trusted lists
+  boost::json::array polls_;        // open and closed polls, newest opened first (the engine bounds them)
+  boost::json::array draft_polls_;  // staff-only until opened
   std::string queue_snapshot_;
   bool queue_valid_ = false;
 };

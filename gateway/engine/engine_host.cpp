@@ -105,6 +105,7 @@ bool engine_host::load(std::vector<session::event_definition> events, std::strin
     questions_refused_.emplace_back(0);
     posts_evicted_.emplace_back();
     votes_refused_.emplace_back(0);
+    polls_refused_.emplace_back(0);
     templates_.push_back(std::move(replica));
   }
   return true;
@@ -170,6 +171,7 @@ void engine_host::schedule_tick() {
       queue_depths_[event].store(engines_[event]->queue_depth(), std::memory_order_relaxed);
       questions_refused_[event].store(engines_[event]->questions_refused_full(), std::memory_order_relaxed);
       votes_refused_[event].store(engines_[event]->votes_refused_changes(), std::memory_order_relaxed);
+      polls_refused_[event].store(engines_[event]->polls_refused_full(), std::memory_order_relaxed);
       const session::eviction_counts& evicted = engines_[event]->wall().evicted();
       posts_evicted_[event][0].store(evicted.settled, std::memory_order_relaxed);
       posts_evicted_[event][1].store(evicted.approved, std::memory_order_relaxed);
@@ -461,6 +463,7 @@ session::engine_limits engine_host::engine_limits() const {
   session::engine_limits limits;
   limits.max_questions = owner_.config().max_questions;
   limits.max_posts = owner_.config().max_posts;
+  limits.max_polls = owner_.config().max_polls;
   limits.max_vote_changes = static_cast<std::uint32_t>(
       std::min<std::size_t>(owner_.config().max_vote_changes, std::numeric_limits<std::uint32_t>::max()));
   return limits;

@@ -87,6 +87,10 @@ class engine_host {
   std::uint64_t votes_refused(std::size_t event) const {
     return votes_refused_[event].load(std::memory_order_relaxed);
   }
+  // poll.create refused at --max-polls, as of the last tick; thread-safe.
+  std::uint64_t polls_refused(std::size_t event) const {
+    return polls_refused_[event].load(std::memory_order_relaxed);
+  }
   // Posts forgotten at --max-posts, as of the last tick: settled, approved, held; thread-safe.
   std::uint64_t posts_evicted(std::size_t event, std::size_t kind) const {
     return posts_evicted_[event][kind].load(std::memory_order_relaxed);
@@ -159,6 +163,7 @@ class engine_host {
   std::vector<bool> snapshot_writing_;
   // Serialises snapshots, so a big state never holds the engine thread for that.
   boost::asio::thread_pool snapshot_worker_{1};
+  std::deque<std::atomic<std::uint64_t>> polls_refused_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
 };

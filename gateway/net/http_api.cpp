@@ -13,6 +13,7 @@
 #include "gateway/process/log.hpp"
 #include "gateway/protocol/jwt.hpp"
 #include "gateway/server.hpp"
+#include "session/poll_board.hpp"
 #include "session/post_wall.hpp"
 #include "session/question_board.hpp"
 
@@ -295,6 +296,12 @@ std::string metrics_text(server& owner) {
     out.sample("companion_votes_refused_changes_total",
                static_cast<std::uint64_t>(owner.engines().votes_refused(event)),
                {{"event", owner.event_id(event)}});
+  out.family("companion_polls_refused_full_total", counter,
+             "poll.create refused because the event reached --max-polls.");
+  for (std::size_t event = 0; event < owner.event_count(); ++event)
+    out.sample("companion_polls_refused_full_total",
+               static_cast<std::uint64_t>(owner.engines().polls_refused(event)),
+               {{"event", owner.event_id(event)}});
   out.family("companion_posts_evicted_total", counter,
              "Posts forgotten because the event reached --max-posts, by what they were.");
   for (std::size_t event = 0; event < owner.event_count(); ++event) {
@@ -348,6 +355,22 @@ std::string questions_csv(const session::event_engine& engine) {
     append_csv_row(csv, {q.id, q.text, q.author.value_or(""), std::to_string(q.voters.size()),
                          std::string(session::to_string(q.status)), q.segment, iso_time(q.asked_at),
                          iso_time(q.answered_at.value_or(0)), q.merged_into});
+  return csv;
+}
+
+// One row per option of every poll, in the order the polls were made: a closed poll's
+// counts are final. Questions and options are staff input, defused like every cell.
+std::string polls_csv(const session::event_engine& engine) {
+  std::string csv;
+  append_csv_row(csv, {"poll", "question", "status", "multiple", "opened_at", "closed_at", "total", "option",
+                       "text", "votes"});
+  for (const auto& p : engine.polls().all())
+    for (std::size_t i = 0; i < p.definition.options.size(); ++i)
+      append_csv_row(csv,
+                     {p.definition.id, p.definition.question, std::string(session::to_string(p.status)),
+                      p.definition.multiple ? "true" : "false", iso_time(p.opened_at.value_or(0)),
+                      iso_time(p.closed_at.value_or(0)), std::to_string(p.total), p.definition.options[i].id,
+                      p.definition.options[i].text, std::to_string(p.votes[i])});
   return csv;
 }
 
@@ -564,7 +587,7 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
         return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
       return reply(json_response(request, owner.ingest().sources_status(event)));
     }
-    if (rest == "questions.csv" || rest == "audit.csv") {
+    if (rest == "questions.csv" || rest == "audit.csv" || rest == "polls.csv") {
       std::string error;
       if (!staff_authorized(owner, request, owner.event_id(event), error))
         return reply(json_error(request, http::status::unauthorized, "unauthorized", error));
@@ -584,25 +607,30 @@ void handle_http(shard& home, const http_request& request, const std::string& ad
                                     "epoch must be 1 to 32 lowercase letters and digits"));
         }
       }
+      bool polls = rest == "polls.csv";
       auto shared_request = std::make_shared<http_request>(request);
-      auto answer = [&home, questions, shared_request, reply = std::move(reply),
-                     event_name = owner.event_id(event)](std::string body) {
+      auto answer = [&home, shared_request, reply = std::move(reply),
+                     file_name = owner.event_id(event) + "-" + std::string(rest)](std::string body) {
         // Built off the shards; the answer comes back to this one.
-        net::post(
-            home.context(), [shared_request, reply, body = std::move(body), questions, event_name]() mutable {
-              auto response = make_response(*shared_request, http::status::ok, "text/csv; charset=utf-8",
-                                            std::move(body));
-              response.set(
-                  http::field::content_disposition,
-                  "attachment; filename=\"" + event_name + (questions ? "-questions.csv\"" : "-audit.csv\""));
-              response.set(http::field::cache_control, "no-store");
-              reply(std::move(response));
-            });
+        net::post(home.context(), [shared_request, reply, body = std::move(body), file_name]() mutable {
+          auto response =
+              make_response(*shared_request, http::status::ok, "text/csv; charset=utf-8", std::move(body));
+          response.set(http::field::content_disposition, "attachment; filename=\"" + file_name + "\"");
+          response.set(http::field::cache_control, "no-store");
+          reply(std::move(response));
+        });
       };
       if (questions) {
         // Every question is in the engine's memory, on its thread.
         owner.engines().with_engine(event, [answer = std::move(answer)](session::event_engine& engine) {
           answer(questions_csv(engine));
+        });
+        return;
+      }
+      if (polls) {
+        // Polls and their counts are in the engine's memory too.
+        owner.engines().with_engine(event, [answer = std::move(answer)](session::event_engine& engine) {
+          answer(polls_csv(engine));
         });
         return;
       }

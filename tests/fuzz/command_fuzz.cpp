@@ -1,7 +1,7 @@
 // Fuzzes client frame decoding: any bytes give either a typed command that keeps the
 // decoder's promises (a known type, its required fields, valid JSON; a page command's
-// list, limit and cursor within bounds) and survives the journal round trip equal
-// (decode, encode, decode); a queue page's filter within bounds and its search
+// list, limit and cursor within bounds; a poll command's poll and at most six options) and survives the
+// journal round trip equal (decode, encode, decode); a queue page's filter within bounds and its search
 // matching its own text; or a refusal with a message and a usable id.
 #include <algorithm>
 #include <boost/json/parse.hpp>
@@ -15,6 +15,7 @@
 
 #include "session/command.hpp"
 #include "session/paging.hpp"
+#include "session/poll_rules.hpp"
 #include "session/queue_filter.hpp"
 #include "session/text_rules.hpp"
 
@@ -82,6 +83,12 @@ void check_body(const command_body& body) {
           check_page(c.after, c.limit);
         if constexpr (std::is_same_v<T, queue_page>) check_filter(c.filter, c.posts);
         if constexpr (std::is_same_v<T, react>) check(!c.emoji.empty());
+        // A poll command names its poll; no list of options is longer than a poll can be.
+        if constexpr (std::is_same_v<T, poll_open> || std::is_same_v<T, poll_close>) check(!c.poll.empty());
+        if constexpr (std::is_same_v<T, poll_vote>)
+          check(!c.poll.empty() && c.options.size() <= max_poll_options);
+        if constexpr (std::is_same_v<T, poll_create>)
+          check(!c.question.empty() && c.options.size() <= max_poll_options);
       },
       body);
 }

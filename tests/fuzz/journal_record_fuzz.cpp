@@ -30,6 +30,10 @@ constexpr std::string_view event_json = R"({
   "agenda": [
     {"id": "opening", "kind": "opening", "title": "Opening", "planned_minutes": 5},
     {"id": "panel", "kind": "panel", "title": "Panel", "planned_minutes": 30}
+  ],
+  "polls": [
+    {"id": "cooperation-areas", "question": "Where first?", "multiple": true,
+     "options": [{"id": "cyber", "text": "Cyber"}, {"id": "tech", "text": "Tech"}]}
   ]
 })";
 

@@ -58,7 +58,7 @@ test('a journal from a newer build is refused at startup; journal upgrade starts
   const written = appendRows(dataDir, [
     { v: 5, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'announce', text: 'From a newer build' } },
     { v: 5, kind: 'reaction', at, emoji: 'clap', count: 12 },
-    { v: 5, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'poll.open', question: 'Tea?' } },
+    { v: 5, kind: 'command', at, role: 'producer', viewer: '', subject: 'console', cmd: { type: 'survey.open', question: 'Tea?' } },
   ]);
   // Two announcements, and the ticks that published stats while viewers were there.
   assert.ok(written >= 2, `records journaled by this build: ${written}`);

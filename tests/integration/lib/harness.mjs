@@ -306,6 +306,15 @@ export function applyChange(state, change) {
     case 'votes':
       state.questions = state.questions.map((q) => (q.id in data ? { ...q, votes: data[q.id] } : q));
       break;
+    case 'poll': {
+      const known = (state.polls ?? []).some((p) => p.id === data.id);
+      state.polls = known ? state.polls.map((p) => (p.id === data.id ? data : p)) : [data, ...(state.polls ?? [])].slice(0, 50);
+      break;
+    }
+    case 'poll.votes':
+      state.polls = (state.polls ?? []).map((p) =>
+        p.id === data.poll ? { ...p, total: data.total, options: p.options.map((o) => ({ ...o, votes: data.votes[o.id] ?? o.votes })) } : p);
+      break;
     default:
       throw new Error(`unknown change kind ${kind}`);
   }

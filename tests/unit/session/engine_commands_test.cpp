@@ -330,8 +330,8 @@ TEST_F(EngineCommandTest, QueuedPostCannotGoOnScreen) {
 
 TEST_F(EngineCommandTest, UnknownScreenKindIsBadRequest) {
   std::string id = approved_question("Why?");
-  expect_refused(boost::json::object{{"type", "on_screen.set"}, {"kind", "poll"}, {"item", id}}, moderator(),
-                 error_code::bad_request);
+  expect_refused(boost::json::object{{"type", "on_screen.set"}, {"kind", "banner"}, {"item", id}},
+                 moderator(), error_code::bad_request);
 }
 
 TEST_F(EngineCommandTest, SettingTheSameItemAgainPublishesNothing) {

@@ -618,5 +618,76 @@ TEST(EventDefinitionTest, OnAirWithAnUnknownRoleIsRefused) {
   EXPECT_NE(error->why.find("moderator|producer"), std::string::npos) << error->why;
 }
 
+// ---- Prepared polls ----
+
+TEST_F(RealEventFileTest, PreparesPollsWithTheirOwnIds) {
+  ASSERT_EQ(event_.polls.size(), 3u);
+  EXPECT_EQ(event_.polls[0].id, "formalise-partnerships");
+  EXPECT_NE(event_.polls[0].question.find("formalise"), std::string::npos);
+  EXPECT_FALSE(event_.polls[0].multiple);
+  EXPECT_TRUE(event_.polls[1].multiple);
+  for (const auto& poll : event_.polls) {
+    EXPECT_GE(poll.options.size(), 2u);
+    EXPECT_LE(poll.options.size(), 6u);
+  }
+}
+
+// One poll replacing the valid event's summary, so each test writes only the poll.
+std::optional<event_load_error> poll_refusal(std::string_view polls) {
+  return refusal(valid_event_with("\"summary\":\"\"", "\"summary\":\"\",\"polls\":" + std::string(polls)));
+}
+
+TEST(EventPollsTest, AGoodPollLoads) {
+  auto result = parse_event_definition(
+      valid_event_with("\"summary\":\"\"",
+                       R"("summary":"","polls":[{"id":"p1","question":" Q? ","multiple":true,)"
+                       R"("options":[{"id":"yes","text":"Yes"},{"id":"no","text":"No"}]}])"),
+      "x");
+  ASSERT_TRUE(std::holds_alternative<event_definition>(result));
+  const auto& poll = std::get<event_definition>(result).polls.at(0);
+  EXPECT_EQ(poll.question, "Q?") << "texts are trimmed as poll.create trims them";
+  EXPECT_TRUE(poll.multiple);
+  EXPECT_EQ(poll.options[1].id, "no");
+}
+
+TEST(EventPollsTest, EveryMistakeNamesItsField) {
+  struct bad {
+    const char* polls;
+    const char* field;
+    const char* why;
+  };
+  const bad cases[] = {
+      {R"({})", "polls", "must be an array of polls"},
+      {R"([{"question":"Q?","options":[]}])", "polls[0].id", "missing"},
+      {R"([{"id":"Bad Id","question":"Q?","options":[]}])", "polls[0].id", ""},
+      {R"([{"id":"p","options":[]}])", "polls[0].question", "missing"},
+      {R"([{"id":"p","question":"Q?"}])", "polls[0].options", "missing"},
+      {R"([{"id":"p","question":"Q?","options":[{"id":"a","text":"A"}]}])", "polls[0].options",
+       "must have 2..6 options"},
+      {R"([{"id":"p","question":"Q?","options":[{"id":"a","text":"A"},{"id":"a","text":"B"}]}])",
+       "polls[0].options[1].id", "duplicate option id \"a\""},
+      {R"([{"id":"p","question":"Q?","options":[{"id":"a","text":"A"},{"id":"b","text":" "}]}])",
+       "polls[0].options[1].text", "must have 1..80 characters"},
+      {R"([{"id":"p","question":"","options":[{"id":"a","text":"A"},{"id":"b","text":"B"}]}])",
+       "polls[0].question", "must have 1..200 characters"},
+      {R"([{"id":"p","question":"Q?","multiple":"yes","options":[{"id":"a","text":"A"},{"id":"b","text":"B"}]}])",
+       "polls[0].multiple", "must be true or false"},
+      {R"([{"id":"p","question":"Q?","optoins":[]}])", "polls[0].optoins",
+       "unknown key (did you mean \"options\"?)"},
+      {R"([{"id":"p","question":"Q?","options":[{"id":"a","text":"A"},{"id":"b","text":"B"}]},)"
+       R"({"id":"p","question":"R?","options":[{"id":"a","text":"A"},{"id":"b","text":"B"}]}])",
+       "polls[1].id", "duplicate poll id \"p\""},
+  };
+  for (const auto& c : cases) {
+    auto error = poll_refusal(c.polls);
+    ASSERT_TRUE(error) << c.polls;
+    EXPECT_EQ(error->file, "inline.json");
+    EXPECT_EQ(error->field, c.field) << c.polls;
+    if (*c.why) {
+      EXPECT_EQ(error->why, c.why) << c.polls;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace companion::session

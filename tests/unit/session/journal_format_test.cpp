@@ -36,8 +36,8 @@ TEST(JournalFormatTest, ANewerFormatNamesItsVersion) {
 TEST(JournalFormatTest, UnknownKindsAndCommandsAreNamed) {
   EXPECT_EQ(journal_record_problem(record(R"({"v":3,"kind":"reaction"})")), "kind \"reaction\"");
   EXPECT_EQ(journal_record_problem(record(R"({"v":3})")), "no kind");
-  EXPECT_EQ(journal_record_problem(record(R"({"v":3,"kind":"command","cmd":{"type":"poll.open"}})")),
-            "command \"poll.open\"");
+  EXPECT_EQ(journal_record_problem(record(R"({"v":3,"kind":"command","cmd":{"type":"survey.open"}})")),
+            "command \"survey.open\"");
   EXPECT_EQ(journal_record_problem(record(R"({"v":3,"kind":"command"})")),
             "a command record without its command");
 }

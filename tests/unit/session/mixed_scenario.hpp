@@ -59,6 +59,26 @@ inline millis run_mixed_scenario(engine_driver& driver, int random_steps = 600) 
   run({{"type", "qa.set"}, {"open", true}}, producer());
   run({{"type", "agenda.goto"}, {"segment", "qa"}}, producer());
   driver.tick(step(1000), 55);
+  // Polls: one made live, one prepared; ballots (one refused), coalesced counts, on air, closed.
+  run({{"type", "poll.create"},
+       {"question", "Which partner next?"},
+       {"options", boost::json::array{"Japan", "Korea"}}},
+      moderator());
+  run({{"type", "poll.open"}, {"poll", "poll-1"}}, producer());
+  run({{"type", "poll.open"}, {"poll", "cooperation-areas"}}, moderator());
+  run({{"type", "poll.vote"}, {"poll", "poll-1"}, {"options", boost::json::array{"a"}}}, viewer("v1"));
+  run({{"type", "poll.vote"}, {"poll", "poll-1"}, {"options", boost::json::array{"b"}}},
+      viewer("v1"));  // conflict
+  run({{"type", "poll.vote"},
+       {"poll", "cooperation-areas"},
+       {"options", boost::json::array{"cyber", "tech"}}},
+      viewer("v2"));
+  driver.tick(step(300), 55);
+  run({{"type", "poll.vote"}, {"poll", "poll-1"}, {"options", boost::json::array{"b"}}}, viewer("v2"));
+  run({{"type", "on_screen.set"}, {"kind", "poll"}, {"item", "poll-1"}}, producer());
+  run({{"type", "poll.close"}, {"poll", "poll-1"}}, producer());
+  run({{"type", "poll.vote"}, {"poll", "cooperation-areas"}, {"options", boost::json::array{"maritime"}}},
+      viewer("v3"));
 
   // Then a long random mix, including inputs that are refused.
   std::mt19937 random(20240422);

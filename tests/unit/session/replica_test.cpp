@@ -67,6 +67,11 @@ class ReplicaTest : public ::testing::Test {
       window.push_back(answered[i]);
     state["questions"] = window;
     state["questions_total"] = all.size();
+    // Polls: the newest opened, up to the protocol's 50.
+    const boost::json::array polls = state.at("polls").as_array();
+    state["polls"] =
+        boost::json::array(polls.begin(), polls.begin() + std::min(polls.size(), limits.snapshot_polls));
+    state["polls_total"] = polls.size();
     return state;
   }
 
@@ -84,6 +89,7 @@ class ReplicaTest : public ::testing::Test {
     // These tests queue fewer items than the bound: no page follows (PagedReplicaTest has more).
     out["posts_next"] = nullptr;
     out["questions_next"] = nullptr;
+    out["polls"] = queue.at("polls");
     out["rules"] = queue.at("rules");
     out["authors"] = queue.at("authors");
     return out;
