@@ -213,6 +213,10 @@ test('1000 viewers vote at once: every ballot acknowledged, the total exact, at 
   // At most 4 a second, as observed by a separate process (arrival adds delivery jitter:
   // see the same check for question votes in qa.test.mjs).
   await waitFor(() => watched().some(({ frame }) => frame.seq === full.seq), { what: 'the watcher to see the count' });
+  // The engine's own times (`at`) are at least 250 ms apart.
+  const published = changes.map((c) => c.at);
+  for (let i = 1; i < published.length; ++i)
+    assert.ok(published[i] - published[i - 1] >= 250, `poll.votes at ${published.map((x) => x - published[0])}`);
   const times = watched().map(({ at }) => at);
   const n = times.length;
   assert.ok((n - 1) * 250 <= times[n - 1] - voting + 50, `${n} poll.votes changes within ${times[n - 1] - voting} ms`);
