@@ -2,6 +2,7 @@
 // it (its voters, when its counts were last published), the polls not yet published,
 // how many were made and opened (the next ids and the order of the public list), and
 // the polls refused at the cap.
+#include <algorithm>
 #include <boost/json/array.hpp>
 
 #include "poll_board.hpp"
@@ -21,7 +22,10 @@ boost::json::object poll_snapshot(const poll& p) {
   for (std::size_t i = 0; i < p.definition.options.size(); ++i)
     options.push_back(boost::json::object{
         {"id", p.definition.options[i].id}, {"text", p.definition.options[i].text}, {"votes", p.votes[i]}});
-  for (const auto& viewer : p.voters) voters.emplace_back(viewer);
+  // Sorted: the same ballots always write the same snapshot.
+  std::vector<std::string> sorted(p.voters.begin(), p.voters.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (auto& viewer : sorted) voters.emplace_back(std::move(viewer));
   auto time = [](const std::optional<millis>& at) {
     return at ? boost::json::value(*at) : boost::json::value();
   };
