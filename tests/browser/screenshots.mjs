@@ -1,7 +1,7 @@
-// Regenerates docs/images/{viewer,producer,moderator,producer-overrun,timer}.png from a real server
-// with live data: the demo replay of social posts (some approved, one
+// Regenerates docs/images/{viewer,producer,moderator,producer-overrun,timer,poll-screen}.png from a
+// real server with live data: the demo replay of social posts (some approved, one
 // featured), the agenda started, an announcement, approved, pending and
-// merged questions in English, Japanese and Korean.
+// merged questions in English, Japanese and Korean, and a poll open with votes.
 // Run: COMPANION_BIN=... node browser/screenshots.mjs
 // REVIEW_DIR=dir adds unpublished views (dark scheme, Q&A, overlay) for layout review.
 import path from 'node:path';
@@ -84,6 +84,25 @@ try {
   await vote.click();
   await viewer.getByTestId('question-item').filter({ hasText: QUESTIONS[0].text }).locator('.vote-count').filter({ hasText: /^1$/ }).waitFor();
 
+  // A poll: the event's first prepared draft (or a new one), opened by the producer;
+  // the askers and the viewer vote, so the viewer's Wall opens under live results.
+  const drafts = producer.getByTestId('polls-drafts').getByTestId('poll-row');
+  if ((await drafts.count()) === 0) {
+    await producer.getByTestId('poll-new').click();
+    await producer.getByTestId('poll-question').fill('Should NATO formalise its Indo-Pacific partnerships?');
+    const answers = producer.getByTestId('poll-option-input');
+    await answers.nth(0).fill('Yes, with a standing council');
+    await answers.nth(1).fill('Case by case');
+    await producer.getByTestId('poll-create').click();
+    await drafts.first().waitFor();
+  }
+  await drafts.first().getByTestId('poll-open').click();
+  for (const [i, page] of [...askers, viewer].entries()) {
+    await page.getByTestId('poll-choice').nth(i % 2).click();
+    await page.getByTestId('poll-results').waitFor();
+  }
+  await viewer.waitForFunction(() => /\b3\b/.test(document.querySelector('[data-testid=poll-total]')?.textContent));
+
   // The viewer on the Wall, scrolled so the tabs sit under the top bar.
   await viewer.getByTestId('tab-wall').click();
   await viewer.locator('#wall-list [data-testid=wall-item].featured').waitFor();
@@ -101,6 +120,17 @@ try {
   await pause(300);
   await moderator.screenshot({ path: path.join(outDir, 'moderator.png') });
   await producer.screenshot({ path: path.join(outDir, 'producer.png') });
+
+  // The poll on air, as the video mixer's browser source shows it.
+  {
+    const overlay = await stage.open(server, '/screen', { name: 'overlay', viewport: { width: 1920, height: 1080 } });
+    await producer.getByTestId('polls-open').getByTestId('poll-screen').click();
+    await overlay.locator('[data-testid=screen-card][data-state=shown] [data-testid=screen-poll]').waitFor();
+    await pause(1200); // the bars grow in
+    await overlay.screenshot({ path: path.join(outDir, 'poll-screen.png') });
+    await producer.getByTestId('screen-clear').click();
+    await overlay.locator('[data-testid=screen-card]').waitFor({ state: 'hidden' });
+  }
 
   // The producer console during an overrun, and the stage timer beside it: a second
   // server whose journal started the show 29 minutes ago (a minute late) and moved
