@@ -119,6 +119,9 @@ try {
   await moderator.evaluate(() => window.scrollTo(0, 0));
   await pause(300);
   await moderator.screenshot({ path: path.join(outDir, 'moderator.png') });
+  // Opening the poll scrolled the console down to its polls panel.
+  await producer.evaluate(() => window.scrollTo(0, 0));
+  await pause(300);
   await producer.screenshot({ path: path.join(outDir, 'producer.png') });
 
   // The poll on air, as the video mixer's browser source shows it.
