@@ -42,7 +42,7 @@ test('axe-core finds no serious or critical violation on any page', { timeout: 9
   for (const page of [phone, desktop, producer, moderator]) await waitConnected(page);
 
   // Live content on every page: a running segment, an announcement, a stage message,
-  // approved and featured posts, an approved and a pending question, a card on air.
+  // approved and featured posts, an approved and a pending question, an open poll, a card on air.
   await producer.getByTestId('btn-start').click();
   await waitText(phone, 'status-badge', 'LIVE');
   await producer.getByTestId('announce-text').fill('Doors close in five minutes');
@@ -71,6 +71,12 @@ test('axe-core finds no serious or critical violation on any page', { timeout: 9
   await question.getByTestId('approve').click();
   await phone.getByTestId('question-list').getByTestId('question-item').first().waitFor();
 
+  // A poll open: the phone has voted (its results), the desktop not (the answer buttons).
+  await producer.getByTestId('polls-drafts').getByTestId('poll-open').first().click();
+  await phone.getByTestId('poll-choice').first().click();
+  await phone.getByTestId('poll-results').waitFor();
+  await desktop.getByTestId('poll-choice').first().waitFor();
+
   await producer.getByTestId('pick-question').first().getByTestId('screen-preview-question').click();
   await producer.getByTestId('take').click();
   await overlay.locator('[data-testid=screen-card][data-state=shown]').waitFor();
@@ -86,6 +92,8 @@ test('axe-core finds no serious or critical violation on any page', { timeout: 9
   await moderator.getByTestId('tab-questions').click();
   await moderator.emulateMedia({ colorScheme: 'dark' });
   await analyse([[phone, 'viewer phone wall dark'], [moderator, 'moderator questions dark']]);
+  await moderator.getByTestId('tab-polls').click();
+  await analyse([[moderator, 'moderator polls dark']]);
 
   assert.deepEqual(found, []);
   assert.deepEqual(stage.problems, []);
