@@ -6,11 +6,13 @@ namespace companion::session {
 
 bool carried_command(std::string_view type) {
   // Preparation, not rehearsal: the rundown's edits replay on a show not yet started just
-  // as they did (every edit is allowed before the start), and rules and author lists
-  // depend on no post or question.
-  static constexpr std::array<std::string_view, 9> kept{
+  // as they did (every edit is allowed before the start), rules and author lists depend
+  // on no post or question, and a poll made in the consoles comes back a draft (its
+  // opening, ballots and close were the rehearsal's; the event file's polls are drafts
+  // of every epoch anyway).
+  static constexpr std::array<std::string_view, 10> kept{
       "segment.add",  "segment.update", "segment.remove", "segment.move",   "moderation.set",
-      "author.block", "author.trust",   "author.unblock", "author.untrust",
+      "author.block", "author.trust",   "author.unblock", "author.untrust", "poll.create",
   };
   for (auto name : kept)
     if (name == type) return true;

@@ -8,6 +8,7 @@
 
 #include "engine_fixture.hpp"
 #include "session/epoch_carry.hpp"
+#include "session/poll_board.hpp"
 #include "session/post_wall.hpp"
 #include "session/question_board.hpp"
 
@@ -31,7 +32,8 @@ TEST(EventReset, NeedsAProducerAndTheEventsIdAsConfirmation) {
   EXPECT_NE(wrong.result.message.find("nato-indo-pacific-2024"), std::string::npos);
   EXPECT_FALSE(asks_reset(wrong));
 
-  engine_reply confirmed = driver.run(R"({"type":"event.reset","confirm":"nato-indo-pacific-2024"})", producer());
+  engine_reply confirmed =
+      driver.run(R"({"type":"event.reset","confirm":"nato-indo-pacific-2024"})", producer());
   ASSERT_TRUE(confirmed.result.ok()) << confirmed.result.message;
   EXPECT_TRUE(asks_reset(confirmed));
   // The engine changes nothing and journals nothing: the new epoch is the gateway's.
@@ -50,6 +52,8 @@ TEST(EventReset, AFrameWithoutConfirmIsRefusedAtDecoding) {
 
 TEST(EpochCarry, KeepsThePreparedShowAndLeavesTheRehearsal) {
   engine_driver rehearsal(nato_event);
+  const std::size_t rehearsal_drafts_at_start =
+      rehearsal.engine().queue_snapshot().at("polls").as_array().size();
   auto ok = [&](std::string_view json, const actor& who) {
     engine_reply reply = rehearsal.run(json, who);
     ASSERT_TRUE(reply.result.ok()) << json << ": " << reply.result.message;
@@ -70,6 +74,13 @@ TEST(EpochCarry, KeepsThePreparedShowAndLeavesTheRehearsal) {
   ok(R"({"type":"question.approve","question":"q1"})", moderator());
   ok(R"({"type":"question.vote","question":"q1"})", viewer("v2"));
   ASSERT_TRUE(rehearsal.ingest(make_post("bsky/1"), approved).result.ok());
+  engine_reply made = rehearsal.run(
+      R"({"type":"poll.create","question":"Rehearse a poll?","options":["Yes","No"]})", producer());
+  ASSERT_TRUE(made.result.ok()) << made.result.message;
+  const std::string poll_id(made.ack.at("poll").as_string());
+  ok(R"({"type":"poll.open","poll":")" + poll_id + R"("})", producer());
+  ok(R"({"type":"poll.vote","poll":")" + poll_id + R"(","options":["a"]})", viewer("v3"));
+  ok(R"({"type":"poll.close","poll":")" + poll_id + R"("})", producer());
 
   event_engine fresh(load_event(nato_event), "epoch-2");
   std::size_t carried = 0;
@@ -79,7 +90,7 @@ TEST(EpochCarry, KeepsThePreparedShowAndLeavesTheRehearsal) {
     engine_reply reply;
     EXPECT_TRUE(fresh.replay(record, reply)) << boost::json::serialize(record);
   }
-  EXPECT_EQ(carried, 6u);
+  EXPECT_EQ(carried, 7u);
   const agenda& run = fresh.run_of_show();
   EXPECT_EQ(run.status(), agenda_status::scheduled);
   ASSERT_EQ(run.segments().size(), 6u);
@@ -93,14 +104,23 @@ TEST(EpochCarry, KeepsThePreparedShowAndLeavesTheRehearsal) {
   EXPECT_TRUE(fresh.wall().post_ids().empty());
   boost::json::object state = fresh.public_state();
   EXPECT_TRUE(state.at("announcement").is_null());
+  // The console's poll is a draft again, without the rehearsal's ballot, beside the
+  // event file's prepared ones.
+  const poll* again = fresh.polls().find(poll_id);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->status, poll_status::draft);
+  EXPECT_EQ(again->total, 0u);
+  EXPECT_EQ(fresh.queue_snapshot().at("polls").as_array().size(), rehearsal_drafts_at_start + 1);
 }
 
 TEST(EpochCarry, NamesTheCommandsItKeeps) {
-  for (const char* kept : {"segment.add", "segment.update", "segment.remove", "segment.move", "moderation.set",
-                           "author.block", "author.trust", "author.unblock", "author.untrust"})
+  for (const char* kept :
+       {"segment.add", "segment.update", "segment.remove", "segment.move", "moderation.set", "author.block",
+        "author.trust", "author.unblock", "author.untrust", "poll.create"})
     EXPECT_TRUE(carried_command(kept)) << kept;
-  for (const char* left : {"agenda.start", "agenda.next", "announce", "stage.message", "qa.set", "question.ask",
-                           "question.approve", "post.approve", "on_screen.set", "event.reset"})
+  for (const char* left : {"agenda.start", "agenda.next", "announce", "stage.message", "qa.set",
+                           "question.ask", "question.approve", "post.approve", "on_screen.set", "event.reset",
+                           "poll.open", "poll.vote", "poll.close"})
     EXPECT_FALSE(carried_command(left)) << left;
   EXPECT_FALSE(carried_across_reset(boost::json::object{{"kind", "post"}}));
   EXPECT_FALSE(carried_across_reset(boost::json::object{{"kind", "vote"}, {"q", "q1"}}));

@@ -151,8 +151,11 @@ TEST_F(RealEventFileTest, KeepsSourcesAndModerationVerbatim) {
 
 TEST_F(RealEventFileTest, PublicJsonHasTheProtocolFields) {
   const auto json = event_to_json(event_);
-  EXPECT_EQ(json.size(), 11u);
+  EXPECT_EQ(json.size(), 12u);
   EXPECT_EQ(json.at("id"), "nato-indo-pacific-2024");
+  // No playable stream is known for the recording: the pages link to its page instead.
+  EXPECT_EQ(json.at("stream").at("kind"), "none");
+  EXPECT_EQ(json.at("stream").at("url"), "https://www.usip.org/events/road-washingtons-nato-summit");
   EXPECT_EQ(json.at("reactions").as_array().size(), 6u);
   EXPECT_EQ(json.at("show_timers"), true);
   EXPECT_EQ(json.at("title"), event_.title.c_str());
