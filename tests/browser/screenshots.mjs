@@ -1,14 +1,16 @@
-// Regenerates docs/images/{viewer,producer,moderator,producer-overrun,timer,poll-screen}.png from a
-// real server with live data: the demo replay of social posts (some approved, one
-// featured), the agenda started, an announcement, approved, pending and
-// merged questions in English, Japanese and Korean, and a poll open with votes.
+// Regenerates docs/images/{viewer,viewer-wall,viewer-desktop,producer,moderator,producer-overrun,timer,poll-screen}.png
+// from a real server with live data: the bundled event playing a local HLS test stream
+// (made with ffmpeg), the demo replay of social posts (some approved, one featured),
+// the agenda started, an announcement, an open poll with votes, approved, pending and
+// merged questions in English, Japanese and Korean.
 // Run: COMPANION_BIN=... node browser/screenshots.mjs
 // REVIEW_DIR=dir adds unpublished views (dark scheme, Q&A, overlay) for layout review.
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { repoRoot } from '../integration/lib/harness.mjs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { repoRoot, tempDataDir } from '../integration/lib/harness.mjs';
 import { minute, showDataDir, writeShowEvent } from '../integration/lib/show.mjs';
 import { launchBrowser, Stage, waitConnected, waitText } from './helpers.mjs';
+import { startHlsStream } from './hls_stream.mjs';
 
 const outDir = process.env.SCREENSHOT_DIR ?? path.join(repoRoot, 'docs/images');
 const reviewDir = process.env.REVIEW_DIR;
@@ -31,11 +33,25 @@ async function ask(page, { name, text }) {
   await page.getByTestId('ask-submit').click();
 }
 
+// The bundled event with a playable stream (the local HLS test stream, 4 s behind),
+// scheduled to begin now, so the consoles show a show on time rather than one 2024 left.
+function eventWithStream(dir, url) {
+  const event = JSON.parse(readFileSync(path.join(repoRoot, 'events/nato-indo-pacific-2024.json'), 'utf8'));
+  event.stream = { kind: 'hls', url, delay_ms: 4000 };
+  event.starts_at = new Date(Math.floor(Date.now() / 60000) * 60000).toISOString().replace('.000Z', 'Z');
+  const file = path.join(dir, 'event.json');
+  writeFileSync(file, JSON.stringify(event));
+  return file;
+}
+
 const browser = await launchBrowser();
 const stage = new Stage(browser);
+const eventDir = tempDataDir();
+const hls = await startHlsStream({ seconds: 120 });
 try {
   mkdirSync(outDir, { recursive: true });
-  const server = await stage.server({ args: ['--replay', replay, '--replay-speed', '0'] });
+  const event = eventWithStream(eventDir, hls.url);
+  const server = await stage.server({ args: ['--event', event, '--replay', replay, '--replay-speed', '0'] });
   const producer = await stage.producer(server);
   const moderator = await stage.moderator(server);
   const askers = [await stage.viewer(server, { name: 'asker-1' }), await stage.viewer(server, { name: 'asker-2' })];
@@ -48,7 +64,8 @@ try {
   await waitText(producer, 'now-title', 'Keynote remarks');
   await producer.getByTestId('announce-text').fill('The panel starts right after the keynote. Send your questions now!');
   await producer.getByTestId('announce-send').click();
-  await waitText(viewer, 'announcement', 'The panel starts');
+  // The viewer is in step with the stream: what happens reaches it a few seconds later.
+  await waitText(viewer, 'announcement', 'The panel starts', 20000);
 
   // The replay's trusted authors are on the wall already; approve some of the held
   // posts (the oldest first, as the queue shows them) and feature one.
@@ -84,24 +101,39 @@ try {
   await vote.click();
   await viewer.getByTestId('question-item').filter({ hasText: QUESTIONS[0].text }).locator('.vote-count').filter({ hasText: /^1$/ }).waitFor();
 
-  // A poll: the event's first prepared draft (or a new one), opened by the producer;
-  // the askers and the viewer vote, so the viewer's Wall opens under live results.
-  const drafts = producer.getByTestId('polls-drafts').getByTestId('poll-row');
-  if ((await drafts.count()) === 0) {
-    await producer.getByTestId('poll-new').click();
-    await producer.getByTestId('poll-question').fill('Should NATO formalise its Indo-Pacific partnerships?');
-    const answers = producer.getByTestId('poll-option-input');
-    await answers.nth(0).fill('Yes, with a standing council');
-    await answers.nth(1).fill('Case by case');
-    await producer.getByTestId('poll-create').click();
-    await drafts.first().waitFor();
+  // The first of the event's prepared polls, open, with a few ballots.
+  await moderator.getByTestId('tab-polls').click();
+  const draft = moderator.getByTestId('polls-drafts').getByTestId('poll-row').first();
+  const withPoll = await draft.waitFor({ timeout: 5000 }).then(() => true, () => false);
+  if (withPoll) {
+    await draft.getByTestId('poll-open').click();
+    await moderator.getByTestId('polls-open').getByTestId('poll-row').first().waitFor();
+    for (const [page, choice] of [[askers[0], 0], [askers[1], 0], [viewer, 1]]) {
+      await page.getByTestId('poll-choice').nth(choice).click({ timeout: 15000 });
+      // One tap votes in a single-answer poll; a multiple-answer one asks to send.
+      const send = page.getByTestId('poll-send');
+      if (await send.isVisible()) await send.click();
+      await page.getByTestId('poll-results').waitFor();
+    }
+  } else {
+    console.error('the event prepares no poll: the screenshots show none');
   }
-  await drafts.first().getByTestId('poll-open').click();
-  for (const [i, page] of [...askers, viewer].entries()) {
-    await page.getByTestId('poll-choice').nth(i % 2).click();
-    await page.getByTestId('poll-results').waitFor();
-  }
-  await viewer.waitForFunction(() => /\b3\b/.test(document.querySelector('[data-testid=poll-total]')?.textContent));
+  await moderator.getByTestId('tab-queue').click();
+
+  // The viewer on a phone, at the top: the stream playing, the segment, the poll's results.
+  const playing = () => document.querySelector('#player video')?.currentTime > 2;
+  await viewer.evaluate(() => window.scrollTo(0, 0));
+  await viewer.waitForFunction(playing, null, { timeout: 30000 });
+  await pause(500);
+  await viewer.screenshot({ path: path.join(outDir, 'viewer.png') });
+
+  // On a desktop, the stream beside the companion; this viewer has not voted yet.
+  const desktop = await stage.open(server, '/', { name: 'desktop', viewport: { width: 1440, height: 900 } });
+  await waitConnected(desktop);
+  if (withPoll) await desktop.getByTestId('poll-choice').first().waitFor({ timeout: 15000 });
+  await desktop.waitForFunction(playing, null, { timeout: 30000 });
+  await pause(500);
+  await desktop.screenshot({ path: path.join(outDir, 'viewer-desktop.png') });
 
   // The viewer on the Wall, scrolled so the tabs sit under the top bar.
   await viewer.getByTestId('tab-wall').click();
@@ -113,19 +145,18 @@ try {
     window.scrollTo(0, from.getBoundingClientRect().top + window.scrollY - bar - 10);
   });
   await pause(300);
-  await viewer.screenshot({ path: path.join(outDir, 'viewer.png') });
+  await viewer.screenshot({ path: path.join(outDir, 'viewer-wall.png') });
 
   await moderator.mouse.move(0, 0);
   await moderator.evaluate(() => window.scrollTo(0, 0));
   await pause(300);
   await moderator.screenshot({ path: path.join(outDir, 'moderator.png') });
-  // Opening the poll scrolled the console down to its polls panel.
   await producer.evaluate(() => window.scrollTo(0, 0));
   await pause(300);
   await producer.screenshot({ path: path.join(outDir, 'producer.png') });
 
   // The poll on air, as the video mixer's browser source shows it.
-  {
+  if (withPoll) {
     const overlay = await stage.open(server, '/screen', { name: 'overlay', viewport: { width: 1920, height: 1080 } });
     await producer.getByTestId('polls-open').getByTestId('poll-screen').click();
     await overlay.locator('[data-testid=screen-card][data-state=shown] [data-testid=screen-poll]').waitFor();
@@ -185,4 +216,6 @@ try {
 } finally {
   await stage.close();
   await browser.close();
+  await hls.stop();
+  rmSync(eventDir, { recursive: true, force: true });
 }
