@@ -244,7 +244,8 @@ using command_body =
                  question_approve, question_reject, question_answered, question_reopen, question_unmerge,
                  question_restore, question_edit, post_approve, post_reject, post_feature, post_restore,
                  highlight_remove, author_block, author_trust, author_unblock, author_untrust, on_screen_set,
-                 moderation_set, poll_create, poll_open, poll_close, poll_vote, questions_page, queue_page, react>;
+                 moderation_set, poll_create, poll_open, poll_close, poll_vote, questions_page, queue_page,
+                 react>;
 
 struct command {
   // The command id (a string or an integer), echoed in the ack; null when the command has none.

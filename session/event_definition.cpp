@@ -29,9 +29,8 @@ constexpr int max_planned_minutes = 600;
 constexpr std::string_view root_field = "(root)";
 
 constexpr std::array<std::string_view, 17> event_keys{
-    "id", "title",   "summary",    "hashtags",    "starts_at", "stream_url", "agenda",    "links",
-    "qa", "sources", "moderation", "show_timers", "time_zone", "on_air",     "reactions", "stream",
-    "polls"};
+    "id",      "title",      "summary",     "hashtags",  "starts_at", "stream_url", "agenda", "links", "qa",
+    "sources", "moderation", "show_timers", "time_zone", "on_air",    "reactions",  "stream", "polls"};
 constexpr std::array<std::string_view, 2> on_air_roles{"moderator", "producer"};
 constexpr std::array<std::string_view, 5> segment_keys{"id", "kind", "title", "planned_minutes", "speakers"};
 constexpr std::array<std::string_view, 3> speaker_keys{"name", "role", "title"};

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "event_stream.hpp"
-#include "reactions.hpp"
 #include "poll_rules.hpp"
+#include "reactions.hpp"
 #include "types.hpp"
 
 namespace companion::session {

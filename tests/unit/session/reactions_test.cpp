@@ -108,7 +108,8 @@ TEST(ReactionsFrameTest, CountsOfTheWindowInTheEventsOrderWithoutZeros) {
 // ---- The event file's list ----
 
 event_load_result with_reactions(std::string_view list) {
-  std::string text = R"({"id":"e","title":"T","summary":"","hashtags":["x"],"starts_at":"2024-04-22T14:00:00Z",
+  std::string text =
+      R"({"id":"e","title":"T","summary":"","hashtags":["x"],"starts_at":"2024-04-22T14:00:00Z",
     "agenda":[{"id":"a","kind":"keynote","title":"K","planned_minutes":10,"speakers":[]}])";
   if (!list.empty()) text += std::string(R"(,"reactions":)") + std::string(list);
   text += "}";
