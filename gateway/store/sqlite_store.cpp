@@ -95,8 +95,11 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
     error = "cannot prepare " + store->path_.string() + ": " + error;
     return nullptr;
   }
-  if (!store->add_format_column(error)) return nullptr;
-  if (!store->add_folds_column(error)) return nullptr;
+  // A journal written before records had a format version has no such column; its rows
+  // are all version 1, the column's default. Rows from before `folds` never fold: they
+  // stay, whatever snapshot comes.
+  if (!store->add_journal_column("format", "INTEGER NOT NULL DEFAULT 1", error)) return nullptr;
+  if (!store->add_journal_column("folds", "INTEGER NOT NULL DEFAULT 0", error)) return nullptr;
   auto prepare = [&](const char* sql, sqlite3_stmt*& out) {
     if (sqlite3_prepare_v2(store->db_, sql, -1, &out, nullptr) == SQLITE_OK) return true;
     error = sqlite3_errmsg(store->db_);
@@ -111,39 +114,22 @@ std::unique_ptr<sqlite_store> sqlite_store::open(const std::filesystem::path& da
   return store;
 }
 
-bool sqlite_store::add_format_column(std::string& error) {
-  // A journal written before records had a format version has no such column;
-  // its rows are all version 1, which is the column's default.
+bool sqlite_store::add_journal_column(const char* name, const char* definition, std::string& error) {
   statement columns;
-  if (sqlite3_prepare_v2(db_, "SELECT 1 FROM pragma_table_info('journal') WHERE name = 'format'", -1,
+  if (sqlite3_prepare_v2(db_, "SELECT 1 FROM pragma_table_info('journal') WHERE name = ?", -1,
                          &columns.handle, nullptr) != SQLITE_OK) {
     error = sqlite3_errmsg(db_);
     return false;
   }
+  sqlite3_bind_text(columns.handle, 1, name, -1, SQLITE_STATIC);
   int rc = sqlite3_step(columns.handle);
   if (rc == SQLITE_ROW) return true;
   if (rc != SQLITE_DONE) {
     error = sqlite3_errmsg(db_);
     return false;
   }
-  return exec(db_, "ALTER TABLE journal ADD COLUMN format INTEGER NOT NULL DEFAULT 1", error);
-}
-
-bool sqlite_store::add_folds_column(std::string& error) {
-  // Rows from before it never fold: they stay, whatever snapshot comes.
-  statement columns;
-  if (sqlite3_prepare_v2(db_, "SELECT 1 FROM pragma_table_info('journal') WHERE name = 'folds'", -1,
-                         &columns.handle, nullptr) != SQLITE_OK) {
-    error = sqlite3_errmsg(db_);
-    return false;
-  }
-  int rc = sqlite3_step(columns.handle);
-  if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE) {
-    error = sqlite3_errmsg(db_);
-    return false;
-  }
-  return exec(db_, "ALTER TABLE journal ADD COLUMN folds INTEGER NOT NULL DEFAULT 0", error);
+  const std::string alter = std::string("ALTER TABLE journal ADD COLUMN ") + name + " " + definition;
+  return exec(db_, alter.c_str(), error);
 }
 
 bool sqlite_store::open_connection(sqlite3*& db, bool synchronous_full, std::string& error) {

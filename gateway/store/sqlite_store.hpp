@@ -72,10 +72,8 @@ class sqlite_store final : public session::journal_store {
 
   explicit sqlite_store(std::filesystem::path path);
   bool open_connection(sqlite3*& db, bool synchronous_full, std::string& error);
-  // Brings a journal table from before format versions up to date.
-  bool add_format_column(std::string& error);
-  // Adds the `folds` column to a journal table from before snapshots folded records.
-  bool add_folds_column(std::string& error);
+  // Adds column `name` with `definition` to a journal table written before it existed.
+  bool add_journal_column(const char* name, const char* definition, std::string& error);
   void run();
   // Decides every item of `batch` in one transaction; false when the transaction failed.
   bool commit(std::vector<work>& batch, std::string& error);
